@@ -1,0 +1,213 @@
+//! Writes the method. The expansion only describes the endpoint and hands the arguments to
+//! `askui_runtime`; encoding, sending, decoding and errors live there.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, Item, TraitItemFn};
+
+use crate::ast::{self, Method};
+use crate::attr::{self, HttpMethod};
+use crate::ctxt::Errors;
+use crate::path::{self, Template};
+use crate::valid::{self, Roles};
+
+pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let args = attr::parse(args, &mut errors);
+    let item = match syn::parse2::<TraitItemFn>(input.clone()) {
+        Ok(item) => item,
+        Err(_) => return not_a_trait_method(input, errors),
+    };
+    if item.default.is_some() && !has_receiver(&item) {
+        errors.spanned(
+            &item.sig.ident,
+            "#[askui_endpoint] goes on a method declaration in a trait, not on a free function",
+        );
+        return with_errors(quote!(#item), errors);
+    }
+    let method = Method::from_item(&item, &mut errors);
+    let template = args
+        .path
+        .as_ref()
+        .and_then(|literal| path::parse(literal, &mut errors));
+    let roles = match (&args.method, &args.path, &template) {
+        (Some((http_method, _)), Some(literal), Some(template)) => Some(valid::assign(
+            *http_method,
+            literal,
+            template,
+            &method,
+            &mut errors,
+        )),
+        _ => None,
+    };
+    match (errors.finish(), &args.method, template, roles) {
+        (Ok(()), Some((http_method, method_ident)), Some(template), Some(roles)) => {
+            let http_method = (*http_method, method_ident.span());
+            generate(&item, http_method, &template, &method, &roles)
+        }
+        (result, ..) => {
+            let error = result
+                .err()
+                .unwrap_or_else(|| syn::Error::new(Span::call_site(), attr::USAGE));
+            fallback(&item, error)
+        }
+    }
+}
+
+// Input:
+//     async fn create_session(&self, workspace_id: Uuid, body: &Dto) -> Result<Session, Error>;
+// Output:
+//     const CREATE_SESSION: Endpoint = Endpoint::new("create_session", Method::POST, "/…/{workspace_id}/…", &["workspace_id"]);
+//     fn create_session(&self, workspace_id: Uuid, body: &Dto) -> impl Future<Output = Result<Session, Error>> + Send
+//     where Self: AsRef<Client>
+//     {
+//         let mut request = Request::new(self.as_ref(), Self::CREATE_SESSION);
+//         request.path_param("workspace_id", &workspace_id);
+//         request.json_body("body", &body);
+//         let response = request.send::<Session>();
+//         async move { response.await.map_err(From::from) }
+//     }
+fn generate(
+    item: &TraitItemFn,
+    (http_method, method_span): (HttpMethod, Span),
+    template: &Template,
+    method: &Method,
+    roles: &Roles,
+) -> TokenStream {
+    let rt = quote!(::askui_runtime::__private);
+    let sig = &item.sig;
+    let name = &sig.ident;
+    let name_str = name.to_string();
+    let name_str = name_str.trim_start_matches("r#");
+    let const_ident = format_ident!("{}", name_str.to_uppercase(), span = name.span());
+    let http_constant = format_ident!("{}", http_method.constant(), span = method_span);
+    let template_str = &template.normalized;
+    let param_names = &template.params;
+    let const_doc = format!(
+        " The endpoint of [`Self::{name_str}`]: `{} {template_str}`.",
+        http_method.constant()
+    );
+
+    let attrs = item.attrs.iter();
+    let generics = &sig.generics;
+    let where_predicates = sig
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|w| w.predicates.iter());
+    let where_predicates = where_predicates.into_iter().flatten();
+    let inputs = sig.inputs.iter().map(strip_role_attrs);
+    let syn::ReturnType::Type(_, return_type) = &sig.output else {
+        return fallback(item, syn::Error::new(sig.span(), "missing return type"));
+    };
+    let Some(ok_type) = &method.ok_type else {
+        return fallback(
+            item,
+            syn::Error::new(return_type.span(), "unexpected return type"),
+        );
+    };
+
+    // Spanned at the argument's type, so "`Foo` doesn't implement `Display`" points there.
+    let path_params = roles.path.iter().map(|arg| {
+        let ident = &arg.ident;
+        let name = ident.to_string();
+        quote_spanned!(arg.ty.span()=> __askui_request.path_param(#name, &#ident);)
+    });
+    let body = roles.body.map(|arg| {
+        let ident = &arg.ident;
+        let name = ident.to_string();
+        quote_spanned!(arg.ty.span()=> __askui_request.json_body(#name, &#ident);)
+    });
+    let send = quote_spanned!(ok_type.span()=> __askui_request.send::<#ok_type>());
+    // The `async` keyword's span on the block, so a `Send` error points at the user's code.
+    let async_block = quote_spanned! {method.async_span=>
+        async move {
+            let __askui_result: #return_type =
+                ::core::result::Result::map_err(__askui_response.await, ::core::convert::From::from);
+            __askui_result
+        }
+    };
+
+    quote! {
+        #[doc = #const_doc]
+        const #const_ident: #rt::Endpoint = #rt::Endpoint::new(
+            #name_str,
+            #rt::Method::#http_constant,
+            #template_str,
+            &[#(#param_names),*],
+        );
+
+        #(#attrs)*
+        #[allow(clippy::manual_async_fn)]
+        fn #name #generics (#(#inputs),*)
+            -> impl ::core::future::Future<Output = #return_type> + ::core::marker::Send
+        where
+            Self: ::core::convert::AsRef<#rt::Client>,
+            #(#where_predicates,)*
+        {
+            let mut __askui_request = #rt::Request::new(
+                ::core::convert::AsRef::<#rt::Client>::as_ref(self),
+                Self::#const_ident,
+            );
+            #(#path_params)*
+            #body
+            let __askui_response = #send;
+            #async_block
+        }
+    }
+}
+
+/// On error: the errors, plus the method with a placeholder body, so that `impl Trait for
+/// Client {}` still compiles and the user sees only the real mistakes (thiserror's fallback).
+fn fallback(item: &TraitItemFn, error: syn::Error) -> TokenStream {
+    let mut item = item.clone();
+    for input in &mut item.sig.inputs {
+        *input = strip_role_attrs(input);
+    }
+    if item.default.is_none() {
+        item.default = Some(syn::parse_quote!({ ::core::unimplemented!() }));
+        item.semi_token = None;
+    }
+    item.attrs
+        .push(syn::parse_quote!(#[allow(unused_variables, async_fn_in_trait)]));
+    let error = error.into_compile_error();
+    quote!(#error #item)
+}
+
+fn not_a_trait_method(input: TokenStream, mut errors: Errors) -> TokenStream {
+    let message = "#[askui_endpoint] goes on a method declaration in a trait: `async fn name(&self, …) -> Result<T, askui_runtime::Error>;`";
+    match syn::parse2::<Item>(input.clone()) {
+        Ok(Item::Fn(function)) => errors.spanned(
+            &function.sig.ident,
+            "#[askui_endpoint] goes on a method declaration in a trait, not on a free function",
+        ),
+        Ok(item) => errors.at(first_token_span(&item), message),
+        Err(_) => errors.at(Span::call_site(), message),
+    }
+    with_errors(input, errors)
+}
+
+fn first_token_span(item: &Item) -> Span {
+    quote!(#item)
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |token| token.span())
+}
+
+fn with_errors(tokens: TokenStream, errors: Errors) -> TokenStream {
+    let error = errors.finish().err().map(syn::Error::into_compile_error);
+    quote!(#error #tokens)
+}
+
+fn has_receiver(item: &TraitItemFn) -> bool {
+    matches!(item.sig.inputs.first(), Some(FnArg::Receiver(_)))
+}
+
+fn strip_role_attrs(input: &FnArg) -> FnArg {
+    let mut input = input.clone();
+    if let FnArg::Typed(typed) = &mut input {
+        typed.attrs.retain(|attr| !ast::is_role_attr(attr));
+    }
+    input
+}

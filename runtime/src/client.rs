@@ -1,0 +1,369 @@
+//! The client every generated method runs on.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderValue;
+use url::Url;
+
+use crate::{Auth, Error};
+
+/// The AskUI Workspaces API.
+pub const DEFAULT_BASE_URL: &str = "https://workspaces.askui.com";
+/// The whole-call timeout unless [`ClientBuilder::timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest success body read unless [`ClientBuilder::max_response_bytes`] says otherwise.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_USER_AGENT: &str = concat!("askui-runtime/", env!("CARGO_PKG_VERSION"));
+
+/// The environment variables [`Client::from_env`] reads, the names AskUI's own tools use.
+pub mod env {
+    /// The base URL (optional; default [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+    pub const ENDPOINT: &str = "ASKUI_WORKSPACES_ENDPOINT";
+    /// An access token, sent as AskUI's `Authorization: Basic <base64(token)>`.
+    pub const TOKEN: &str = "ASKUI_TOKEN";
+    /// A ready `Authorization` header value; takes precedence over [`TOKEN`].
+    pub const AUTHORIZATION: &str = "ASKUI__AUTHORIZATION";
+}
+
+/// An HTTP client for endpoints declared with `#[askui_endpoint]`.
+///
+/// Cheap to clone (one `Arc`), `Send + Sync`: share one per process, as with `reqwest::Client`.
+/// Implement your `#[askui_endpoint]` traits for it: `impl Billing for Client {}`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Settings>,
+}
+
+pub(crate) struct Settings {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing `/`: the template's path, which starts with `/`, is appended.
+    base_url: String,
+    pub(crate) auth: Option<HeaderValue>,
+    pub(crate) user_agent: Option<HeaderValue>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Client {
+    /// A builder with the defaults: the AskUI base URL, no credentials, a 60 s timeout.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `ASKUI_WORKSPACES_ENDPOINT`, `ASKUI_TOKEN` and
+    /// `ASKUI__AUTHORIZATION` (see [`env`]); [`ClientBuilder::from_env`] to adjust it further.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The base URL the endpoint paths are appended to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner
+    }
+
+    pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
+        let mut url = String::with_capacity(self.inner.base_url.len() + path.len());
+        url.push_str(&self.inner.base_url);
+        url.push_str(path);
+        Url::parse(&url)
+            .map_err(|error| Error::builder("the request URL is invalid").with_source(error))
+    }
+}
+
+/// Lets `impl Trait for Client {}` work: generated methods reach the client through
+/// `AsRef<Client>`, so a type of yours that holds a `Client` can implement the traits too.
+impl AsRef<Client> for Client {
+    fn as_ref(&self) -> &Client {
+        self
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let settings = &*self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &settings.base_url)
+            .field("auth", &settings.auth.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &settings.timeout)
+            .field("max_response_bytes", &settings.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build)
+/// reports the first problem.
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    auth: Option<Auth>,
+    http_client: Option<reqwest::Client>,
+    user_agent: Option<String>,
+    timeout: Option<Option<Duration>>,
+    max_response_bytes: Option<usize>,
+    error: Option<Error>,
+}
+
+impl ClientBuilder {
+    /// A builder configured from the environment variables in [`env`]. Empty variables count
+    /// as unset; a variable that is not UTF-8 is an error from `build()`.
+    pub fn from_env() -> ClientBuilder {
+        Self::from_lookup(|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(()),
+        })
+    }
+
+    pub(crate) fn from_lookup(
+        lookup: impl Fn(&str) -> Result<Option<String>, ()>,
+    ) -> ClientBuilder {
+        let mut builder = ClientBuilder::default();
+        let mut read = |name: &'static str| match lookup(name) {
+            Ok(value) => value.filter(|value| !value.trim().is_empty()),
+            Err(()) => {
+                builder.error.get_or_insert_with(|| {
+                    Error::builder(format!(
+                        "the environment variable {name} is not valid UTF-8"
+                    ))
+                });
+                None
+            }
+        };
+        let base_url = read(env::ENDPOINT);
+        let authorization = read(env::AUTHORIZATION);
+        let token = read(env::TOKEN);
+        if let Some(base_url) = base_url {
+            builder = builder.base_url(base_url);
+        }
+        if let Some(authorization) = authorization {
+            builder = builder.auth(Auth::header(authorization));
+        } else if let Some(token) = token {
+            builder = builder.auth(Auth::basic(token));
+        }
+        builder
+    }
+
+    /// The scheme, host and optional path prefix, e.g. `http://127.0.0.1:8080` or
+    /// `https://proxy.example/askui`. Default: [`DEFAULT_BASE_URL`].
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The credentials sent with every request. Without them requests carry no `Authorization`.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// Your own `reqwest::Client` (proxies, default headers, TLS roots, connection pools).
+    /// [`timeout`](Self::timeout) and [`user_agent`](Self::user_agent) still apply per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The `User-Agent` header. Default: `askui-runtime/<version>` (none with your own
+    /// [`http_client`](Self::http_client), whose own default then applies).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The limit for a whole call, from connecting to the end of the response body.
+    /// `None` waits forever. Default: [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+
+    /// The largest success body read into memory; larger ones are
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge).
+    /// Default: [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let auth = self.auth.as_ref().map(Auth::header_value).transpose()?;
+        let user_agent = match (self.user_agent, &self.http_client) {
+            (Some(user_agent), _) => Some(HeaderValue::try_from(user_agent).map_err(|_| {
+                Error::builder("the user agent contains bytes not allowed in an HTTP header")
+            })?),
+            (None, Some(_)) => None,
+            (None, None) => Some(HeaderValue::from_static(DEFAULT_USER_AGENT)),
+        };
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .build()
+                .map_err(|error| {
+                    Error::builder("the HTTP client could not be created").with_source(error)
+                })?,
+        };
+        Ok(Client {
+            inner: Arc::new(Settings {
+                http,
+                base_url,
+                auth,
+                user_agent,
+                timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            }),
+        })
+    }
+}
+
+/// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`.
+fn parse_base_url(raw: &str) -> Result<String, Error> {
+    let url = Url::parse(raw.trim())
+        .map_err(|error| Error::builder(format!("invalid base URL `{raw}`")).with_source(error))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Error::builder(format!(
+            "the base URL `{raw}` must be an http:// or https:// URL with a host"
+        )));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(Error::builder(format!(
+            "the base URL must not have a query, a fragment or credentials (use `Auth`): `{}`",
+            redact_credentials(&url)
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn redact_credentials(url: &Url) -> String {
+    let mut url = url.clone();
+    // Both only fail for URLs that cannot have credentials, which is then fine as it is.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn client_is_cheap_to_clone_and_shareable() {
+        fn assert_bounds<T: Clone + Send + Sync + 'static>() {}
+        assert_bounds::<Client>();
+        assert_eq!(size_of::<Client>(), size_of::<usize>());
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            parse_base_url("https://workspaces.askui.com").unwrap(),
+            "https://workspaces.askui.com"
+        );
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:9/").unwrap(),
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(
+            parse_base_url("https://proxy.example/askui/").unwrap(),
+            "https://proxy.example/askui"
+        );
+        for bad in [
+            "",
+            "workspaces.askui.com",
+            "ftp://x",
+            "https://x/?a=1",
+            "https://x/#f",
+            "mailto:a@b",
+        ] {
+            assert_eq!(
+                parse_base_url(bad).unwrap_err().kind(),
+                ErrorKind::Builder,
+                "{bad}"
+            );
+        }
+        let error = parse_base_url("https://user:hunter2@x/").unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("hunter2"));
+    }
+
+    fn lookup<'a>(
+        vars: &'a [(&'a str, &'a str)],
+    ) -> impl Fn(&str) -> Result<Option<String>, ()> + 'a {
+        move |name| {
+            Ok(vars
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned()))
+        }
+    }
+
+    #[test]
+    fn env_token_is_basic_and_authorization_wins() {
+        let client = ClientBuilder::from_lookup(lookup(&[(env::TOKEN, "tok")]))
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(client.settings().auth.as_ref().unwrap(), "Basic dG9r");
+
+        let client = ClientBuilder::from_lookup(lookup(&[
+            (env::TOKEN, "tok"),
+            (env::AUTHORIZATION, "Bearer abc"),
+            (env::ENDPOINT, "http://127.0.0.1:1234/"),
+        ]))
+        .build()
+        .unwrap();
+        assert_eq!(client.settings().auth.as_ref().unwrap(), "Bearer abc");
+        assert_eq!(client.base_url(), "http://127.0.0.1:1234");
+
+        let client = ClientBuilder::from_lookup(lookup(&[(env::TOKEN, " ")]))
+            .build()
+            .unwrap();
+        assert!(client.settings().auth.is_none());
+    }
+
+    #[test]
+    fn env_not_unicode_is_a_builder_error() {
+        let error = ClientBuilder::from_lookup(|_| Err(())).build().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Builder);
+        assert!(error.to_string().contains(env::ENDPOINT), "{error}");
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let builder = Client::builder().auth(Auth::bearer("hunter2"));
+        assert!(!format!("{builder:?}").contains("hunter2"));
+        let client = builder.build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+
+    #[test]
+    fn bad_credentials_fail_build_without_repeating_them() {
+        let error = Client::builder()
+            .auth(Auth::basic("hunter2\r\nX-Evil: 1"))
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Builder);
+        assert!(!format!("{error} {error:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,487 @@
+//! The one error type of every generated method, and the API's error bodies.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+
+use http::StatusCode;
+use serde::Deserialize;
+
+use crate::Endpoint;
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// The error of every endpoint method and of [`ClientBuilder::build`](crate::ClientBuilder::build).
+///
+/// `Display` is one short line; the underlying cause is available through
+/// [`source()`](std::error::Error::source). Neither ever contains a credential.
+pub struct Error {
+    // Boxed so that `Result<T, Error>` stays one word larger than `T`.
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    /// `POST /api/v1/…/{workspace_id}/…`: which call failed, without argument values.
+    endpoint: Option<String>,
+    message: Option<Cow<'static, str>>,
+    status: Option<StatusCode>,
+    body: Option<ErrorBody>,
+    source: Option<BoxError>,
+}
+
+/// What went wrong, for matching. New kinds may be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client's configuration is invalid (base URL, credentials, TLS setup).
+    Builder,
+    /// An argument was rejected before any I/O (an empty path parameter, an invalid DTO, …).
+    InvalidArgument,
+    /// No connection could be made (refused, DNS failure, TLS handshake).
+    Connect,
+    /// The request or the response body took longer than the configured timeout.
+    Timeout,
+    /// The connection failed while sending the request or reading the response.
+    Transport,
+    /// The server answered with a non-success status; see [`Error::status`] and [`Error::body`].
+    Status,
+    /// A success response whose body is not the expected type.
+    Decode,
+    /// The response body is larger than the client's limit.
+    ResponseTooLarge,
+}
+
+/// The body of an error response, decoded in the shapes the AskUI (FastAPI) server uses.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorBody {
+    /// FastAPI's 422 `HTTPValidationError`.
+    Validation(HttpValidationError),
+    /// `{"detail": "…"}` or `{"detail": [{"msg": "…"}, …]}` (messages joined with `; `).
+    Detail(String),
+    /// Any other body (HTML, plain text, other JSON), cut to a bounded snippet.
+    Raw(String),
+    /// No body at all.
+    Empty,
+}
+
+/// FastAPI's validation error body: `{"detail": [{"loc": […], "msg": "…", "type": "…"}]}`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct HttpValidationError {
+    /// One entry per rejected input.
+    pub detail: Vec<ValidationError>,
+}
+
+/// One rejected input of an [`HttpValidationError`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ValidationError {
+    /// Where the input is, e.g. `["body", "returnUrl"]` or `["path", "workspace_id"]`.
+    pub loc: Vec<LocItem>,
+    /// A human-readable message.
+    pub msg: String,
+    /// The machine-readable error type, e.g. `missing` or `url_parsing` (the spec's `type`).
+    #[serde(rename = "type")]
+    pub error_type: String,
+}
+
+/// One step of a [`ValidationError::loc`]: a field name or a list index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(untagged)]
+pub enum LocItem {
+    /// A field or parameter name.
+    Name(String),
+    /// A position in a list.
+    Index(u64),
+}
+
+impl fmt::Display for LocItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LocItem::Name(name) => f.write_str(name),
+            LocItem::Index(index) => write!(f, "{index}"),
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.loc.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{step}")?;
+        }
+        if !self.loc.is_empty() {
+            f.write_str(": ")?;
+        }
+        f.write_str(&self.msg)
+    }
+}
+
+impl fmt::Display for HttpValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.detail.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorBody::Validation(validation) => write!(f, "{validation}"),
+            ErrorBody::Detail(detail) | ErrorBody::Raw(detail) => f.write_str(detail),
+            ErrorBody::Empty => f.write_str("(empty body)"),
+        }
+    }
+}
+
+/// How many bytes of an unrecognised error body an [`Error`] keeps.
+const SNIPPET_BYTES: usize = 512;
+
+impl ErrorBody {
+    /// Decodes an error body: 422 as `HTTPValidationError`, then FastAPI's `detail` in its
+    /// string and list shapes (the list items of the spec's 404 example have only `msg`),
+    /// then a snippet of whatever else came.
+    pub(crate) fn parse(status: StatusCode, bytes: &[u8]) -> ErrorBody {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return ErrorBody::Empty;
+        }
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            if let Ok(validation) = serde_json::from_slice::<HttpValidationError>(bytes) {
+                return ErrorBody::Validation(validation);
+            }
+        }
+        #[derive(Deserialize)]
+        struct Envelope {
+            detail: Detail,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Detail {
+            Text(String),
+            List(Vec<Message>),
+        }
+        #[derive(Deserialize)]
+        struct Message {
+            msg: String,
+        }
+        match serde_json::from_slice::<Envelope>(bytes) {
+            Ok(Envelope {
+                detail: Detail::Text(text),
+            }) => ErrorBody::Detail(text),
+            Ok(Envelope {
+                detail: Detail::List(messages),
+            }) if !messages.is_empty() => ErrorBody::Detail(
+                messages
+                    .into_iter()
+                    .map(|m| m.msg)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            _ => ErrorBody::Raw(snippet(bytes)),
+        }
+    }
+}
+
+/// At most [`SNIPPET_BYTES`] of `bytes` as text, cut at a character boundary.
+fn snippet(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.len() <= SNIPPET_BYTES {
+        return text.to_owned();
+    }
+    let mut end = SNIPPET_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+impl Error {
+    fn new(kind: ErrorKind) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                endpoint: None,
+                message: None,
+                status: None,
+                body: None,
+                source: None,
+            }),
+        }
+    }
+
+    /// An argument rejected before any I/O. For client crates that validate their inputs
+    /// (DTO constructors, newtypes) and want to report it as this crate's error.
+    ///
+    /// ```
+    /// let err = askui_runtime::Error::invalid_argument("returnUrl", "must not be longer than 2083 characters");
+    /// assert_eq!(err.to_string(), "invalid argument `returnUrl`: must not be longer than 2083 characters");
+    /// ```
+    pub fn invalid_argument(argument: impl fmt::Display, reason: impl fmt::Display) -> Self {
+        Error::new(ErrorKind::InvalidArgument)
+            .with_message(format!("invalid argument `{argument}`: {reason}"))
+    }
+
+    pub(crate) fn builder(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Builder).with_message(message)
+    }
+
+    pub(crate) fn from_status(status: StatusCode, body: ErrorBody) -> Self {
+        let mut error = Error::new(ErrorKind::Status);
+        error.inner.status = Some(status);
+        error.inner.body = Some(body);
+        error
+    }
+
+    pub(crate) fn decode(type_name: &'static str, source: impl Into<BoxError>) -> Self {
+        Error::new(ErrorKind::Decode)
+            .with_message(format!("the response body is not a valid `{type_name}`"))
+            .with_source(source)
+    }
+
+    pub(crate) fn response_too_large(limit: usize) -> Self {
+        Error::new(ErrorKind::ResponseTooLarge).with_message(format!(
+            "the response body is larger than the limit of {limit} bytes"
+        ))
+    }
+
+    /// Sorts a reqwest error into a kind. The URL is dropped: the endpoint's template says
+    /// which call failed, and a URL may one day carry query values a user considers private.
+    pub(crate) fn transport(error: reqwest::Error) -> Self {
+        let kind = if error.is_timeout() {
+            ErrorKind::Timeout
+        } else if error.is_connect() {
+            ErrorKind::Connect
+        } else if error.is_builder() {
+            ErrorKind::Builder
+        } else {
+            ErrorKind::Transport
+        };
+        Error::new(kind).with_source(error.without_url())
+    }
+
+    pub(crate) fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+        self.inner.message = Some(message.into());
+        self
+    }
+
+    pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    pub(crate) fn with_endpoint(mut self, endpoint: &Endpoint) -> Self {
+        if self.inner.endpoint.is_none() {
+            self.inner.endpoint = Some(endpoint.to_string());
+        }
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The response status, for [`ErrorKind::Status`] errors.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+
+    /// The decoded error body, for [`ErrorKind::Status`] errors.
+    pub fn body(&self) -> Option<&ErrorBody> {
+        self.inner.body.as_ref()
+    }
+
+    /// FastAPI's validation details, for a 422 answer in the `HTTPValidationError` shape.
+    pub fn validation(&self) -> Option<&HttpValidationError> {
+        match &self.inner.body {
+            Some(ErrorBody::Validation(validation)) => Some(validation),
+            _ => None,
+        }
+    }
+
+    /// The server's `detail` message(s), for error bodies in FastAPI's `{"detail": …}` shapes.
+    pub fn detail(&self) -> Option<String> {
+        match &self.inner.body {
+            Some(ErrorBody::Detail(detail)) => Some(detail.clone()),
+            Some(ErrorBody::Validation(validation)) => Some(validation.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The endpoint whose call failed, as `METHOD /path/{template}`.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.inner.endpoint.as_deref()
+    }
+
+    /// True for [`ErrorKind::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(endpoint) = &self.inner.endpoint {
+            write!(f, "{endpoint}: ")?;
+        }
+        if let Some(message) = &self.inner.message {
+            return f.write_str(message);
+        }
+        match self.inner.kind {
+            ErrorKind::Status => {
+                let status = self
+                    .inner
+                    .status
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                write!(f, "server answered {status}")?;
+                match &self.inner.body {
+                    Some(ErrorBody::Empty) | None => Ok(()),
+                    Some(body) => write!(f, ": {body}"),
+                }
+            }
+            ErrorKind::Connect => f.write_str("could not connect to the server"),
+            ErrorKind::Timeout => f.write_str("the request timed out"),
+            ErrorKind::Transport => f.write_str("the connection failed"),
+            ErrorKind::Builder => f.write_str("invalid client configuration"),
+            ErrorKind::InvalidArgument => f.write_str("invalid argument"),
+            ErrorKind::Decode => f.write_str("the response body could not be decoded"),
+            ErrorKind::ResponseTooLarge => f.write_str("the response body is too large"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("askui_runtime::Error");
+        debug.field("kind", &self.inner.kind);
+        if let Some(endpoint) = &self.inner.endpoint {
+            debug.field("endpoint", endpoint);
+        }
+        if let Some(message) = &self.inner.message {
+            debug.field("message", message);
+        }
+        if let Some(status) = &self.inner.status {
+            debug.field("status", status);
+        }
+        if let Some(body) = &self.inner.body {
+            debug.field("body", body);
+        }
+        if let Some(source) = &self.inner.source {
+            debug.field("source", source);
+        }
+        debug.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|source| &**source as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_send_sync_static_and_one_pointer_wide() {
+        fn assert_bounds<T: StdError + Send + Sync + 'static>() {}
+        assert_bounds::<Error>();
+        assert_eq!(size_of::<Error>(), size_of::<usize>());
+        assert_eq!(size_of::<Result<(), Error>>(), size_of::<usize>());
+    }
+
+    #[test]
+    fn parses_fastapi_validation_errors() {
+        let body =
+            br#"{"detail":[{"loc":["body","returnUrl"],"msg":"Field required","type":"missing"},
+            {"loc":["body","items",3],"msg":"bad","type":"value_error","input":1}]}"#;
+        let ErrorBody::Validation(validation) =
+            ErrorBody::parse(StatusCode::UNPROCESSABLE_ENTITY, body)
+        else {
+            panic!("not a validation error");
+        };
+        assert_eq!(validation.detail.len(), 2);
+        assert_eq!(validation.detail[0].error_type, "missing");
+        assert_eq!(
+            validation.detail[1].loc,
+            [
+                LocItem::Name("body".into()),
+                LocItem::Name("items".into()),
+                LocItem::Index(3)
+            ]
+        );
+        assert_eq!(
+            validation.to_string(),
+            "body.returnUrl: Field required; body.items.3: bad"
+        );
+    }
+
+    #[test]
+    fn parses_detail_in_both_shapes() {
+        let list = br#"{"detail":[{"msg":"Billing details not found"}]}"#;
+        assert_eq!(
+            ErrorBody::parse(StatusCode::NOT_FOUND, list),
+            ErrorBody::Detail("Billing details not found".into())
+        );
+        let text = br#"{"detail":"Not Found"}"#;
+        assert_eq!(
+            ErrorBody::parse(StatusCode::NOT_FOUND, text),
+            ErrorBody::Detail("Not Found".into())
+        );
+        // A 422 without `loc`/`type` (some operations answer so) still shows its message.
+        assert_eq!(
+            ErrorBody::parse(StatusCode::UNPROCESSABLE_ENTITY, br#"{"detail":"too big"}"#),
+            ErrorBody::Detail("too big".into())
+        );
+    }
+
+    #[test]
+    fn other_bodies_become_bounded_snippets() {
+        assert_eq!(
+            ErrorBody::parse(StatusCode::INTERNAL_SERVER_ERROR, b" \n"),
+            ErrorBody::Empty
+        );
+        let html = "<html><body>Internal Server Error</body></html>";
+        assert_eq!(
+            ErrorBody::parse(StatusCode::INTERNAL_SERVER_ERROR, html.as_bytes()),
+            ErrorBody::Raw(html.into())
+        );
+        let huge = "é".repeat(10_000);
+        let ErrorBody::Raw(cut) = ErrorBody::parse(StatusCode::BAD_GATEWAY, huge.as_bytes()) else {
+            panic!("not raw");
+        };
+        assert!(cut.len() <= SNIPPET_BYTES + '…'.len_utf8());
+        assert!(cut.ends_with('…'));
+        assert_eq!(
+            ErrorBody::parse(StatusCode::NOT_FOUND, br#"{"detail":[]}"#),
+            ErrorBody::Raw(r#"{"detail":[]}"#.into())
+        );
+    }
+
+    #[test]
+    fn display_is_one_line_with_status_and_message() {
+        let error = Error::from_status(
+            StatusCode::NOT_FOUND,
+            ErrorBody::Detail("Billing details not found".into()),
+        );
+        assert_eq!(
+            error.to_string(),
+            "server answered 404 Not Found: Billing details not found"
+        );
+        assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(error.detail().as_deref(), Some("Billing details not found"));
+        assert!(error.validation().is_none());
+    }
+}

@@ -1,0 +1,83 @@
+//! The runtime of `askui-endpoint`: declare HTTP endpoints as trait methods with
+//! [`#[askui_endpoint]`](askui_endpoint), implement the trait for [`Client`], call them.
+//!
+//! ```no_run
+//! use askui_runtime::{askui_endpoint, Auth, Client, Error};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize)]
+//! #[serde(rename_all = "camelCase")]
+//! pub struct CreateCustomerPortalSessionRequestDto { pub return_url: String }
+//!
+//! #[derive(Deserialize)]
+//! #[serde(rename_all = "camelCase")]
+//! pub struct CreateCustomerPortalSessionResponseDto { pub session_url: String }
+//!
+//! pub trait Billing {
+//!     #[askui_endpoint(post, "/api/v1/workspaces/<workspace_id>/billing/customer-portal-session")]
+//!     async fn create_customer_portal_session(&self, workspace_id: &str,
+//!         body: &CreateCustomerPortalSessionRequestDto)
+//!         -> Result<CreateCustomerPortalSessionResponseDto, Error>;
+//! }
+//! impl Billing for Client {}
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let client = Client::builder().auth(Auth::bearer("my-token")).build()?;
+//! let body = CreateCustomerPortalSessionRequestDto { return_url: "https://example.com/back".into() };
+//! match client.create_customer_portal_session("3f0c…", &body).await {
+//!     Ok(session) => println!("open {}", session.session_url),
+//!     Err(error) if error.status() == Some(askui_runtime::StatusCode::NOT_FOUND) => {
+//!         println!("no billing details: {}", error.detail().unwrap_or_default())
+//!     }
+//!     Err(error) => return Err(error),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # A type of your own
+//!
+//! Generated methods reach the client through `AsRef<Client>`, so a wrapper works too:
+//!
+//! ```
+//! # use askui_runtime::{askui_endpoint, Client, Error};
+//! # pub trait Billing {
+//! #     #[askui_endpoint(get, "/api/v1/workspaces/{workspace_id}/billing/prices")]
+//! #     async fn list_prices(&self, workspace_id: u32) -> Result<serde_json::Value, Error>;
+//! # }
+//! struct MyApp { askui: Client, /* … */ }
+//! impl AsRef<Client> for MyApp { fn as_ref(&self) -> &Client { &self.askui } }
+//! impl Billing for MyApp {}
+//! ```
+//!
+//! # Errors
+//!
+//! Every method returns [`Error`]: [`Error::kind`] says what went wrong, [`Error::status`]
+//! and [`Error::body`] describe an error response (FastAPI's 422 through
+//! [`Error::validation`]). Arguments are checked before any I/O.
+
+#![warn(missing_docs)]
+
+mod auth;
+mod client;
+mod endpoint;
+mod error;
+mod request;
+
+pub use askui_macros::askui_endpoint;
+pub use auth::Auth;
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env,
+};
+pub use endpoint::Endpoint;
+pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};
+pub use http::{Method, StatusCode};
+/// The HTTP client underneath, for [`ClientBuilder::http_client`].
+pub use reqwest;
+
+/// What generated code names. Not public API: it changes with the macro, which is pinned
+/// to this crate's exact version.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::request::Request;
+    pub use crate::{Client, Endpoint, Method};
+}

@@ -1,0 +1,18 @@
+//! A typed client for the [AskUI Workspaces API](https://workspaces.askui.com/docs),
+//! version 0.2.15, written with `#[askui_endpoint]` exactly as any client crate would be.
+//!
+//! ```no_run
+//! use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionRequestDto};
+//! use askui_workspaces::Client;
+//!
+//! # async fn run(workspace_id: uuid::Uuid) -> Result<(), askui_workspaces::Error> {
+//! let client = Client::from_env()?; // ASKUI_TOKEN, ASKUI_WORKSPACES_ENDPOINT
+//! let body = CreateCustomerPortalSessionRequestDto::new("https://example.com/account")?;
+//! let session = client.create_customer_portal_session(workspace_id, &body).await?;
+//! println!("{}", session.session_url);
+//! # Ok(()) }
+//! ```
+
+pub mod billing;
+
+pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};
