@@ -1,0 +1,512 @@
+//! Conformance with the vendored OpenAPI documents: the requests the client sends (method,
+//! path, parameters, body schema, security) and the answers of the embedded example server
+//! are checked against `spec/`, with a JSON Schema validator for the bodies.
+
+use std::path::Path;
+
+use askui_examples::{EmbeddedServer, ServerConfig};
+use askui_runtime::{Auth, Client, Endpoint};
+use askui_tests::{Recorded, RecordingServer, Reply};
+use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionRequestDto};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Every endpoint of the client that the seed document describes.
+fn endpoints() -> Vec<Endpoint> {
+    vec![<Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION]
+}
+
+struct Spec {
+    document: Value,
+}
+
+impl Spec {
+    fn seed() -> Spec {
+        let text = std::fs::read_to_string(spec_dir().join("customer-portal-session.openapi.yaml"))
+            .unwrap();
+        Spec {
+            document: serde_norway::from_str(&text).unwrap(),
+        }
+    }
+
+    fn full() -> Spec {
+        let text = std::fs::read_to_string(spec_dir().join("askui-workspaces-0.2.15.openapi.json"))
+            .unwrap();
+        Spec {
+            document: serde_json::from_str(&text).unwrap(),
+        }
+    }
+
+    fn operation(&self, endpoint: &Endpoint) -> &Value {
+        let operation = &self.document["paths"][endpoint.path_template()]
+            [endpoint.method().as_str().to_lowercase()];
+        assert!(
+            operation.is_object(),
+            "the document has no operation {endpoint}"
+        );
+        operation
+    }
+
+    /// A validator for a schema of this document: `$ref`s resolve against its components.
+    fn validator(&self, schema: &Value) -> jsonschema::Validator {
+        let mut root = schema.as_object().cloned().unwrap_or_default();
+        root.insert("components".into(), self.document["components"].clone());
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            // Not a registered format, but what the document uses for ids.
+            .with_format("uuid4", |value: &str| {
+                Uuid::parse_str(value).is_ok_and(|id| id.get_version_num() == 4)
+            })
+            .build(&Value::Object(root))
+            .unwrap()
+    }
+
+    fn schema_errors(&self, schema: &Value, instance: &Value) -> Vec<String> {
+        self.validator(schema)
+            .iter_errors(instance)
+            .map(|error| format!("{error} at {}", error.instance_path()))
+            .collect()
+    }
+
+    /// Everything in which a request the client sent departs from the operation.
+    fn request_problems(&self, endpoint: &Endpoint, request: &Recorded) -> Vec<String> {
+        let operation = self.operation(endpoint);
+        let mut problems = Vec::new();
+        if request.method != endpoint.method().as_str() {
+            problems.push(format!(
+                "method {} instead of {}",
+                request.method,
+                endpoint.method()
+            ));
+        }
+        let (path, query) = request
+            .target
+            .split_once('?')
+            .unwrap_or((&request.target, ""));
+        if !query.is_empty() {
+            problems.push(format!("unexpected query `{query}`"));
+        }
+        let parameters = operation["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let template: Vec<&str> = endpoint.path_template().split('/').collect();
+        let sent: Vec<&str> = path.split('/').collect();
+        if template.len() != sent.len() {
+            problems.push(format!(
+                "path `{path}` does not have the shape of `{}`",
+                endpoint.path_template()
+            ));
+        }
+        for (expected, actual) in template.iter().zip(&sent) {
+            match expected
+                .strip_prefix('{')
+                .and_then(|name| name.strip_suffix('}'))
+            {
+                Some(name) => {
+                    let declared = parameters
+                        .iter()
+                        .find(|p| p["in"] == "path" && p["name"] == name);
+                    let Some(declared) = declared else {
+                        problems.push(format!("path parameter `{name}` is not declared"));
+                        continue;
+                    };
+                    let value = percent_decode(actual);
+                    problems.extend(
+                        self.schema_errors(&declared["schema"], &json!(value))
+                            .into_iter()
+                            .map(|e| format!("path parameter `{name}`: {e}")),
+                    );
+                }
+                None if expected != actual => {
+                    problems.push(format!("path segment `{actual}` instead of `{expected}`"))
+                }
+                None => {}
+            }
+        }
+        for parameter in &parameters {
+            if parameter["required"] == true && parameter["in"] != "path" {
+                problems.push(format!(
+                    "required {} parameter `{}` not sent",
+                    parameter["in"], parameter["name"]
+                ));
+            }
+        }
+
+        let content_type = request
+            .header("content-type")
+            .map(|ct| ct.split(';').next().unwrap_or("").trim());
+        match operation.get("requestBody") {
+            Some(body) => {
+                match content_type.and_then(|ct| body["content"].get(ct).map(|media| (ct, media))) {
+                    Some(("application/json", media)) => {
+                        match serde_json::from_slice::<Value>(&request.body) {
+                            Ok(json) => problems.extend(
+                                self.schema_errors(&media["schema"], &json)
+                                    .into_iter()
+                                    .map(|e| format!("body: {e}")),
+                            ),
+                            Err(error) => problems.push(format!("body is not JSON: {error}")),
+                        }
+                    }
+                    Some((other, _)) => problems.push(format!("unchecked content type {other}")),
+                    None if request.body.is_empty() && body["required"] != true => {}
+                    None => problems.push(format!(
+                        "content type {content_type:?} is not one the operation accepts"
+                    )),
+                }
+            }
+            None if !request.body.is_empty() => {
+                problems.push("a body was sent, but the operation takes none".into())
+            }
+            None => {}
+        }
+
+        if let Some(accept) = request.header("accept") {
+            let produces: Vec<&str> = operation["responses"]
+                .as_object()
+                .into_iter()
+                .flat_map(|responses| responses.values())
+                .filter_map(|response| response["content"].as_object())
+                .flat_map(|content| content.keys().map(String::as_str))
+                .collect();
+            if !produces.iter().any(|media| accept.contains(media)) {
+                problems.push(format!("Accept `{accept}` matches none of {produces:?}"));
+            }
+        }
+
+        if !self.security_satisfied(operation, request) {
+            problems.push(format!(
+                "no security requirement of {} is met",
+                operation["security"]
+            ));
+        }
+        problems
+    }
+
+    fn security_satisfied(&self, operation: &Value, request: &Recorded) -> bool {
+        let requirements = operation
+            .get("security")
+            .or_else(|| self.document.get("security"));
+        let Some(requirements) = requirements
+            .and_then(Value::as_array)
+            .filter(|r| !r.is_empty())
+        else {
+            return true;
+        };
+        requirements.iter().any(|requirement| {
+            requirement
+                .as_object()
+                .into_iter()
+                .flatten()
+                .all(|(name, _)| {
+                    let scheme = &self.document["components"]["securitySchemes"][name];
+                    match (
+                        scheme["type"].as_str(),
+                        scheme["scheme"].as_str(),
+                        scheme["in"].as_str(),
+                    ) {
+                        (Some("http"), Some(http_scheme), _) => {
+                            request.header("authorization").is_some_and(|value| {
+                                value.split_once(' ').is_some_and(|(kind, credentials)| {
+                                    kind.eq_ignore_ascii_case(http_scheme)
+                                        && !credentials.is_empty()
+                                })
+                            })
+                        }
+                        (Some("apiKey"), _, Some("header")) => scheme["name"]
+                            .as_str()
+                            .and_then(|header| request.header(header))
+                            .is_some_and(|value| !value.is_empty()),
+                        _ => false,
+                    }
+                })
+        })
+    }
+
+    /// Everything in which an answer departs from the operation's documented responses.
+    fn response_problems(
+        &self,
+        endpoint: &Endpoint,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Vec<String> {
+        let operation = self.operation(endpoint);
+        let Some(response) = operation["responses"].get(status.to_string()) else {
+            return vec![format!("status {status} is not documented")];
+        };
+        let Some(content) = response["content"].as_object() else {
+            return if body.is_empty() {
+                vec![]
+            } else {
+                vec!["a body where none is documented".into()]
+            };
+        };
+        let media_type = content_type.map(|ct| ct.split(';').next().unwrap_or("").trim());
+        let Some(media) = media_type.and_then(|media_type| content.get(media_type)) else {
+            return vec![format!(
+                "content type {content_type:?} is not documented for {status}"
+            )];
+        };
+        let json: Value = match serde_json::from_slice(body) {
+            Ok(json) => json,
+            Err(error) => return vec![format!("body is not JSON: {error}")],
+        };
+        match (media.get("schema"), media.get("example")) {
+            (Some(schema), _) => self.schema_errors(schema, &json),
+            // Only an example: the answer must have the example's shape.
+            (None, Some(example)) => same_shape(example, &json),
+            (None, None) => vec![],
+        }
+    }
+}
+
+fn spec_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec"))
+}
+
+fn percent_decode(segment: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `actual` has the keys and value types of `example` (recursively, lists by their
+/// first item).
+fn same_shape(example: &Value, actual: &Value) -> Vec<String> {
+    match (example, actual) {
+        (Value::Object(expected), Value::Object(actual)) => expected
+            .iter()
+            .flat_map(|(key, value)| match actual.get(key) {
+                Some(actual) => same_shape(value, actual),
+                None => vec![format!("missing `{key}`")],
+            })
+            .collect(),
+        (Value::Array(expected), Value::Array(actual)) => {
+            match (expected.first(), actual.is_empty()) {
+                (Some(first), false) => actual
+                    .iter()
+                    .flat_map(|item| same_shape(first, item))
+                    .collect(),
+                _ => vec![],
+            }
+        }
+        (Value::String(_), Value::String(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_)) => vec![],
+        _ => vec![format!("{actual} does not have the shape of {example}")],
+    }
+}
+
+fn valid_session() -> Value {
+    json!({"sessionUrl": "https://billing.stripe.example/p/session/abc"})
+}
+
+#[test]
+fn every_endpoint_is_an_operation_of_both_documents() {
+    for spec in [Spec::seed(), Spec::full()] {
+        for endpoint in endpoints() {
+            let operation = spec.operation(&endpoint);
+            let mut declared: Vec<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            declared.sort_unstable();
+            let mut ours = endpoint.path_params().to_vec();
+            ours.sort_unstable();
+            assert_eq!(declared, ours, "path parameters of {endpoint}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn requests_conform_with_either_auth_scheme() {
+    let spec = Spec::seed();
+    let endpoint = <Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION;
+    assert_eq!(
+        spec.response_problems(
+            &endpoint,
+            200,
+            Some("application/json"),
+            valid_session().to_string().as_bytes()
+        ),
+        Vec::<String>::new(),
+        "the test's own reply must conform"
+    );
+    for auth in [Auth::bearer("a-token"), Auth::basic("a-token")] {
+        let server = RecordingServer::always(Reply::json(200, valid_session())).await;
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .auth(auth)
+            .build()
+            .unwrap();
+        let body =
+            CreateCustomerPortalSessionRequestDto::new("https://app.example/a b?x=ü#frag").unwrap();
+        client
+            .create_customer_portal_session(Uuid::new_v4(), &body)
+            .await
+            .unwrap();
+        let request = server.only_request();
+        assert_eq!(
+            spec.request_problems(&endpoint, &request),
+            Vec::<String>::new(),
+            "{request:#?}"
+        );
+    }
+}
+
+/// The checks above would catch a departure: each mutation of a conforming request is found.
+#[tokio::test]
+async fn the_checker_finds_departures() {
+    let spec = Spec::seed();
+    let endpoint = <Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION;
+    let server = RecordingServer::always(Reply::json(200, valid_session())).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let body = CreateCustomerPortalSessionRequestDto::new("https://app.example/").unwrap();
+    client
+        .create_customer_portal_session(Uuid::new_v4(), &body)
+        .await
+        .unwrap();
+    let sent = server.only_request();
+
+    let problems = spec.request_problems(&endpoint, &sent);
+    assert_eq!(problems.len(), 1, "without credentials: {problems:?}");
+    assert!(problems[0].contains("security"));
+
+    let mut authed = sent.clone();
+    authed
+        .headers
+        .insert("authorization", "Bearer x".parse().unwrap());
+    assert!(spec.request_problems(&endpoint, &authed).is_empty());
+
+    let mut snake = authed.clone();
+    snake.body = br#"{"return_url":"https://app.example/"}"#.to_vec();
+    assert!(
+        spec.request_problems(&endpoint, &snake)
+            .iter()
+            .any(|p| p.starts_with("body:"))
+    );
+
+    let mut not_uri = authed.clone();
+    not_uri.body = br#"{"returnUrl":"not a uri"}"#.to_vec();
+    assert!(
+        spec.request_problems(&endpoint, &not_uri)
+            .iter()
+            .any(|p| p.starts_with("body:"))
+    );
+
+    let mut not_uuid = authed.clone();
+    not_uuid.target = "/api/v1/workspaces/abc/billing/customer-portal-session".into();
+    assert!(
+        spec.request_problems(&endpoint, &not_uuid)
+            .iter()
+            .any(|p| p.contains("workspace_id"))
+    );
+
+    let mut no_content_type = authed.clone();
+    no_content_type.headers.remove("content-type");
+    assert!(
+        !spec
+            .request_problems(&endpoint, &no_content_type)
+            .is_empty()
+    );
+
+    assert!(
+        !spec
+            .response_problems(&endpoint, 200, Some("application/json"), br#"{"url":"x"}"#)
+            .is_empty()
+    );
+    assert!(
+        !spec
+            .response_problems(&endpoint, 500, Some("text/html"), b"<html>")
+            .is_empty()
+    );
+    assert!(
+        !spec
+            .response_problems(
+                &endpoint,
+                404,
+                Some("application/json"),
+                br#"{"detail":[{"message":"x"}]}"#
+            )
+            .is_empty()
+    );
+}
+
+/// The example's embedded server answers as the document says, for every documented status.
+#[tokio::test]
+async fn the_embedded_server_conforms() {
+    let spec = Spec::seed();
+    let endpoint = <Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION;
+    let workspace = Uuid::new_v4();
+    let server = EmbeddedServer::start(ServerConfig {
+        token: "tok".into(),
+        workspaces: vec![workspace],
+    })
+    .await
+    .unwrap();
+    let http = askui_runtime::reqwest::Client::new();
+    let cases: [(String, Value, u16); 5] = [
+        (
+            workspace.to_string(),
+            json!({"returnUrl": "https://app.example/back"}),
+            200,
+        ),
+        (
+            Uuid::new_v4().to_string(),
+            json!({"returnUrl": "https://app.example/back"}),
+            404,
+        ),
+        (
+            workspace.to_string(),
+            json!({"returnUrl": "not a url"}),
+            422,
+        ),
+        (workspace.to_string(), json!({}), 422),
+        (
+            "not-a-uuid".into(),
+            json!({"returnUrl": "https://app.example/back"}),
+            422,
+        ),
+    ];
+    for (workspace_id, body, expected) in cases {
+        let response = http
+            .post(format!(
+                "{}/api/v1/workspaces/{workspace_id}/billing/customer-portal-session",
+                server.base_url()
+            ))
+            .header("authorization", "Bearer tok")
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = response.bytes().await.unwrap();
+        assert_eq!(
+            status,
+            expected,
+            "{workspace_id} {body}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+        assert_eq!(
+            spec.response_problems(&endpoint, status, content_type.as_deref(), &bytes),
+            Vec::<String>::new(),
+            "{workspace_id} {body}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+}
