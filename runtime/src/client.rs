@@ -68,10 +68,14 @@ impl Client {
         &self.inner
     }
 
-    pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
-        let mut url = String::with_capacity(self.inner.base_url.len() + path.len());
+    /// The request URL: the base URL followed by the path `write_path` appends.
+    pub(crate) fn url(
+        &self,
+        write_path: impl FnOnce(&mut String) -> Result<(), Error>,
+    ) -> Result<Url, Error> {
+        let mut url = String::with_capacity(self.inner.base_url.len() + 128);
         url.push_str(&self.inner.base_url);
-        url.push_str(path);
+        write_path(&mut url)?;
         Url::parse(&url)
             .map_err(|error| Error::builder("the request URL is invalid").with_source(error))
     }

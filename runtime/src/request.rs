@@ -1,6 +1,7 @@
 //! Building, sending and decoding one call. The generated code creates a [`Request`], hands
 //! it the arguments and awaits [`Request::send`]; everything else happens here.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use http::HeaderValue;
@@ -66,8 +67,15 @@ impl<'c> Request<'c> {
         if let Some(problem) = problem {
             return self.fail(Error::invalid_argument(name, problem));
         }
-        let encoded = percent_encoding::utf8_percent_encode(&rendered, PATH_SEGMENT).to_string();
-        self.path_values.push((name, encoded));
+        // Most values (ids) need no escaping: keep the rendered string then.
+        let escaped = match Cow::from(percent_encoding::utf8_percent_encode(
+            &rendered,
+            PATH_SEGMENT,
+        )) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(escaped) => Some(escaped),
+        };
+        self.path_values.push((name, escaped.unwrap_or(rendered)));
     }
 
     /// Serializes the body now, so that the future does not borrow the caller's value.
@@ -109,7 +117,7 @@ impl<'c> Request<'c> {
             if let Some(error) = error {
                 return Err(error);
             }
-            let url = client.url(&expand_path(&endpoint, &path_values)?)?;
+            let url = client.url(|url| expand_path(url, &endpoint, &path_values))?;
             let settings = client.settings();
             let mut request = settings
                 .http
@@ -153,14 +161,16 @@ impl<'c> Request<'c> {
     }
 }
 
-/// Substitutes the encoded values into the template's `{name}` placeholders.
-fn expand_path(endpoint: &Endpoint, values: &[(&'static str, String)]) -> Result<String, Error> {
+/// Appends the template to `out`, with the encoded values in its `{name}` placeholders.
+fn expand_path(
+    out: &mut String,
+    endpoint: &Endpoint,
+    values: &[(&'static str, String)],
+) -> Result<(), Error> {
     let template = endpoint.path_template();
-    let mut path =
-        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        path.push_str(&rest[..open]);
+        out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let close = after.find('}').ok_or_else(|| malformed(endpoint))?;
         let name = &after[..close];
@@ -170,11 +180,11 @@ fn expand_path(endpoint: &Endpoint, values: &[(&'static str, String)]) -> Result
             .ok_or_else(|| {
                 Error::invalid_argument(name, "no value was given for this path parameter")
             })?;
-        path.push_str(value);
+        out.push_str(value);
         rest = &after[close + 1..];
     }
-    path.push_str(rest);
-    Ok(path)
+    out.push_str(rest);
+    Ok(())
 }
 
 fn malformed(endpoint: &Endpoint) -> Error {
@@ -235,7 +245,8 @@ mod tests {
         if let Some(error) = request.error {
             return Err(error);
         }
-        expand_path(&ENDPOINT, &request.path_values)
+        let mut path = String::new();
+        expand_path(&mut path, &ENDPOINT, &request.path_values).map(|()| path)
     }
 
     #[test]
