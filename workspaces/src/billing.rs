@@ -24,6 +24,18 @@ pub trait Billing {
 
 impl Billing for askui_runtime::Client {}
 
+// The calls must stay usable in `tokio::spawn`: this fails to compile if a future is not `Send`.
+const _: () = {
+    fn assert_send<T: Send>(_: &T) {}
+    #[allow(dead_code)]
+    fn billing_futures_are_send(
+        client: &askui_runtime::Client,
+        body: &CreateCustomerPortalSessionRequestDto,
+    ) {
+        assert_send(&client.create_customer_portal_session(Uuid::nil(), body));
+    }
+};
+
 /// The spec's `maxLength` of `returnUrl` and `sessionUrl`.
 pub const URL_MAX_LENGTH: usize = 2083;
 
