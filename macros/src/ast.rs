@@ -2,7 +2,6 @@
 //! for spans.
 
 use proc_macro2::Span;
-use syn::spanned::Spanned;
 use syn::{
     Attribute, FnArg, GenericArgument, Ident, Pat, PathArguments, ReceiverKind, ReturnType,
     TraitItemFn, Type,
@@ -15,13 +14,16 @@ use crate::ctxt::Errors;
 pub enum RoleAttr {
     Path,
     Body,
+    /// `#[query]` or `#[header]`: already reported, so the argument gets no other error.
+    Unsupported,
 }
 
 pub struct Arg {
     pub ident: Ident,
     pub ty: Type,
-    /// The explicit role and the attribute's span.
-    pub role: Option<(RoleAttr, Span)>,
+    /// The explicit role and its attribute, which errors about the role point at (a `Span`
+    /// would be only the `#` on stable Rust).
+    pub role: Option<(RoleAttr, Attribute)>,
 }
 
 pub struct Method {
@@ -55,11 +57,12 @@ impl Method {
         if let Some(constness) = &sig.constness {
             errors.spanned(constness, "endpoint methods cannot be `const`");
         }
-        if !matches!(sig.safety, syn::Safety::Default) {
-            errors.at(
-                sig.fn_token.span,
-                "endpoint methods cannot be `unsafe` or `safe`",
-            );
+        match &sig.safety {
+            syn::Safety::Unsafe(token) => {
+                errors.spanned(token, "endpoint methods cannot be `unsafe`")
+            }
+            syn::Safety::Safe(token) => errors.spanned(token, "endpoint methods cannot be `safe`"),
+            _ => {}
         }
         if let Some(abi) = &sig.abi {
             errors.spanned(abi, "endpoint methods cannot have an ABI");
@@ -68,9 +71,10 @@ impl Method {
             errors.spanned(variadic, "endpoint methods cannot be variadic");
         }
 
-        let mut inputs = sig.inputs.iter();
-        match inputs.next() {
+        let mut inputs = sig.inputs.iter().peekable();
+        match inputs.peek() {
             Some(FnArg::Receiver(receiver)) => {
+                inputs.next();
                 let shared_ref = matches!(&receiver.kind, ReceiverKind::Reference(_, _, None))
                     && receiver.mutability.is_none();
                 if !shared_ref {
@@ -80,6 +84,7 @@ impl Method {
                     );
                 }
             }
+            // Still read below as an argument, so that it gets no second error.
             Some(FnArg::Typed(first)) => {
                 errors.spanned(first, "expected `&self` as the first argument");
             }
@@ -140,7 +145,7 @@ impl Method {
     }
 }
 
-fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<(RoleAttr, Span)> {
+fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<(RoleAttr, Attribute)> {
     let mut role = None;
     for attr in attrs {
         let Some(ident) = attr.path().get_ident() else {
@@ -154,6 +159,7 @@ fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<(RoleAttr, Span
                     attr,
                     format!("`#[{ident}]` arguments are not supported yet"),
                 );
+                role.get_or_insert((RoleAttr::Unsupported, attr.clone()));
                 continue;
             }
             _ => continue,
@@ -167,7 +173,7 @@ fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<(RoleAttr, Span
                 "an argument has at most one role: `#[path]` or `#[body]`",
             );
         } else {
-            role = Some((this, attr.span()));
+            role = Some((this, attr.clone()));
         }
     }
     role

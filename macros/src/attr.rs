@@ -99,13 +99,21 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> Args {
     } else if let Ok(ident) = input.call(<Ident as syn::ext::IdentExt>::parse_any) {
         match HttpMethod::from_ident(&ident) {
             Some(method) => args.method = Some((method, ident.clone())),
-            None => errors.spanned(
-                &ident,
-                format!(
-                    "unknown HTTP method `{ident}`; expected one of: {}",
-                    METHODS.map(|(name, _)| format!("`{name}`")).join(", ")
-                ),
-            ),
+            None => {
+                let lower = ident.to_string().to_ascii_lowercase();
+                let message = if METHODS.iter().any(|(name, _)| *name == lower) {
+                    format!(
+                        "write the HTTP method `{ident}` as `{lower}` or `{}`",
+                        lower.to_ascii_uppercase()
+                    )
+                } else {
+                    format!(
+                        "unknown HTTP method `{ident}`; expected one of: {}",
+                        METHODS.map(|(name, _)| format!("`{name}`")).join(", ")
+                    )
+                };
+                errors.spanned(&ident, message)
+            }
         }
         if input.is_empty() {
             errors.spanned(
@@ -131,13 +139,17 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> Args {
         errors.at(Span::call_site(), format!("missing path: {USAGE}"));
         return args;
     }
-    match input.parse::<LitStr>() {
-        Ok(path) => args.path = Some(path),
-        Err(_) => {
-            let span = input.span();
-            let _ = input.parse::<proc_macro2::TokenTree>();
-            errors.at(span, format!("the path must be a string literal: {USAGE}"));
+    // Peeked, not tried: a failed `parse::<LitStr>()` consumes a literal of another kind, and
+    // the error would point past it.
+    if input.peek(LitStr) {
+        args.path = input.parse().ok();
+    } else {
+        // Up to the next `,`, so that `concat!("/a", "/b")` is one error, not two.
+        let mut path = TokenStream::new();
+        while !input.is_empty() && !input.peek(Token![,]) {
+            path.extend(input.parse::<proc_macro2::TokenTree>());
         }
+        errors.spanned(path, format!("the path must be a string literal: {USAGE}"));
     }
     let _ = input.parse::<Option<Token![,]>>();
     if !input.is_empty() {

@@ -1,10 +1,12 @@
 //! Writes the method. The expansion only describes the endpoint and hands the arguments to
 //! `askui_runtime`; encoding, sending, decoding and errors live there.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, Item, TraitItemFn};
+use syn::{
+    FnArg, GenericArgument, Item, PathArguments, ReceiverKind, TraitItemFn, Type, WherePredicate,
+};
 
 use crate::ast::{self, Method};
 use crate::attr::{self, HttpMethod};
@@ -15,10 +17,26 @@ use crate::valid::{self, Roles};
 pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = attr::parse(args, &mut errors);
-    let item = match syn::parse2::<TraitItemFn>(input.clone()) {
+    let mut item = match syn::parse2::<TraitItemFn>(input.clone()) {
         Ok(item) => item,
-        Err(_) => return not_a_trait_method(input, errors),
+        Err(error) => return not_a_trait_method(input, error, errors),
     };
+    // A second `#[askui_endpoint]` would otherwise expand on our output and complain about
+    // the generated body and return type.
+    item.attrs.retain(|attr| {
+        let twice = attr
+            .path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "askui_endpoint");
+        if twice {
+            errors.spanned(
+                attr,
+                "a method is one endpoint: remove the second `#[askui_endpoint]`",
+            );
+        }
+        !twice
+    });
     if item.default.is_some() && !has_receiver(&item) {
         errors.spanned(
             &item.sig.ident,
@@ -65,8 +83,7 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 //         let mut request = Request::new(self.as_ref(), Self::CREATE_SESSION);
 //         request.path_param("workspace_id", &workspace_id);
 //         request.json_body("body", &body);
-//         let response = request.send::<Session>();
-//         async move { response.await.map_err(From::from) }
+//         async move { request.send::<Session>().await.map_err(From::from) }
 //     }
 fn generate(
     item: &TraitItemFn,
@@ -110,21 +127,28 @@ fn generate(
 
     // Spanned at the argument's type, so "`Foo` doesn't implement `Display`" points there.
     let path_params = roles.path.iter().map(|arg| {
-        let ident = &arg.ident;
-        let name = ident.to_string();
-        quote_spanned!(arg.ty.span()=> __askui_request.path_param(#name, &#ident);)
+        let name = arg.ident.to_string();
+        let value = borrow_across(&arg.ident, &arg.ty);
+        quote_spanned!(arg.ty.span()=> __askui_request.path_param(#name, #value);)
     });
     let body = roles.body.map(|arg| {
-        let ident = &arg.ident;
-        let name = ident.to_string();
-        quote_spanned!(arg.ty.span()=> __askui_request.json_body(#name, &#ident);)
+        let name = arg.ident.to_string();
+        let value = borrow_across(&arg.ident, &arg.ty);
+        quote_spanned!(arg.ty.span()=> __askui_request.json_body(#name, #value);)
     });
-    let send = quote_spanned!(ok_type.span()=> __askui_request.send::<#ok_type>());
+    // Sent and awaited in one expression spanned at `T`: the unmet `DeserializeOwned` bound of
+    // a `T` is then reported at `T`, not also at the `async` keyword.
+    let send = quote_spanned!(ok_type.span()=> __askui_request.send::<#ok_type>().await);
+    // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
+    let (first, last) = token_spans(error_type(return_type).unwrap_or(return_type));
+    let from = Ident::new("from", last);
+    let from = quote_spanned!(first=> ::core::convert::From::#from);
+    let map_err = Ident::new("map_err", last);
+    let map_err = quote_spanned!(first=> ::core::result::Result::#map_err);
     // The `async` keyword's span on the block, so a `Send` error points at the user's code.
     let async_block = quote_spanned! {method.async_span=>
         async move {
-            let __askui_result: #return_type =
-                ::core::result::Result::map_err(__askui_response.await, ::core::convert::From::from);
+            let __askui_result: #return_type = #map_err(#send, #from);
             __askui_result
         }
     };
@@ -152,10 +176,42 @@ fn generate(
             );
             #(#path_params)*
             #body
-            let __askui_response = #send;
             #async_block
         }
     }
+}
+
+/// `&ident`, spanned from the first to the last token of `ty`: rustc underlines the whole
+/// type (a joined `Span` would be only its first token on stable Rust).
+fn borrow_across(ident: &Ident, ty: &Type) -> TokenStream {
+    let (first, last) = token_spans(ty);
+    let mut ident = ident.clone();
+    ident.set_span(last);
+    quote_spanned!(first=> &#ident)
+}
+
+fn token_spans(tokens: &impl ToTokens) -> (Span, Span) {
+    let mut tokens = tokens.to_token_stream().into_iter();
+    let first = tokens
+        .next()
+        .map_or_else(Span::call_site, |token| token.span());
+    let last = tokens.last().map_or(first, |token| token.span());
+    (first, last)
+}
+
+/// `E` of `Result<T, E>`.
+fn error_type(return_type: &Type) -> Option<&Type> {
+    let Type::Path(path) = return_type else {
+        return None;
+    };
+    let PathArguments::AngleBracketed(generics) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    let mut types = generics.args.iter().filter_map(|arg| match arg {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    types.nth(1)
 }
 
 /// On error: the errors, plus the method with a placeholder body, so that `impl Trait for
@@ -164,6 +220,17 @@ fn fallback(item: &TraitItemFn, error: syn::Error) -> TokenStream {
     let mut item = item.clone();
     for input in &mut item.sig.inputs {
         *input = strip_role_attrs(input);
+    }
+    // Already reported; rustc would add "functions in traits cannot be declared const".
+    item.sig.constness = None;
+    // A placeholder body taking `self` by value needs `Self: Sized`, or rustc adds an error.
+    let by_value = match item.sig.inputs.first() {
+        Some(FnArg::Receiver(receiver)) => !matches!(receiver.kind, ReceiverKind::Reference(..)),
+        _ => false,
+    };
+    if by_value {
+        let sized: WherePredicate = syn::parse_quote!(Self: ::core::marker::Sized);
+        item.sig.generics.make_where_clause().predicates.push(sized);
     }
     if item.default.is_none() {
         item.default = Some(syn::parse_quote!({ ::core::unimplemented!() }));
@@ -175,17 +242,44 @@ fn fallback(item: &TraitItemFn, error: syn::Error) -> TokenStream {
     quote!(#error #item)
 }
 
-fn not_a_trait_method(input: TokenStream, mut errors: Errors) -> TokenStream {
+fn not_a_trait_method(input: TokenStream, error: syn::Error, mut errors: Errors) -> TokenStream {
     let message = "#[askui_endpoint] goes on a method declaration in a trait: `async fn name(&self, …) -> Result<T, askui_runtime::Error>;`";
     match syn::parse2::<Item>(input.clone()) {
+        Ok(Item::Fn(function)) if function.sig.receiver().is_some() => errors.spanned(
+            &function.sig.ident,
+            "#[askui_endpoint] goes on a method declaration in a trait, not on a method of an `impl` block",
+        ),
         Ok(Item::Fn(function)) => errors.spanned(
             &function.sig.ident,
             "#[askui_endpoint] goes on a method declaration in a trait, not on a free function",
         ),
         Ok(item) => errors.at(first_token_span(&item), message),
-        Err(_) => errors.at(Span::call_site(), message),
+        // Rust syntax that syn rejects, such as `self` after another argument: say where.
+        Err(_) => {
+            errors.push(error);
+            return with_errors(placeholder_body(input), errors);
+        }
     }
     with_errors(input, errors)
+}
+
+/// `fallback` for a method syn cannot parse: its `;` replaced with a body, so that an empty
+/// `impl Trait for Client {}` adds no "missing `name`" error.
+fn placeholder_body(input: TokenStream) -> TokenStream {
+    let mut tokens: Vec<TokenTree> = input.into_iter().collect();
+    let is_fn = tokens
+        .iter()
+        .any(|token| matches!(token, TokenTree::Ident(ident) if ident == "fn"));
+    match tokens.last() {
+        Some(TokenTree::Punct(semi)) if is_fn && semi.as_char() == ';' => {
+            tokens.pop();
+            quote! {
+                #[allow(unused_variables, async_fn_in_trait)]
+                #(#tokens)* { ::core::unimplemented!() }
+            }
+        }
+        _ => tokens.into_iter().collect(),
+    }
 }
 
 fn first_token_span(item: &Item) -> Span {

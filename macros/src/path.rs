@@ -153,9 +153,16 @@ fn check_name(
         } else {
             suggestion
         };
-        problems.push(format!(
-            "invalid parameter name `{name}` in the path: it must be a Rust identifier, the name of an argument (did you mean `{open}{suggestion}{close}`?)"
-        ));
+        if suggestion == name {
+            // A keyword such as `type`: suggesting the same name would not help.
+            problems.push(format!(
+                "invalid parameter name `{name}` in the path: it is a Rust keyword; rename it and its argument, e.g. `{open}{name}_{close}` (the name is not part of the URL)"
+            ));
+        } else {
+            problems.push(format!(
+                "invalid parameter name `{name}` in the path: it must be a Rust identifier, the name of an argument (did you mean `{open}{suggestion}{close}`?)"
+            ));
+        }
     } else if params.iter().any(|seen| seen == name) {
         problems.push(format!("duplicate parameter `{name}` in the path"));
     } else {
@@ -218,6 +225,10 @@ mod tests {
         assert!(err("/a/{1x}").contains("did you mean `{_1x}`?"));
         assert!(err("/a/<self>").contains("invalid parameter name `self`"));
         assert!(err("/a/<fn>").contains("invalid parameter name `fn`"));
+        assert!(
+            err("/a/{type}").contains("is a Rust keyword")
+                && err("/a/{type}").contains("`{type_}`")
+        );
         assert!(err("/a/<x>/<x>").contains("duplicate parameter `x`"));
         assert!(err("/a/<x}").contains("opens with `<` but closes with `}`"));
         assert!(err("/a/<rest..>").contains("multi-segment parameters (`<rest..>`)"));

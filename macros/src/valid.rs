@@ -27,12 +27,13 @@ pub fn assign<'a>(
         body: None,
     };
     let path = path_literal.value();
+    let mut unmatched = false;
     for name in &template.params {
         match method.args.iter().find(|arg| arg.ident == name) {
             Some(arg) => {
-                if let Some((RoleAttr::Body, span)) = arg.role {
-                    errors.at(
-                        span,
+                if let Some((RoleAttr::Body, attr)) = &arg.role {
+                    errors.spanned(
+                        attr,
                         format!(
                             "`{name}` is a path parameter of `{path}`, so it cannot be the body"
                         ),
@@ -41,6 +42,7 @@ pub fn assign<'a>(
                 roles.path.push(arg);
             }
             None => {
+                unmatched = true;
                 errors.spanned(
                     path_literal,
                     format!("path parameter `{name}` has no matching argument"),
@@ -59,24 +61,24 @@ pub fn assign<'a>(
         if is_path_param(&arg.ident) {
             continue;
         }
-        match arg.role {
-            Some((RoleAttr::Path, span)) => errors.at(
-                span,
+        match &arg.role {
+            Some((RoleAttr::Path, attr)) => errors.spanned(
+                attr,
                 format!(
                     "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
                     arg.ident, arg.ident
                 ),
             ),
-            Some((RoleAttr::Body, span)) if !http_method.has_body() => errors.at(
-                span,
+            Some((RoleAttr::Body, attr)) if !http_method.has_body() => errors.spanned(
+                attr,
                 format!(
                     "a {} request has no body: remove `#[body]`",
                     http_method.constant()
                 ),
             ),
-            Some((RoleAttr::Body, span)) => match roles.body {
-                Some(body) => errors.at(
-                    span,
+            Some((RoleAttr::Body, attr)) => match roles.body {
+                Some(body) => errors.spanned(
+                    attr,
                     format!(
                         "only one argument can be the body, and `{}` already is",
                         body.ident
@@ -84,8 +86,15 @@ pub fn assign<'a>(
                 ),
                 None => roles.body = Some(arg),
             },
+            Some((RoleAttr::Unsupported, _)) => {}
             None => candidates.push(arg),
         }
+    }
+
+    // An argument meant for a path parameter but named differently is already reported
+    // above: calling it a stray argument or a second body candidate would be a follow-on.
+    if unmatched {
+        return roles;
     }
 
     for arg in candidates {

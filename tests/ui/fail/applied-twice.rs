@@ -1,0 +1,11 @@
+use askui_runtime::{Error, askui_endpoint};
+
+pub trait Api {
+    #[askui_endpoint(get, "/a")]
+    #[askui_endpoint(get, "/b")]
+    async fn f(&self) -> Result<(), Error>;
+}
+
+impl Api for askui_runtime::Client {}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use askui_runtime::{Error, askui_endpoint};
+
+pub trait Api {
+    #[askui_endpoint(get, "/x")]
+    async fn f(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+impl Api for askui_runtime::Client {}
+
+fn main() {}

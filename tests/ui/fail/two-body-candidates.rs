@@ -1,0 +1,10 @@
+use askui_runtime::{Error, askui_endpoint};
+
+pub trait Api {
+    #[askui_endpoint(post, "/workspaces/<workspace_id>")]
+    async fn f(&self, workspace_id: u64, name: String, size: u32) -> Result<(), Error>;
+}
+
+impl Api for askui_runtime::Client {}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use askui_runtime::{Error, askui_endpoint};
+
+pub trait Api {
+    #[askui_endpoint(post, "/x/<id>")]
+    async fn f(
+        &self,
+        #[path]
+        #[body]
+        id: u64,
+    ) -> Result<(), Error>;
+}
+
+impl Api for askui_runtime::Client {}
+
+fn main() {}
