@@ -54,7 +54,7 @@ impl Client {
     }
 
     /// A client configured from `ASKUI_WORKSPACES_ENDPOINT`, `ASKUI_TOKEN` and
-    /// `ASKUI__AUTHORIZATION` (see [`env`]); [`ClientBuilder::from_env`] to adjust it further.
+    /// `ASKUI__AUTHORIZATION` (see [`mod@env`]); [`ClientBuilder::from_env`] to adjust it further.
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env().build()
     }
@@ -116,7 +116,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder configured from the environment variables in [`env`]. Empty variables count
+    /// A builder configured from the environment variables in [`mod@env`]. Empty variables count
     /// as unset; a variable that is not UTF-8 is an error from `build()`.
     pub fn from_env() -> ClientBuilder {
         Self::from_lookup(|name| match std::env::var(name) {
