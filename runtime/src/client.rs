@@ -103,7 +103,7 @@ impl fmt::Debug for Client {
 
 /// Configures a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build)
 /// reports the first problem.
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
@@ -113,6 +113,28 @@ pub struct ClientBuilder {
     timeout: Option<Option<Duration>>,
     max_response_bytes: Option<usize>,
     error: Option<Error>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The base URL may carry credentials until `build()` rejects them.
+        let base_url = self
+            .base_url
+            .as_deref()
+            .map(|raw| match Url::parse(raw.trim()) {
+                Ok(url) => redact_credentials(&url),
+                Err(_) => "<invalid>".to_owned(),
+            });
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &base_url)
+            .field("auth", &self.auth)
+            .field("http_client", &self.http_client.is_some())
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -235,13 +257,15 @@ impl ClientBuilder {
     }
 }
 
-/// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`.
+/// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`. Messages show
+/// the URL only once parsed, with any credentials removed.
 fn parse_base_url(raw: &str) -> Result<String, Error> {
     let url = Url::parse(raw.trim())
-        .map_err(|error| Error::builder(format!("invalid base URL `{raw}`")).with_source(error))?;
+        .map_err(|error| Error::builder("the base URL is not a valid URL").with_source(error))?;
+    let shown = redact_credentials(&url);
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(Error::builder(format!(
-            "the base URL `{raw}` must be an http:// or https:// URL with a host"
+            "the base URL `{shown}` must be an http:// or https:// URL with a host"
         )));
     }
     if url.query().is_some()
@@ -250,8 +274,7 @@ fn parse_base_url(raw: &str) -> Result<String, Error> {
         || url.password().is_some()
     {
         return Err(Error::builder(format!(
-            "the base URL must not have a query, a fragment or credentials (use `Auth`): `{}`",
-            redact_credentials(&url)
+            "the base URL `{shown}` must not have a query, a fragment or credentials (use `Auth`)"
         )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
@@ -305,8 +328,16 @@ mod tests {
                 "{bad}"
             );
         }
-        let error = parse_base_url("https://user:hunter2@x/").unwrap_err();
-        assert!(!format!("{error} {error:?}").contains("hunter2"));
+        for leaky in [
+            "https://user:hunter2@x/",
+            "ftp://user:hunter2@x/",
+            "https://user:hunter2@bad host/",
+        ] {
+            let error = parse_base_url(leaky).unwrap_err();
+            assert!(!format!("{error} {error:?}").contains("hunter2"), "{leaky}");
+            let builder = Client::builder().base_url(leaky);
+            assert!(!format!("{builder:?}").contains("hunter2"), "{leaky}");
+        }
     }
 
     fn lookup<'a>(

@@ -56,8 +56,8 @@ impl Endpoint {
     }
 
     /// The HTTP method.
-    pub fn method(&self) -> Method {
-        self.method.clone()
+    pub fn method(&self) -> &Method {
+        &self.method
     }
 
     /// The path with its parameters as `{name}`, e.g. `/api/v1/workspaces/{workspace_id}`.

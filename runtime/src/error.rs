@@ -68,13 +68,16 @@ pub enum ErrorBody {
 
 /// FastAPI's validation error body: `{"detail": [{"loc": […], "msg": "…", "type": "…"}]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct HttpValidationError {
-    /// One entry per rejected input.
+    /// One entry per rejected input (the spec does not require the field).
+    #[serde(default)]
     pub detail: Vec<ValidationError>,
 }
 
 /// One rejected input of an [`HttpValidationError`].
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// Where the input is, e.g. `["body", "returnUrl"]` or `["path", "workspace_id"]`.
     pub loc: Vec<LocItem>,
@@ -121,6 +124,9 @@ impl fmt::Display for ValidationError {
 
 impl fmt::Display for HttpValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.detail.is_empty() {
+            return f.write_str("validation failed");
+        }
         for (i, error) in self.detail.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
@@ -189,18 +195,34 @@ impl ErrorBody {
     }
 }
 
-/// At most [`SNIPPET_BYTES`] of `bytes` as text, cut at a character boundary.
+/// At most [`SNIPPET_BYTES`] of `bytes` as one line of text: runs of whitespace and control
+/// characters (newlines of an HTML page, a terminal escape) become one space, so the error
+/// stays a single log line whatever the server sent.
 fn snippet(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim();
-    if text.len() <= SNIPPET_BYTES {
-        return text.to_owned();
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4 * SNIPPET_BYTES)]);
+    let mut line = String::with_capacity(SNIPPET_BYTES + 3);
+    for word in text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        if line.len() > SNIPPET_BYTES {
+            break;
+        }
     }
-    let mut end = SNIPPET_BYTES;
-    while !text.is_char_boundary(end) {
+    if line.len() <= SNIPPET_BYTES && bytes.len() <= 4 * SNIPPET_BYTES {
+        return line;
+    }
+    let mut end = line.len().min(SNIPPET_BYTES);
+    while !line.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &text[..end])
+    line.truncate(end);
+    line.push('…');
+    line
 }
 
 impl Error {
@@ -308,10 +330,10 @@ impl Error {
     }
 
     /// The server's `detail` message(s), for error bodies in FastAPI's `{"detail": …}` shapes.
-    pub fn detail(&self) -> Option<String> {
+    pub fn detail(&self) -> Option<Cow<'_, str>> {
         match &self.inner.body {
-            Some(ErrorBody::Detail(detail)) => Some(detail.clone()),
-            Some(ErrorBody::Validation(validation)) => Some(validation.to_string()),
+            Some(ErrorBody::Detail(detail)) => Some(Cow::Borrowed(detail)),
+            Some(ErrorBody::Validation(validation)) => Some(Cow::Owned(validation.to_string())),
             _ => None,
         }
     }
@@ -464,6 +486,23 @@ mod tests {
         };
         assert!(cut.len() <= SNIPPET_BYTES + '…'.len_utf8());
         assert!(cut.ends_with('…'));
+        let page = "<html>\r\n  <body>\n\tInternal\u{1b}[31m Error\n</body>\n</html>\n";
+        assert_eq!(
+            ErrorBody::parse(StatusCode::INTERNAL_SERVER_ERROR, page.as_bytes()),
+            ErrorBody::Raw("<html> <body> Internal [31m Error </body> </html>".into())
+        );
+        let long_line = format!("{}\n{}", "a".repeat(100), "b".repeat(10_000));
+        let ErrorBody::Raw(cut) = ErrorBody::parse(StatusCode::BAD_GATEWAY, long_line.as_bytes())
+        else {
+            panic!("not raw");
+        };
+        assert_eq!(cut.len(), SNIPPET_BYTES + '…'.len_utf8());
+        assert!(!cut.contains('\n'));
+        // `detail` is optional in the spec's HTTPValidationError.
+        assert_eq!(
+            ErrorBody::parse(StatusCode::UNPROCESSABLE_ENTITY, b"{}"),
+            ErrorBody::Validation(HttpValidationError { detail: vec![] })
+        );
         assert_eq!(
             ErrorBody::parse(StatusCode::NOT_FOUND, br#"{"detail":[]}"#),
             ErrorBody::Raw(r#"{"detail":[]}"#.into())

@@ -121,7 +121,7 @@ impl<'c> Request<'c> {
             let settings = client.settings();
             let mut request = settings
                 .http
-                .request(endpoint.method(), url)
+                .request(endpoint.method().clone(), url)
                 .header(ACCEPT, APPLICATION_JSON);
             if let Some(auth) = &settings.auth {
                 request = request.header(AUTHORIZATION, auth.clone());
@@ -202,8 +202,14 @@ enum Body {
 
 /// Reads at most `limit` bytes, so a huge or endless body costs bounded memory.
 async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Body, Error> {
+    // Trust a declared length only so far: a header alone must not make us reserve much.
+    const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
     let declared = response.content_length().unwrap_or(0);
-    let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(limit).min(limit));
+    let capacity = usize::try_from(declared)
+        .unwrap_or(usize::MAX)
+        .min(limit)
+        .min(INITIAL_CAPACITY_LIMIT);
+    let mut bytes = Vec::with_capacity(capacity);
     while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
         let room = limit - bytes.len();
         if chunk.len() > room {
