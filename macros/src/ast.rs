@@ -26,10 +26,17 @@ pub struct Arg {
     pub role: Option<(RoleAttr, Attribute)>,
 }
 
+/// The declared `Result<T, E>` (or `Result<T>` of an alias), read once.
+pub struct Output {
+    pub result: Type,
+    pub ok: Type,
+    /// `E`, where it is written out.
+    pub err: Option<Type>,
+}
+
 pub struct Method {
     pub args: Vec<Arg>,
-    /// `T` of `Result<T, E>`.
-    pub ok_type: Option<Type>,
+    pub output: Option<Output>,
     /// Where "expected an argument named `x` here" points: the argument list.
     pub args_span: Span,
     pub async_span: Span,
@@ -114,7 +121,7 @@ impl Method {
             }
         }
 
-        let ok_type = match &sig.output {
+        let output = match &sig.output {
             ReturnType::Default => {
                 errors.at(
                     args_span,
@@ -123,20 +130,20 @@ impl Method {
                 None
             }
             ReturnType::Type(_, ty) => {
-                let ok = result_ok_type(ty);
-                if ok.is_none() {
+                let output = result_output(ty);
+                if output.is_none() {
                     errors.spanned(
                         ty,
                         "the return type must be `Result<T, askui_runtime::Error>` (`T` is decoded from the JSON response; `()` for an empty one)",
                     );
                 }
-                ok
+                output
             }
         };
 
         Method {
             args,
-            ok_type,
+            output,
             args_span,
             async_span: sig
                 .asyncness
@@ -186,8 +193,8 @@ pub fn is_role_attr(attr: &Attribute) -> bool {
         .any(|name| attr.path().is_ident(name))
 }
 
-/// `T` from `Result<T, E>`, `Result<T>` (an alias) or a qualified `…::Result<T, E>`.
-fn result_ok_type(ty: &Type) -> Option<Type> {
+/// `T` and `E` from `Result<T, E>`, `Result<T>` (an alias) or a qualified `…::Result<T, E>`.
+fn result_output(ty: &Type) -> Option<Output> {
     let Type::Path(path) = ty else { return None };
     if path.qself.is_some() {
         return None;
@@ -203,6 +210,11 @@ fn result_ok_type(ty: &Type) -> Option<Type> {
         GenericArgument::Type(ty) => Some(ty),
         _ => None,
     });
-    let ok = types.next()?;
-    (types.count() <= 1 && generics.args.len() <= 2).then(|| ok.clone())
+    let ok = types.next()?.clone();
+    let err = types.next().cloned();
+    (types.next().is_none() && generics.args.len() <= 2).then(|| Output {
+        result: ty.clone(),
+        ok,
+        err,
+    })
 }

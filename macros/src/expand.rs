@@ -4,9 +4,7 @@
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{
-    FnArg, GenericArgument, Item, PathArguments, ReceiverKind, TraitItemFn, Type, WherePredicate,
-};
+use syn::{FnArg, Item, ReceiverKind, TraitItemFn, Type, WherePredicate};
 
 use crate::ast::{self, Method};
 use crate::attr::{self, HttpMethod};
@@ -115,32 +113,41 @@ fn generate(
         .map(|w| w.predicates.iter());
     let where_predicates = where_predicates.into_iter().flatten();
     let inputs = sig.inputs.iter().map(strip_role_attrs);
-    let syn::ReturnType::Type(_, return_type) = &sig.output else {
+    let Some(output) = &method.output else {
+        // `Method::from_item` reported it; only a complete method gets here.
         return fallback(item, syn::Error::new(sig.span(), "missing return type"));
     };
-    let Some(ok_type) = &method.ok_type else {
-        return fallback(
-            item,
-            syn::Error::new(return_type.span(), "unexpected return type"),
-        );
-    };
+    let (return_type, ok_type) = (&output.result, &output.ok);
+
+    // Locals carry the reserved `__askui_` prefix and the span of the user's tokens they
+    // serve, so type errors point there. (Mixed-site hygiene would make rustc report an
+    // unmet `T: Deserialize` twice.)
+    let local = |name: &str, at: Span| Ident::new(name, at);
+    let request = local("__askui_request", Span::call_site());
+    let result = local("__askui_result", method.async_span);
+    let endpoint_const = local("__ASKUI_ENDPOINT", Span::call_site());
 
     // Spanned at the argument's type, so "`Foo` doesn't implement `Display`" points there.
     let path_params = roles.path.iter().map(|arg| {
+        let request = local("__askui_request", arg.ty.span());
         let name = arg.ident.to_string();
         let value = borrow_across(&arg.ident, &arg.ty);
-        quote_spanned!(arg.ty.span()=> __askui_request.path_param(#name, #value);)
+        quote_spanned!(arg.ty.span()=> #request.path_param(#name, #value);)
     });
     let body = roles.body.map(|arg| {
+        let request = local("__askui_request", arg.ty.span());
         let name = arg.ident.to_string();
         let value = borrow_across(&arg.ident, &arg.ty);
-        quote_spanned!(arg.ty.span()=> __askui_request.json_body(#name, #value);)
+        quote_spanned!(arg.ty.span()=> #request.json_body(#name, #value);)
     });
     // Sent and awaited in one expression spanned at `T`: the unmet `DeserializeOwned` bound of
     // a `T` is then reported at `T`, not also at the `async` keyword.
-    let send = quote_spanned!(ok_type.span()=> __askui_request.send::<#ok_type>().await);
+    let send = {
+        let request = local("__askui_request", ok_type.span());
+        quote_spanned!(ok_type.span()=> #request.send::<#ok_type>().await)
+    };
     // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
-    let (first, last) = token_spans(error_type(return_type).unwrap_or(return_type));
+    let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));
     let from = Ident::new("from", last);
     let from = quote_spanned!(first=> ::core::convert::From::#from);
     let map_err = Ident::new("map_err", last);
@@ -148,19 +155,23 @@ fn generate(
     // The `async` keyword's span on the block, so a `Send` error points at the user's code.
     let async_block = quote_spanned! {method.async_span=>
         async move {
-            let __askui_result: #return_type = #map_err(#send, #from);
-            __askui_result
+            let #result: #return_type = #map_err(#send, #from);
+            #result
         }
     };
 
-    quote! {
-        #[doc = #const_doc]
-        const #const_ident: #rt::Endpoint = #rt::Endpoint::new(
+    let endpoint = quote! {
+        #rt::Endpoint::new(
             #name_str,
             #rt::Method::#http_constant,
             #template_str,
             &[#(#param_names),*],
-        );
+        )
+    };
+
+    quote! {
+        #[doc = #const_doc]
+        const #const_ident: #rt::Endpoint = #endpoint;
 
         #(#attrs)*
         #[allow(clippy::manual_async_fn)]
@@ -170,9 +181,11 @@ fn generate(
             Self: ::core::convert::AsRef<#rt::Client>,
             #(#where_predicates,)*
         {
-            let mut __askui_request = #rt::Request::new(
+            // Not `Self::CONST`, which an impl could override with another route.
+            const #endpoint_const: #rt::Endpoint = #endpoint;
+            let mut #request = #rt::Request::new(
                 ::core::convert::AsRef::<#rt::Client>::as_ref(self),
-                Self::#const_ident,
+                #endpoint_const,
             );
             #(#path_params)*
             #body
@@ -197,21 +210,6 @@ fn token_spans(tokens: &impl ToTokens) -> (Span, Span) {
         .map_or_else(Span::call_site, |token| token.span());
     let last = tokens.last().map_or(first, |token| token.span());
     (first, last)
-}
-
-/// `E` of `Result<T, E>`.
-fn error_type(return_type: &Type) -> Option<&Type> {
-    let Type::Path(path) = return_type else {
-        return None;
-    };
-    let PathArguments::AngleBracketed(generics) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    let mut types = generics.args.iter().filter_map(|arg| match arg {
-        GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    });
-    types.nth(1)
 }
 
 /// On error: the errors, plus the method with a placeholder body, so that `impl Trait for

@@ -246,6 +246,10 @@ async fn a_slow_server_times_out() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert!(error.is_timeout());
+    assert!(
+        std::error::Error::source(&error).is_some(),
+        "the timeout keeps its source"
+    );
 }
 
 #[tokio::test]
@@ -368,6 +372,49 @@ async fn a_base_url_with_a_prefix_keeps_it() {
         server.only_request().target,
         format!("/proxy/askui/api/v1/workspaces/{workspace_id}/billing/customer-portal-session")
     );
+}
+
+#[tokio::test]
+async fn your_own_reqwest_client_and_user_agent() {
+    use askui_runtime::reqwest;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-proxy-tenant", "acme".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let server = RecordingServer::always(session_ok()).await;
+
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .http_client(http.clone())
+        .build()
+        .unwrap();
+    client
+        .create_customer_portal_session(Uuid::new_v4(), &body())
+        .await
+        .unwrap();
+    let with_defaults = server.only_request();
+    assert_eq!(with_defaults.header("x-proxy-tenant"), Some("acme"));
+    assert_eq!(
+        with_defaults.header("user-agent"),
+        None,
+        "the client's own default applies"
+    );
+
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .http_client(http)
+        .user_agent("my-tool/1.2")
+        .build()
+        .unwrap();
+    client
+        .create_customer_portal_session(Uuid::new_v4(), &body())
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[1].header("user-agent"), Some("my-tool/1.2"));
+    assert_eq!(requests[1].header("x-proxy-tenant"), Some("acme"));
 }
 
 #[test]

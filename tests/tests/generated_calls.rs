@@ -214,6 +214,31 @@ async fn a_wrapper_type_works_through_as_ref() {
     assert_eq!(server.only_request().target, "/items/2");
 }
 
+/// An impl may override the associated const, but the route is the attribute's.
+struct Overriding(Client);
+
+impl AsRef<Client> for Overriding {
+    fn as_ref(&self) -> &Client {
+        &self.0
+    }
+}
+
+impl Items for Overriding {
+    const GET_ITEM: askui_runtime::Endpoint =
+        askui_runtime::Endpoint::new("get_item", askui_runtime::Method::DELETE, "/elsewhere", &[]);
+}
+
+#[tokio::test]
+async fn overriding_the_const_does_not_change_the_route() {
+    let (server, client) = server(Reply::json(200, json!({"id": 7}))).await;
+    Overriding(client).get_item(7).await.unwrap();
+    let request = server.only_request();
+    assert_eq!(
+        (request.method.as_str(), request.target.as_str()),
+        ("GET", "/items/7")
+    );
+}
+
 #[test]
 fn every_method_describes_its_endpoint() {
     let endpoints = [
