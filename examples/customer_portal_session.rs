@@ -12,21 +12,26 @@
 use std::process::ExitCode;
 
 use askui_examples::{EmbeddedServer, ServerConfig};
+use askui_runtime::env;
 use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionRequestDto};
-use askui_workspaces::{Auth, Client, Error, ErrorKind, StatusCode};
-use uuid::Uuid;
+use askui_workspaces::{Auth, Client, Error, ErrorKind, StatusCode, Uuid};
 
+/// The workspace to call the API for; `Client::from_env` reads the credentials.
+const WORKSPACE_ID: &str = "ASKUI_WORKSPACE_ID";
 /// Where the portal sends the user back to; `ASKUI_RETURN_URL` overrides it.
 const DEFAULT_RETURN_URL: &str = "https://app.askui.com/";
 
+/// Whether a variable is set to something, read the way the runtime reads its own.
+fn is_set(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|value| !value.trim().is_empty())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let has_credentials = ["ASKUI_TOKEN", "ASKUI__AUTHORIZATION"]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()));
-    let workspace_id = std::env::var("ASKUI_WORKSPACE_ID")
+    let has_credentials = is_set(env::TOKEN) || is_set(env::AUTHORIZATION);
+    let workspace_id = std::env::var(WORKSPACE_ID)
         .ok()
-        .filter(|id| !id.is_empty());
+        .filter(|_| is_set(WORKSPACE_ID));
     let result = match (has_credentials, workspace_id) {
         (true, Some(workspace_id)) => against_the_api(&workspace_id).await,
         (false, None) => against_the_embedded_server().await,
@@ -50,7 +55,7 @@ async fn main() -> ExitCode {
 async fn against_the_api(workspace_id: &str) -> Result<(), String> {
     let workspace_id: Uuid = workspace_id
         .parse()
-        .map_err(|error| format!("ASKUI_WORKSPACE_ID is not a UUID: {error}"))?;
+        .map_err(|error| format!("{WORKSPACE_ID} is not a UUID: {error}"))?;
     let return_url =
         std::env::var("ASKUI_RETURN_URL").unwrap_or_else(|_| DEFAULT_RETURN_URL.to_owned());
     let client = Client::from_env().map_err(|error| error.to_string())?;
@@ -82,9 +87,13 @@ async fn against_the_embedded_server() -> Result<(), String> {
     .await
     .map_err(|error| format!("could not start the embedded server: {error}"))?;
     println!(
-        "No ASKUI_TOKEN/ASKUI_WORKSPACE_ID set: using an embedded AskUI-compatible server at {}",
+        "No {}/{WORKSPACE_ID} set: using an embedded AskUI-compatible server at {}",
+        env::TOKEN,
         server.base_url()
     );
+    if is_set(env::ENDPOINT) {
+        println!("({} is used only with credentials.)", env::ENDPOINT);
+    }
 
     let client = Client::builder()
         .base_url(server.base_url())

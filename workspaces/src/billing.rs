@@ -6,7 +6,11 @@ use url::Url;
 use uuid::Uuid;
 
 /// Billing of a workspace.
-pub trait Billing {
+///
+/// Implemented for [`Client`](askui_runtime::Client); a type of yours that holds a client
+/// implements it with `impl AsRef<Client>` and `impl Billing for MyType {}`. The supertrait
+/// lets generic code (`fn f(api: &impl Billing)`) call the methods.
+pub trait Billing: AsRef<askui_runtime::Client> {
     /// Create Customer Portal Session: a Stripe customer-portal URL for the workspace, which
     /// sends the user back to `returnUrl` when done.
     ///
@@ -33,6 +37,14 @@ const _: () = {
         body: &CreateCustomerPortalSessionRequestDto,
     ) {
         assert_send(&client.create_customer_portal_session(Uuid::nil(), body));
+    }
+    // And generic code can call the methods through the supertrait.
+    #[allow(dead_code)]
+    async fn generic_callers_work(
+        api: &impl Billing,
+        body: &CreateCustomerPortalSessionRequestDto,
+    ) {
+        let _ = api.create_customer_portal_session(Uuid::nil(), body).await;
     }
 };
 

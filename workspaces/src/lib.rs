@@ -16,3 +16,6 @@
 pub mod billing;
 
 pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};
+/// The versions of these crates that the API types use.
+pub use url::{self, Url};
+pub use uuid::{self, Uuid};
