@@ -57,18 +57,84 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
         )),
         _ => None,
     };
-    match (errors.finish(), &args.method, template, roles) {
-        (Ok(()), Some((http_method, method_ident)), Some(template), Some(roles)) => {
-            let http_method = (*http_method, method_ident.span());
-            generate(&item, http_method, &template, &method, &roles)
-        }
-        (result, ..) => {
+    let description = match (&args.method, &template) {
+        (Some((http_method, method_ident)), Some(template)) => Some(Description::new(
+            &item.sig.ident,
+            (*http_method, method_ident.span()),
+            template,
+        )),
+        _ => None,
+    };
+    match (errors.finish(), description, roles) {
+        (Ok(()), Some(description), Some(roles)) => generate(&item, &description, &method, &roles),
+        (result, description, _) => {
             let error = result
                 .err()
                 .unwrap_or_else(|| syn::Error::new(Span::call_site(), attr::USAGE));
-            fallback(&item, error)
+            fallback(&item, description.as_ref(), error)
         }
     }
+}
+
+/// The endpoint as data: the associated const's name and its value.
+pub struct Description {
+    pub const_ident: Ident,
+    doc: String,
+    value: TokenStream,
+}
+
+impl Description {
+    pub fn new(
+        name: &Ident,
+        (http_method, method_span): (HttpMethod, Span),
+        template: &Template,
+    ) -> Self {
+        let rt = quote!(::askui_runtime::__private);
+        let name_str = name.to_string();
+        let name_str = name_str.trim_start_matches("r#");
+        let http_constant = format_ident!("{}", http_method.constant(), span = method_span);
+        let template_str = &template.normalized;
+        let param_names = &template.params;
+        Description {
+            const_ident: const_ident(name),
+            doc: format!(
+                " The endpoint of [`Self::{name_str}`]: `{} {template_str}`.",
+                http_method.constant()
+            ),
+            value: quote! {
+                #rt::Endpoint::new(
+                    #name_str,
+                    #rt::Method::#http_constant,
+                    #template_str,
+                    &[#(#param_names),*],
+                )
+            },
+        }
+    }
+
+    /// The associated const, also emitted next to a method with errors in its signature, so
+    /// that code naming it (e.g. `#[askui_endpoints]`) adds no follow-on error.
+    fn associated_const(&self) -> TokenStream {
+        let Description {
+            const_ident,
+            doc,
+            value,
+        } = self;
+        quote! {
+            #[doc = #doc]
+            const #const_ident: ::askui_runtime::__private::Endpoint = #value;
+        }
+    }
+}
+
+/// `create_session` → `CREATE_SESSION`.
+pub fn const_ident(method: &Ident) -> Ident {
+    let name = method.to_string();
+    format_ident!(
+        "{}",
+        name.trim_start_matches("r#").to_uppercase(),
+        span = method.span()
+    )
 }
 
 // Input:
@@ -85,24 +151,13 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 //     }
 fn generate(
     item: &TraitItemFn,
-    (http_method, method_span): (HttpMethod, Span),
-    template: &Template,
+    description: &Description,
     method: &Method,
     roles: &Roles,
 ) -> TokenStream {
     let rt = quote!(::askui_runtime::__private);
     let sig = &item.sig;
     let name = &sig.ident;
-    let name_str = name.to_string();
-    let name_str = name_str.trim_start_matches("r#");
-    let const_ident = format_ident!("{}", name_str.to_uppercase(), span = name.span());
-    let http_constant = format_ident!("{}", http_method.constant(), span = method_span);
-    let template_str = &template.normalized;
-    let param_names = &template.params;
-    let const_doc = format!(
-        " The endpoint of [`Self::{name_str}`]: `{} {template_str}`.",
-        http_method.constant()
-    );
 
     let attrs = item.attrs.iter();
     let generics = &sig.generics;
@@ -115,7 +170,11 @@ fn generate(
     let inputs = sig.inputs.iter().map(strip_role_attrs);
     let Some(output) = &method.output else {
         // `Method::from_item` reported it; only a complete method gets here.
-        return fallback(item, syn::Error::new(sig.span(), "missing return type"));
+        return fallback(
+            item,
+            Some(description),
+            syn::Error::new(sig.span(), "missing return type"),
+        );
     };
     let (return_type, ok_type) = (&output.result, &output.ok);
 
@@ -160,18 +219,11 @@ fn generate(
         }
     };
 
-    let endpoint = quote! {
-        #rt::Endpoint::new(
-            #name_str,
-            #rt::Method::#http_constant,
-            #template_str,
-            &[#(#param_names),*],
-        )
-    };
+    let associated_const = description.associated_const();
+    let endpoint = &description.value;
 
     quote! {
-        #[doc = #const_doc]
-        const #const_ident: #rt::Endpoint = #endpoint;
+        #associated_const
 
         #(#attrs)*
         #[allow(clippy::manual_async_fn)]
@@ -214,7 +266,11 @@ fn token_spans(tokens: &impl ToTokens) -> (Span, Span) {
 
 /// On error: the errors, plus the method with a placeholder body, so that `impl Trait for
 /// Client {}` still compiles and the user sees only the real mistakes (thiserror's fallback).
-fn fallback(item: &TraitItemFn, error: syn::Error) -> TokenStream {
+fn fallback(
+    item: &TraitItemFn,
+    description: Option<&Description>,
+    error: syn::Error,
+) -> TokenStream {
     let mut item = item.clone();
     for input in &mut item.sig.inputs {
         *input = strip_role_attrs(input);
@@ -237,7 +293,8 @@ fn fallback(item: &TraitItemFn, error: syn::Error) -> TokenStream {
     item.attrs
         .push(syn::parse_quote!(#[allow(unused_variables, async_fn_in_trait)]));
     let error = error.into_compile_error();
-    quote!(#error #item)
+    let associated_const = description.map(Description::associated_const);
+    quote!(#error #associated_const #item)
 }
 
 fn not_a_trait_method(input: TokenStream, error: syn::Error, mut errors: Errors) -> TokenStream {

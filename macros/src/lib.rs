@@ -5,6 +5,7 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
+mod list;
 mod path;
 mod valid;
 
@@ -48,4 +49,21 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn askui_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::endpoint(args.into(), input.into()).into()
+}
+
+/// Adds `const ENDPOINTS: &'static [askui_runtime::Endpoint]` to a trait: the endpoints of
+/// its `#[askui_endpoint]` methods in declaration order, so tools and tests can list them.
+///
+/// ```ignore
+/// #[askui_endpoints]
+/// pub trait Billing: AsRef<Client> {
+///     #[askui_endpoint(post, "/api/v1/workspaces/<workspace_id>/billing/customer-portal-session")]
+///     async fn create_customer_portal_session(&self, workspace_id: Uuid, body: &Dto) -> Result<Session, Error>;
+/// }
+///
+/// for endpoint in <Client as Billing>::ENDPOINTS { println!("{endpoint}"); }
+/// ```
+#[proc_macro_attribute]
+pub fn askui_endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
+    list::endpoints(args.into(), input.into()).into()
 }

@@ -63,7 +63,7 @@ mod endpoint;
 mod error;
 mod request;
 
-pub use askui_macros::askui_endpoint;
+pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::Auth;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env,

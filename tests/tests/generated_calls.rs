@@ -1,7 +1,7 @@
 //! What generated methods put on the wire for every HTTP method and argument role, checked
 //! against a real server on 127.0.0.1.
 
-use askui_runtime::{Client, Error, ErrorKind, askui_endpoint};
+use askui_runtime::{Client, Error, ErrorKind, askui_endpoint, askui_endpoints};
 use askui_tests::{RecordingServer, Reply};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -35,6 +35,7 @@ impl From<Error> for AppError {
     }
 }
 
+#[askui_endpoints]
 trait Items {
     #[askui_endpoint(get, "/items/<id>")]
     async fn get_item(&self, id: u64) -> Result<Item, Error>;
@@ -266,5 +267,10 @@ fn every_method_describes_its_endpoint() {
         ]
     );
     assert_eq!(endpoints[2].path_params(), ["workspace", "id"]);
+    assert_eq!(
+        <Client as Items>::ENDPOINTS,
+        endpoints,
+        "#[askui_endpoints] lists them all, in order"
+    );
     assert_eq!(endpoints[2].name(), "put_item");
 }

@@ -1,6 +1,6 @@
 //! Operations tagged `billing`.
 
-use askui_runtime::{Error, askui_endpoint};
+use askui_runtime::{Error, askui_endpoint, askui_endpoints};
 use serde::{Deserialize, Serialize};
 use url::Url;
 use uuid::Uuid;
@@ -10,6 +10,7 @@ use uuid::Uuid;
 /// Implemented for [`Client`](askui_runtime::Client); a type of yours that holds a client
 /// implements it with `impl AsRef<Client>` and `impl Billing for MyType {}`. The supertrait
 /// lets generic code (`fn f(api: &impl Billing)`) call the methods.
+#[askui_endpoints]
 pub trait Billing: AsRef<askui_runtime::Client> {
     /// Create Customer Portal Session: a Stripe customer-portal URL for the workspace, which
     /// sends the user back to `returnUrl` when done.
