@@ -144,7 +144,8 @@ pub fn const_ident(method: &Ident) -> Ident {
 //     fn create_session(&self, workspace_id: Uuid, body: &Dto) -> impl Future<Output = Result<Session, Error>> + Send
 //     where Self: AsRef<Client>
 //     {
-//         let mut request = Request::new(self.as_ref(), Self::CREATE_SESSION);
+//         const ENDPOINT: Endpoint = /* the same value */;
+//         let mut request = Request::new(self.as_ref(), ENDPOINT);
 //         request.path_param("workspace_id", &workspace_id);
 //         request.json_body("body", &body);
 //         async move { request.send::<Session>().await.map_err(From::from) }
@@ -181,7 +182,7 @@ fn generate(
     // Locals carry the reserved `__askui_` prefix and the span of the user's tokens they
     // serve, so type errors point there. (Mixed-site hygiene would make rustc report an
     // unmet `T: Deserialize` twice.)
-    let local = |name: &str, at: Span| Ident::new(name, at);
+    let local = Ident::new;
     let request = local("__askui_request", Span::call_site());
     let result = local("__askui_result", method.async_span);
     let endpoint_const = local("__ASKUI_ENDPOINT", Span::call_site());
