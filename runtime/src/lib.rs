@@ -34,6 +34,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The attribute's grammar and argument roles are documented on [`askui_endpoint`];
+//! [`askui_endpoints`] on the trait adds `const ENDPOINTS: &'static [Endpoint]` listing them.
+//!
 //! # A type of your own
 //!
 //! Generated methods reach the client through `AsRef<Client>`, so a wrapper works too:
