@@ -154,7 +154,7 @@ impl Method {
 
 fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<(RoleAttr, Attribute)> {
     let mut role = None;
-    for attr in attrs {
+    for attr in attrs.iter().filter(|attr| is_role_attr(attr)) {
         let Some(ident) = attr.path().get_ident() else {
             continue;
         };
@@ -186,11 +186,12 @@ fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<(RoleAttr, Attr
     role
 }
 
-/// Whether an attribute is one of ours, to be removed from the emitted signature.
+/// Every argument attribute the macro reads (`role_attr`) and removes from the emitted
+/// signature (`is_role_attr`).
+const ROLE_ATTRS: [&str; 4] = ["body", "path", "query", "header"];
+
 pub fn is_role_attr(attr: &Attribute) -> bool {
-    ["body", "path", "query", "header"]
-        .iter()
-        .any(|name| attr.path().is_ident(name))
+    ROLE_ATTRS.iter().any(|name| attr.path().is_ident(name))
 }
 
 /// `T` and `E` from `Result<T, E>`, `Result<T>` (an alias) or a qualified `…::Result<T, E>`.

@@ -22,11 +22,7 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     // A second `#[askui_endpoint]` would otherwise expand on our output and complain about
     // the generated body and return type.
     item.attrs.retain(|attr| {
-        let twice = attr
-            .path()
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == "askui_endpoint");
+        let twice = is_endpoint_attr(attr);
         if twice {
             errors.spanned(
                 attr,
@@ -182,20 +178,19 @@ fn generate(
     // Locals carry the reserved `__askui_` prefix and the span of the user's tokens they
     // serve, so type errors point there. (Mixed-site hygiene would make rustc report an
     // unmet `T: Deserialize` twice.)
-    let local = Ident::new;
-    let request = local("__askui_request", Span::call_site());
-    let result = local("__askui_result", method.async_span);
-    let endpoint_const = local("__ASKUI_ENDPOINT", Span::call_site());
+    let request = Ident::new("__askui_request", Span::call_site());
+    let result = Ident::new("__askui_result", method.async_span);
+    let endpoint_const = Ident::new("__ASKUI_ENDPOINT", Span::call_site());
 
     // Spanned at the argument's type, so "`Foo` doesn't implement `Display`" points there.
     let path_params = roles.path.iter().map(|arg| {
-        let request = local("__askui_request", arg.ty.span());
+        let request = Ident::new("__askui_request", arg.ty.span());
         let name = arg.ident.to_string();
         let value = borrow_across(&arg.ident, &arg.ty);
         quote_spanned!(arg.ty.span()=> #request.path_param(#name, #value);)
     });
     let body = roles.body.map(|arg| {
-        let request = local("__askui_request", arg.ty.span());
+        let request = Ident::new("__askui_request", arg.ty.span());
         let name = arg.ident.to_string();
         let value = borrow_across(&arg.ident, &arg.ty);
         quote_spanned!(arg.ty.span()=> #request.json_body(#name, #value);)
@@ -203,7 +198,7 @@ fn generate(
     // Sent and awaited in one expression spanned at `T`: the unmet `DeserializeOwned` bound of
     // a `T` is then reported at `T`, not also at the `async` keyword.
     let send = {
-        let request = local("__askui_request", ok_type.span());
+        let request = Ident::new("__askui_request", ok_type.span());
         quote_spanned!(ok_type.span()=> #request.send::<#ok_type>().await)
     };
     // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
@@ -256,7 +251,7 @@ fn borrow_across(ident: &Ident, ty: &Type) -> TokenStream {
     quote_spanned!(first=> &#ident)
 }
 
-fn token_spans(tokens: &impl ToTokens) -> (Span, Span) {
+pub fn token_spans(tokens: &impl ToTokens) -> (Span, Span) {
     let mut tokens = tokens.to_token_stream().into_iter();
     let first = tokens
         .next()
@@ -309,7 +304,7 @@ fn not_a_trait_method(input: TokenStream, error: syn::Error, mut errors: Errors)
             &function.sig.ident,
             "#[askui_endpoint] goes on a method declaration in a trait, not on a free function",
         ),
-        Ok(item) => errors.at(first_token_span(&item), message),
+        Ok(item) => errors.at(token_spans(&item).0, message),
         // Rust syntax that syn rejects, such as `self` after another argument: say where.
         Err(_) => {
             errors.push(error);
@@ -338,14 +333,15 @@ fn placeholder_body(input: TokenStream) -> TokenStream {
     }
 }
 
-fn first_token_span(item: &Item) -> Span {
-    quote!(#item)
-        .into_iter()
-        .next()
-        .map_or_else(Span::call_site, |token| token.span())
+/// `#[askui_endpoint(…)]`, however the path to it is written.
+pub fn is_endpoint_attr(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "askui_endpoint")
 }
 
-fn with_errors(tokens: TokenStream, errors: Errors) -> TokenStream {
+pub fn with_errors(tokens: TokenStream, errors: Errors) -> TokenStream {
     let error = errors.finish().err().map(syn::Error::into_compile_error);
     quote!(#error #tokens)
 }

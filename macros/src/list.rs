@@ -1,12 +1,12 @@
 //! `#[askui_endpoints]` on a trait: a const listing the endpoints of its methods.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{ItemTrait, Meta, TraitItem};
 
 use crate::attr;
 use crate::ctxt::Errors;
-use crate::expand::const_ident;
+use crate::expand::{const_ident, is_endpoint_attr, token_spans, with_errors};
 use crate::path;
 
 // Input:
@@ -25,29 +25,18 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut item = match syn::parse2::<ItemTrait>(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let item_span = input
-                .clone()
-                .into_iter()
-                .next()
-                .map_or_else(Span::call_site, |token| token.span());
             errors.at(
-                item_span,
+                token_spans(&input).0,
                 "#[askui_endpoints] goes on a trait whose methods use #[askui_endpoint]",
             );
-            let error = errors.finish().err().map(syn::Error::into_compile_error);
-            return quote!(#error #input);
+            return with_errors(input, errors);
         }
     };
     let listed = item.items.iter().filter_map(|trait_item| {
         let TraitItem::Fn(method) = trait_item else {
             return None;
         };
-        let attribute = method.attrs.iter().find(|attr| {
-            attr.path()
-                .segments
-                .last()
-                .is_some_and(|segment| segment.ident == "askui_endpoint")
-        })?;
+        let attribute = method.attrs.iter().find(|attr| is_endpoint_attr(attr))?;
         // Only methods whose attribute is valid get the associated const; the method's own
         // expansion reports the others.
         let Meta::List(list) = &attribute.meta else {
@@ -69,6 +58,5 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
         #[doc = #doc]
         const ENDPOINTS: &'static [::askui_runtime::__private::Endpoint] = &[#(Self::#listed),*];
     });
-    let error = errors.finish().err().map(syn::Error::into_compile_error);
-    quote!(#error #item)
+    with_errors(quote!(#item), errors)
 }

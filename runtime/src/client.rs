@@ -386,6 +386,7 @@ mod tests {
     fn debug_never_shows_the_secret() {
         let builder = Client::builder().auth(Auth::bearer("hunter2"));
         assert!(!format!("{builder:?}").contains("hunter2"));
+        assert!(format!("{builder:?}").contains("<redacted>"));
         let client = builder.build().unwrap();
         let shown = format!("{client:?}");
         assert!(!shown.contains("hunter2"), "{shown}");

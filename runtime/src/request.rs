@@ -99,65 +99,67 @@ impl<'c> Request<'c> {
     /// Sends the request and decodes a success body as `T`. An empty success body (e.g. 204)
     /// decodes as JSON `null`, so `()` and `Option<_>` accept it.
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let endpoint = self.endpoint.clone();
-        let body = self.execute().await?;
-        decode(&body).map_err(|error| error.with_endpoint(&endpoint))
+        let result = match self.error {
+            Some(error) => Err(error),
+            None => match execute(
+                self.client,
+                &self.endpoint,
+                &self.path_values,
+                self.json_body,
+            )
+            .await
+            {
+                Ok(body) => decode(&body),
+                Err(error) => Err(error),
+            },
+        };
+        // Every error says which call failed, whichever step it came from.
+        result.map_err(|error| error.with_endpoint(&self.endpoint))
     }
+}
 
-    /// The non-generic part of [`send`](Request::send): compiled once, whatever the endpoint.
-    async fn execute(self) -> Result<Vec<u8>, Error> {
-        let Request {
-            client,
-            endpoint,
-            path_values,
-            json_body,
-            error,
-        } = self;
-        let result = async {
-            if let Some(error) = error {
-                return Err(error);
-            }
-            let url = client.url(|url| expand_path(url, &endpoint, &path_values))?;
-            let settings = client.settings();
-            let mut request = settings
-                .http
-                .request(endpoint.method().clone(), url)
-                .header(ACCEPT, APPLICATION_JSON);
-            if let Some(auth) = &settings.auth {
-                request = request.header(AUTHORIZATION, auth.clone());
-            }
-            if let Some(user_agent) = &settings.user_agent {
-                request = request.header(USER_AGENT, user_agent.clone());
-            }
-            if let Some(timeout) = settings.timeout {
-                request = request.timeout(timeout);
-            }
-            if let Some(body) = json_body {
-                request = request.header(CONTENT_TYPE, APPLICATION_JSON).body(body);
-            }
-            let response = request.send().await.map_err(Error::transport)?;
-            let status = response.status();
-            if status.is_success() {
-                match read_body(response, settings.max_response_bytes).await? {
-                    Body::Complete(bytes) => Ok(bytes),
-                    Body::Truncated(_) => {
-                        Err(Error::response_too_large(settings.max_response_bytes))
-                    }
-                }
-            } else {
-                let bytes = match read_body(response, ERROR_BODY_LIMIT).await {
-                    Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => bytes,
-                    // The status is the news; a body cut short by the peer still leaves it.
-                    Err(_) => Vec::new(),
-                };
-                Err(Error::from_status(
-                    status,
-                    crate::ErrorBody::parse(status, &bytes),
-                ))
-            }
+/// The non-generic part of [`Request::send`]: compiled once, whatever the endpoint.
+async fn execute(
+    client: &Client,
+    endpoint: &Endpoint,
+    path_values: &[(&'static str, String)],
+    json_body: Option<Vec<u8>>,
+) -> Result<Vec<u8>, Error> {
+    let url = client.url(|url| expand_path(url, endpoint, path_values))?;
+    let settings = client.settings();
+    let mut request = settings
+        .http
+        .request(endpoint.method().clone(), url)
+        .header(ACCEPT, APPLICATION_JSON);
+    if let Some(auth) = &settings.auth {
+        request = request.header(AUTHORIZATION, auth.clone());
+    }
+    if let Some(user_agent) = &settings.user_agent {
+        request = request.header(USER_AGENT, user_agent.clone());
+    }
+    if let Some(timeout) = settings.timeout {
+        request = request.timeout(timeout);
+    }
+    if let Some(body) = json_body {
+        request = request.header(CONTENT_TYPE, APPLICATION_JSON).body(body);
+    }
+    let response = request.send().await.map_err(Error::transport)?;
+    let status = response.status();
+    if status.is_success() {
+        match read_body(response, settings.max_response_bytes).await? {
+            Body::Complete(bytes) => Ok(bytes),
+            Body::Truncated(_) => Err(Error::response_too_large(settings.max_response_bytes)),
         }
-        .await;
-        result.map_err(|error| error.with_endpoint(&endpoint))
+    } else {
+        let bytes = match read_body(response, ERROR_BODY_LIMIT).await {
+            Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => bytes,
+            // The status is the news; a body cut short by the peer still leaves it.
+            Err(_) => Vec::new(),
+        };
+        Err(Error::from_status(
+            status,
+            crate::ErrorBody::parse(status, &bytes),
+        ))
     }
 }
 
