@@ -3,27 +3,42 @@
 
 use proc_macro2::Span;
 use syn::{
-    Attribute, FnArg, GenericArgument, Ident, Pat, PathArguments, ReceiverKind, ReturnType,
+    Attribute, FnArg, GenericArgument, Ident, LitStr, Pat, PathArguments, ReceiverKind, ReturnType,
     TraitItemFn, Type,
 };
 
 use crate::ctxt::Errors;
 
-/// An explicit role attribute on an argument.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// An explicit role attribute on an argument, with what it says.
+#[derive(Clone)]
 pub enum RoleAttr {
+    /// `#[path]`
     Path,
-    Body,
-    /// `#[query]` or `#[header]`: already reported, so the argument gets no other error.
-    Unsupported,
+    /// `#[body]`: JSON.
+    Json,
+    /// `#[body(content_type = "…")]`: raw bytes or a stream.
+    Raw(LitStr),
+    /// `#[form]`
+    Form,
+    /// `#[multipart]`
+    Multipart,
+    /// `#[query]` (named after the argument) or `#[query("wireName")]`.
+    Query(Option<LitStr>),
+    /// `#[query(flatten)]`
+    QueryFlatten,
+    /// `#[header("X-Name")]`
+    Header(LitStr),
+    /// `#[options]`
+    Options,
 }
 
 pub struct Arg {
     pub ident: Ident,
     pub ty: Type,
     /// The explicit role and its attribute, which errors about the role point at (a `Span`
-    /// would be only the `#` on stable Rust).
-    pub role: Option<(RoleAttr, Attribute)>,
+    /// would be only the `#` on stable Rust). `Err` when the attribute was malformed and
+    /// already reported, so the argument gets no other error.
+    pub role: Option<Result<(RoleAttr, Attribute), ()>>,
 }
 
 /// The declared `Result<T, E>` (or `Result<T>` of an alias), read once.
@@ -40,6 +55,8 @@ pub struct Method {
     /// Where "expected an argument named `x` here" points: the argument list.
     pub args_span: Span,
     pub async_span: Span,
+    /// Declared without `async`: a blocking call.
+    pub blocking: bool,
 }
 
 impl Method {
@@ -50,15 +67,6 @@ impl Method {
             errors.at(
                 body.brace_token.span.join(),
                 "remove the method body: #[askui_endpoint] generates it",
-            );
-        }
-        if sig.asyncness.is_none() {
-            errors.spanned(
-                sig.fn_token,
-                format!(
-                    "endpoint methods must be `async fn {}`: blocking calls are not supported yet",
-                    sig.ident
-                ),
             );
         }
         if let Some(constness) = &sig.constness {
@@ -82,6 +90,12 @@ impl Method {
         match inputs.peek() {
             Some(FnArg::Receiver(receiver)) => {
                 inputs.next();
+                for attr in receiver.attrs.iter().filter(|attr| is_role_attr(attr)) {
+                    errors.spanned(
+                        attr,
+                        "`self` is the client, not an argument of the request: remove this attribute",
+                    );
+                }
                 let shared_ref = matches!(&receiver.kind, ReceiverKind::Reference(_, _, None))
                     && receiver.mutability.is_none();
                 if !shared_ref {
@@ -148,47 +162,179 @@ impl Method {
             async_span: sig
                 .asyncness
                 .map_or_else(|| sig.fn_token.span, |token| token.span),
+            blocking: sig.asyncness.is_none(),
         }
     }
 }
 
-fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<(RoleAttr, Attribute)> {
-    let mut role = None;
+fn role_attr(
+    attrs: &[Attribute],
+    errors: &mut Errors,
+) -> Option<Result<(RoleAttr, Attribute), ()>> {
+    let mut role: Option<Result<(RoleAttr, Attribute), ()>> = None;
     for attr in attrs.iter().filter(|attr| is_role_attr(attr)) {
-        let Some(ident) = attr.path().get_ident() else {
-            continue;
-        };
-        let this = match ident.to_string().as_str() {
-            "body" => RoleAttr::Body,
-            "path" => RoleAttr::Path,
-            "query" | "header" => {
-                errors.spanned(
-                    attr,
-                    format!("`#[{ident}]` arguments are not supported yet"),
-                );
-                role.get_or_insert((RoleAttr::Unsupported, attr.clone()));
-                continue;
-            }
-            _ => continue,
-        };
-        if !matches!(attr.meta, syn::Meta::Path(_)) {
-            errors.spanned(&attr.meta, format!("`#[{ident}]` takes no arguments"));
+        let this = parse_role(attr);
+        if let Err(error) = &this {
+            errors.push(error.clone());
         }
         if role.is_some() {
             errors.spanned(
                 attr,
-                "an argument has at most one role: `#[path]` or `#[body]`",
+                format!("an argument has at most one role attribute; valid ones: {ROLE_LIST}"),
             );
         } else {
-            role = Some((this, attr.clone()));
+            role = Some(this.map(|role| (role, attr.clone())).map_err(|_| ()));
         }
     }
     role
 }
 
+const ROLE_LIST: &str =
+    "`#[path]`, `#[query]`, `#[header(\"…\")]`, `#[body]`, `#[form]`, `#[multipart]`, `#[options]`";
+
+fn parse_role(attr: &Attribute) -> syn::Result<RoleAttr> {
+    let name = attr
+        .path()
+        .get_ident()
+        .map(Ident::to_string)
+        .unwrap_or_default();
+    let no_arguments = |role: RoleAttr| match &attr.meta {
+        syn::Meta::Path(_) => Ok(role),
+        meta => Err(syn::Error::new_spanned(
+            meta,
+            format!("`#[{name}]` takes no arguments"),
+        )),
+    };
+    match name.as_str() {
+        "path" => no_arguments(RoleAttr::Path),
+        "form" => no_arguments(RoleAttr::Form),
+        "multipart" => no_arguments(RoleAttr::Multipart),
+        "options" => no_arguments(RoleAttr::Options),
+        "body" => match &attr.meta {
+            syn::Meta::Path(_) => Ok(RoleAttr::Json),
+            meta => {
+                let usage =
+                    "expected `#[body]` (JSON) or `#[body(content_type = \"…\")]` (raw bytes)";
+                let syn::Meta::List(list) = meta else {
+                    return Err(syn::Error::new_spanned(meta, usage));
+                };
+                let mut content_type = None;
+                list.parse_nested_meta(|nested| {
+                    if nested.path.is_ident("content_type") && content_type.is_none() {
+                        let value: LitStr = nested.value()?.parse()?;
+                        check_content_type(&value)?;
+                        content_type = Some(value);
+                        Ok(())
+                    } else {
+                        Err(nested.error(usage))
+                    }
+                })?;
+                content_type
+                    .map(RoleAttr::Raw)
+                    .ok_or_else(|| syn::Error::new_spanned(meta, usage))
+            }
+        },
+        "query" => match &attr.meta {
+            syn::Meta::Path(_) => Ok(RoleAttr::Query(None)),
+            meta => {
+                let usage = "expected `#[query]`, `#[query(\"wireName\")]` or `#[query(flatten)]`";
+                let syn::Meta::List(list) = meta else {
+                    return Err(syn::Error::new_spanned(meta, usage));
+                };
+                if let Ok(ident) = list.parse_args::<Ident>() {
+                    return if ident == "flatten" {
+                        Ok(RoleAttr::QueryFlatten)
+                    } else {
+                        Err(syn::Error::new_spanned(ident, usage))
+                    };
+                }
+                let name: LitStr = list
+                    .parse_args()
+                    .map_err(|_| syn::Error::new_spanned(&list.tokens, usage))?;
+                let value = name.value();
+                if value.is_empty() || value.chars().any(|c| c.is_control()) {
+                    return Err(syn::Error::new_spanned(
+                        &name,
+                        format!("invalid query parameter name {:?}", value),
+                    ));
+                }
+                Ok(RoleAttr::Query(Some(name)))
+            }
+        },
+        "header" => {
+            let usage = "expected `#[header(\"X-Header-Name\")]`";
+            let syn::Meta::List(list) = &attr.meta else {
+                return Err(syn::Error::new_spanned(&attr.meta, usage));
+            };
+            let name: LitStr = list
+                .parse_args()
+                .map_err(|_| syn::Error::new_spanned(&list.tokens, usage))?;
+            check_header_name(&name)?;
+            Ok(RoleAttr::Header(name))
+        }
+        _ => Err(syn::Error::new_spanned(attr, "not a role attribute")),
+    }
+}
+
+/// Headers that the client or the body kind set: a method's argument must not replace them.
+const RESERVED_HEADERS: [&str; 4] = ["authorization", "content-type", "content-length", "host"];
+
+fn check_header_name(name: &LitStr) -> syn::Result<()> {
+    let value = name.value();
+    // RFC 9110 `token`.
+    let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if value.is_empty() || !value.chars().all(is_tchar) {
+        return Err(syn::Error::new_spanned(
+            name,
+            format!(
+                "invalid header name {value:?}: a header name is letters, digits and `!#$%&'*+-.^_`|~`"
+            ),
+        ));
+    }
+    let lower = value.to_ascii_lowercase();
+    if RESERVED_HEADERS.contains(&lower.as_str()) {
+        let owner = if lower == "authorization" || lower == "host" {
+            "the client (see `Auth` and the base URL)"
+        } else {
+            "the body"
+        };
+        return Err(syn::Error::new_spanned(
+            name,
+            format!("the header `{value}` is set by {owner}; a method argument cannot set it"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_content_type(value: &LitStr) -> syn::Result<()> {
+    let text = value.value();
+    let valid = text
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| !kind.is_empty() && !subtype.is_empty())
+        && text.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+    if valid {
+        Ok(())
+    } else {
+        Err(syn::Error::new_spanned(
+            value,
+            format!(
+                "invalid content type {text:?}: expected `type/subtype`, e.g. `application/octet-stream`"
+            ),
+        ))
+    }
+}
+
 /// Every argument attribute the macro reads (`role_attr`) and removes from the emitted
 /// signature (`is_role_attr`).
-const ROLE_ATTRS: [&str; 4] = ["body", "path", "query", "header"];
+const ROLE_ATTRS: [&str; 7] = [
+    "body",
+    "path",
+    "query",
+    "header",
+    "form",
+    "multipart",
+    "options",
+];
 
 pub fn is_role_attr(attr: &Attribute) -> bool {
     ROLE_ATTRS.iter().any(|name| attr.path().is_ident(name))

@@ -6,7 +6,10 @@ use syn::{LitStr, Token};
 
 use crate::ctxt::Errors;
 
-pub const USAGE: &str = "expected `#[askui_endpoint(METHOD, \"/path/<param>\")]`, e.g. `#[askui_endpoint(get, \"/api/v1/workspaces/<workspace_id>\")]`";
+pub const USAGE: &str = "expected `#[askui_endpoint(METHOD, \"/path/<param>\")]`, e.g. `#[askui_endpoint(get, \"/api/v1/workspaces/<workspace_id>\")]`, optionally followed by `timeout = \"5m\"` or `idempotent = true`";
+
+/// The named options after the path, in the order the error message lists them.
+const OPTION_NAMES: [&str; 2] = ["timeout", "idempotent"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum HttpMethod {
@@ -59,9 +62,20 @@ impl HttpMethod {
     }
 }
 
+#[derive(Default)]
 pub struct Args {
     pub method: Option<(HttpMethod, Ident)>,
     pub path: Option<LitStr>,
+    pub options: NamedOptions,
+}
+
+/// `key = value` after the path.
+#[derive(Default)]
+pub struct NamedOptions {
+    /// `timeout = "5m"`, in milliseconds.
+    pub timeout_ms: Option<u64>,
+    /// `idempotent = true`: a later retry layer may repeat the call.
+    pub idempotent: Option<bool>,
 }
 
 /// Parses the arguments, reporting every problem rather than stopping at the first.
@@ -71,19 +85,13 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
         Ok(args) => args,
         Err(error) => {
             errors.push(error);
-            Args {
-                method: None,
-                path: None,
-            }
+            Args::default()
         }
     }
 }
 
 fn parse_args(input: ParseStream, errors: &mut Errors) -> Args {
-    let mut args = Args {
-        method: None,
-        path: None,
-    };
+    let mut args = Args::default();
     if input.is_empty() {
         errors.at(
             Span::call_site(),
@@ -151,14 +159,151 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> Args {
         }
         errors.spanned(path, format!("the path must be a string literal: {USAGE}"));
     }
-    let _ = input.parse::<Option<Token![,]>>();
-    if !input.is_empty() {
+    if input.is_empty() {
+        return args;
+    }
+    if input.parse::<Token![,]>().is_err() {
         let rest: TokenStream = skip_rest(input);
         errors.spanned(rest, format!("unexpected tokens after the path: {USAGE}"));
+        return args;
+    }
+    while !input.is_empty() {
+        named_option(input, &mut args.options, errors);
+        if input.is_empty() {
+            break;
+        }
+        if input.parse::<Token![,]>().is_err() {
+            let rest: TokenStream = skip_rest(input);
+            errors.spanned(rest, "expected `,` between named options");
+            break;
+        }
     }
     args
+}
+
+/// One `key = value`; a malformed one is reported and skipped up to the next `,`.
+fn named_option(input: ParseStream, options: &mut NamedOptions, errors: &mut Errors) {
+    let until_comma = |input: ParseStream| {
+        let mut tokens = TokenStream::new();
+        while !input.is_empty() && !input.peek(Token![,]) {
+            tokens.extend(input.parse::<proc_macro2::TokenTree>());
+        }
+        tokens
+    };
+    let valid = OPTION_NAMES.map(|name| format!("`{name}`")).join(", ");
+    let Ok(key) = input.call(<Ident as syn::ext::IdentExt>::parse_any) else {
+        let tokens = until_comma(input);
+        errors.spanned(
+            tokens,
+            format!("expected a named option such as `timeout = \"5m\"`; valid options: {valid}"),
+        );
+        return;
+    };
+    let name = key.to_string();
+    if !OPTION_NAMES.contains(&name.as_str()) {
+        until_comma(input);
+        errors.spanned(
+            &key,
+            format!("unknown option `{name}`; valid options: {valid}"),
+        );
+        return;
+    }
+    if input.parse::<Token![=]>().is_err() {
+        until_comma(input);
+        errors.spanned(&key, format!("expected `{name} = …`"));
+        return;
+    }
+    let value = until_comma(input);
+    let literal = syn::parse2::<syn::Lit>(value.clone());
+    match (name.as_str(), literal) {
+        ("timeout", Ok(syn::Lit::Str(text))) => match parse_duration(&text.value()) {
+            Some(_) if options.timeout_ms.is_some() => {
+                errors.spanned(&key, "`timeout` is given twice")
+            }
+            Some(ms) => options.timeout_ms = Some(ms),
+            None => errors.spanned(
+                &text,
+                format!(
+                    "invalid timeout `{}`: expected a positive duration such as `\"500ms\"`, `\"30s\"`, `\"5m\"` or `\"1h\"`",
+                    text.value()
+                ),
+            ),
+        },
+        ("timeout", _) => errors.spanned(
+            value,
+            "`timeout` takes a string such as `\"30s\"` or `\"5m\"`",
+        ),
+        ("idempotent", Ok(syn::Lit::Bool(flag))) => {
+            if options.idempotent.is_some() {
+                errors.spanned(&key, "`idempotent` is given twice");
+            } else {
+                options.idempotent = Some(flag.value);
+            }
+        }
+        _ => errors.spanned(value, format!("`{name}` takes `true` or `false`")),
+    }
+}
+
+/// `"500ms"`, `"30s"`, `"5m"`, `"1h"`, or a sum such as `"1m30s"`; zero is not a timeout.
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let mut total: u64 = 0;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let number: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let factor = match &rest[..unit_len] {
+            "ms" => 1,
+            "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => return None,
+        };
+        total = total.checked_add(number.checked_mul(factor)?)?;
+        rest = &rest[unit_len..];
+    }
+    (total > 0).then_some(total)
 }
 
 fn skip_rest(input: ParseStream) -> TokenStream {
     input.parse::<TokenStream>().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(500));
+        assert_eq!(parse_duration("30s"), Some(30_000));
+        assert_eq!(parse_duration("5m"), Some(300_000));
+        assert_eq!(parse_duration("1h"), Some(3_600_000));
+        assert_eq!(parse_duration("1m30s"), Some(90_000));
+        for bad in [
+            "",
+            "5",
+            "m",
+            "0s",
+            "5 m",
+            "5min",
+            "-1s",
+            "1.5s",
+            "99999999999999999999h",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}
+

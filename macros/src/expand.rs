@@ -1,23 +1,25 @@
-//! Writes the method. The expansion only describes the endpoint and hands the arguments to
-//! `askui_runtime`; encoding, sending, decoding and errors live there.
+//! Writes the method. The expansion only describes the call and hands each argument to
+//! `askui_runtime`; encoding, sending, reading and errors live there.
 
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, Item, ReceiverKind, TraitItemFn, Type, WherePredicate};
+use syn::visit::Visit;
+use syn::{FnArg, TraitItemFn, Type};
 
 use crate::ast::{self, Method};
-use crate::attr::{self, HttpMethod};
+use crate::attr::{self, HttpMethod, NamedOptions};
 use crate::ctxt::Errors;
-use crate::path::{self, Template};
-use crate::valid::{self, Roles};
+use crate::fallback;
+use crate::path::{self, Piece, Template};
+use crate::valid::{self, BodyRole, Endpoint, Role, unraw};
 
 pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = attr::parse(args, &mut errors);
     let mut item = match syn::parse2::<TraitItemFn>(input.clone()) {
         Ok(item) => item,
-        Err(error) => return not_a_trait_method(input, error, errors),
+        Err(error) => return fallback::not_a_trait_method(input, error, errors),
     };
     // A second `#[askui_endpoint]` would otherwise expand on our output and complain about
     // the generated body and return type.
@@ -43,31 +45,26 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
         .path
         .as_ref()
         .and_then(|literal| path::parse(literal, &mut errors));
-    let roles = match (&args.method, &args.path, &template) {
-        (Some((http_method, _)), Some(literal), Some(template)) => Some(valid::assign(
-            *http_method,
-            literal,
-            template,
-            &method,
-            &mut errors,
-        )),
-        _ => None,
-    };
+    // What the associated const needs, also on error: code naming it (e.g.
+    // `#[askui_endpoints]`) then adds no follow-on error.
     let description = match (&args.method, &template) {
         (Some((http_method, method_ident)), Some(template)) => Some(Description::new(
             &item.sig.ident,
             (*http_method, method_ident.span()),
             template,
+            &args.options,
+            &[],
         )),
         _ => None,
     };
-    match (errors.finish(), description, roles) {
-        (Ok(()), Some(description), Some(roles)) => generate(&item, &description, &method, &roles),
-        (result, description, _) => {
+    let endpoint = valid::validate(&args, template, &method, &mut errors);
+    match (errors.finish(), endpoint) {
+        (Ok(()), Some(endpoint)) => generate(&item, &endpoint),
+        (result, _) => {
             let error = result
                 .err()
                 .unwrap_or_else(|| syn::Error::new(Span::call_site(), attr::USAGE));
-            fallback(&item, description.as_ref(), error)
+            fallback::method(&item, description.as_ref(), error)
         }
     }
 }
@@ -77,84 +74,156 @@ pub struct Description {
     pub const_ident: Ident,
     doc: String,
     value: TokenStream,
+    /// `.with_response(…)`, known only for a method that passed every check.
+    response: Option<TokenStream>,
 }
 
 impl Description {
-    pub fn new(
+    fn new(
         name: &Ident,
         (http_method, method_span): (HttpMethod, Span),
         template: &Template,
+        options: &NamedOptions,
+        args: &[(Role, &ast::Arg)],
     ) -> Self {
         let rt = quote!(::askui_runtime::__private);
-        let name_str = name.to_string();
-        let name_str = name_str.trim_start_matches("r#");
+        let name_str = unraw(name);
         let http_constant = format_ident!("{}", http_method.constant(), span = method_span);
         let template_str = &template.normalized;
         let param_names = &template.params;
+        let pieces = template.pieces.iter().map(|piece| match piece {
+            Piece::Literal(text) => quote!(#rt::PathPiece::Literal(#text)),
+            Piece::Param(name) => quote!(#rt::PathPiece::Param(#name)),
+            Piece::Rest(name) => quote!(#rt::PathPiece::Rest(#name)),
+        });
+        let mut value = quote! {
+            #rt::Endpoint::new(
+                #name_str,
+                #rt::Method::#http_constant,
+                #template_str,
+                &[#(#pieces),*],
+                &[#(#param_names),*],
+            )
+        };
+        let query: Vec<TokenStream> = args
+            .iter()
+            .filter_map(|(role, arg)| match role {
+                Role::Query { name, repeated } => {
+                    Some(quote!(#rt::QueryParam::Named { name: #name, repeated: #repeated }))
+                }
+                Role::QueryFlatten => {
+                    let type_name = arg.ty.to_token_stream().to_string();
+                    Some(quote!(#rt::QueryParam::Flatten { type_name: #type_name }))
+                }
+                _ => None,
+            })
+            .collect();
+        if !query.is_empty() {
+            value.extend(quote!(.with_query(&[#(#query),*])));
+        }
+        let headers: Vec<&String> = args
+            .iter()
+            .filter_map(|(role, _)| match role {
+                Role::Header { name, .. } => Some(name),
+                _ => None,
+            })
+            .collect();
+        if !headers.is_empty() {
+            value.extend(quote!(.with_headers(&[#(#headers),*])));
+        }
+        let body = args.iter().find_map(|(role, _)| match role {
+            Role::Body(BodyRole::Json) => Some(quote!(#rt::BodyKind::Json)),
+            Role::Body(BodyRole::Form) => Some(quote!(#rt::BodyKind::Form)),
+            Role::Body(BodyRole::Multipart) => Some(quote!(#rt::BodyKind::Multipart)),
+            Role::Body(BodyRole::Raw(content_type)) => {
+                Some(quote!(#rt::BodyKind::Raw { content_type: #content_type }))
+            }
+            _ => None,
+        });
+        if let Some(body) = body {
+            value.extend(quote!(.with_body(#body)));
+        }
+        if let Some(ms) = options.timeout_ms {
+            value.extend(quote!(.with_timeout(#rt::Duration::from_millis(#ms))));
+        }
+        if let Some(idempotent) = options.idempotent {
+            value.extend(quote!(.with_idempotent(#idempotent)));
+        }
         Description {
             const_ident: const_ident(name),
             doc: format!(
                 " The endpoint of [`Self::{name_str}`]: `{} {template_str}`.",
                 http_method.constant()
             ),
-            value: quote! {
-                #rt::Endpoint::new(
-                    #name_str,
-                    #rt::Method::#http_constant,
-                    #template_str,
-                    &[#(#param_names),*],
-                )
-            },
+            value,
+            response: None,
         }
     }
 
-    /// The associated const, also emitted next to a method with errors in its signature, so
-    /// that code naming it (e.g. `#[askui_endpoints]`) adds no follow-on error.
-    fn associated_const(&self) -> TokenStream {
+    /// The associated const, also emitted next to a method with errors in its signature.
+    pub fn associated_const(&self) -> TokenStream {
         let Description {
             const_ident,
             doc,
             value,
+            response,
         } = self;
         quote! {
             #[doc = #doc]
-            const #const_ident: ::askui_runtime::__private::Endpoint = #value;
+            const #const_ident: ::askui_runtime::__private::Endpoint = #value #response;
         }
     }
 }
 
 /// `create_session` → `CREATE_SESSION`.
 pub fn const_ident(method: &Ident) -> Ident {
-    let name = method.to_string();
-    format_ident!(
-        "{}",
-        name.trim_start_matches("r#").to_uppercase(),
-        span = method.span()
-    )
+    format_ident!("{}", unraw(method).to_uppercase(), span = method.span())
 }
 
 // Input:
-//     async fn create_session(&self, workspace_id: Uuid, body: &Dto) -> Result<Session, Error>;
+//     async fn create_session(&self, workspace_id: Uuid, #[query] expand: &[Expand], body: &Dto)
+//         -> Result<Session, Error>;
 // Output:
-//     const CREATE_SESSION: Endpoint = Endpoint::new("create_session", Method::POST, "/…/{workspace_id}/…", &["workspace_id"]);
-//     fn create_session(&self, workspace_id: Uuid, body: &Dto) -> impl Future<Output = Result<Session, Error>> + Send
+//     const CREATE_SESSION: Endpoint = Endpoint::new("create_session", Method::POST, "/…/{workspace_id}/…",
+//         &[PathPiece::Literal("/…/"), PathPiece::Param("workspace_id"), …], &["workspace_id"])
+//         .with_query(&[QueryParam::Named { name: "expand", repeated: true }])
+//         .with_body(BodyKind::Json)
+//         .with_response(<Session as FromResponse>::KIND);
+//     fn create_session(&self, workspace_id: Uuid, expand: &[Expand], body: &Dto)
+//         -> impl Future<Output = Result<Session, Error>> + Send
 //     where Self: AsRef<Client>
 //     {
-//         const ENDPOINT: Endpoint = /* the same value */;
+//         const ENDPOINT: Endpoint = /* the same, without the response kind */;
 //         let mut request = Request::new(self.as_ref(), ENDPOINT);
 //         request.path_param("workspace_id", &workspace_id);
+//         request.query("expand", &expand);
 //         request.json_body("body", &body);
 //         async move { request.send::<Session>().await.map_err(From::from) }
 //     }
-fn generate(
-    item: &TraitItemFn,
-    description: &Description,
-    method: &Method,
-    roles: &Roles,
-) -> TokenStream {
+// A method declared without `async` returns the `Result` itself, through the blocking
+// client: `client.block_on(request.send::<Session>())`.
+fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let rt = quote!(::askui_runtime::__private);
     let sig = &item.sig;
     let name = &sig.ident;
+    let output = endpoint.output;
+    let (return_type, ok_type) = (&output.result, &output.ok);
+
+    let mut description = Description::new(
+        name,
+        (endpoint.http_method, endpoint.method_span),
+        &endpoint.template,
+        endpoint.options,
+        &endpoint.args,
+    );
+    // The associated const cannot name the method's own generic parameters.
+    description.response = Some(if mentions_generics(ok_type, &sig.generics) {
+        quote!(.with_response(#rt::ResponseKind::Generic))
+    } else {
+        quote!(.with_response(<#ok_type as #rt::FromResponse>::KIND))
+    });
+    let associated_const = description.associated_const();
+    let route = &description.value;
 
     let attrs = item.attrs.iter();
     let generics = &sig.generics;
@@ -165,41 +234,20 @@ fn generate(
         .map(|w| w.predicates.iter());
     let where_predicates = where_predicates.into_iter().flatten();
     let inputs = sig.inputs.iter().map(strip_role_attrs);
-    let Some(output) = &method.output else {
-        // `Method::from_item` reported it; only a complete method gets here.
-        return fallback(
-            item,
-            Some(description),
-            syn::Error::new(sig.span(), "missing return type"),
-        );
-    };
-    let (return_type, ok_type) = (&output.result, &output.ok);
 
     // Locals carry the reserved `__askui_` prefix and the span of the user's tokens they
     // serve, so type errors point there. (Mixed-site hygiene would make rustc report an
     // unmet `T: Deserialize` twice.)
     let request = Ident::new("__askui_request", Span::call_site());
-    let result = Ident::new("__askui_result", method.async_span);
+    let client = Ident::new("__askui_client", Span::call_site());
+    let result = Ident::new("__askui_result", endpoint.async_span);
     let endpoint_const = Ident::new("__ASKUI_ENDPOINT", Span::call_site());
 
-    // Spanned at the argument's type, so "`Foo` doesn't implement `Display`" points there.
-    let path_params = roles.path.iter().map(|arg| {
-        let request = Ident::new("__askui_request", arg.ty.span());
-        let name = arg.ident.to_string();
-        let value = borrow_across(&arg.ident, &arg.ty);
-        quote_spanned!(arg.ty.span()=> #request.path_param(#name, #value);)
-    });
-    let body = roles.body.map(|arg| {
-        let request = Ident::new("__askui_request", arg.ty.span());
-        let name = arg.ident.to_string();
-        let value = borrow_across(&arg.ident, &arg.ty);
-        quote_spanned!(arg.ty.span()=> #request.json_body(#name, #value);)
-    });
-    // Sent and awaited in one expression spanned at `T`: the unmet `DeserializeOwned` bound of
-    // a `T` is then reported at `T`, not also at the `async` keyword.
+    let arguments = endpoint.args.iter().map(|(role, arg)| argument(role, arg));
+    // Spanned at `T`: the unmet `FromResponse` bound of a `T` is then reported at `T`.
     let send = {
         let request = Ident::new("__askui_request", ok_type.span());
-        quote_spanned!(ok_type.span()=> #request.send::<#ok_type>().await)
+        quote_spanned!(ok_type.span()=> #request.send::<#ok_type>())
     };
     // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
     let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));
@@ -207,39 +255,129 @@ fn generate(
     let from = quote_spanned!(first=> ::core::convert::From::#from);
     let map_err = Ident::new("map_err", last);
     let map_err = quote_spanned!(first=> ::core::result::Result::#map_err);
-    // The `async` keyword's span on the block, so a `Send` error points at the user's code.
-    let async_block = quote_spanned! {method.async_span=>
-        async move {
-            let #result: #return_type = #map_err(#send, #from);
-            #result
-        }
-    };
 
-    let associated_const = description.associated_const();
-    let endpoint = &description.value;
+    let (client_type, returns, body) = if endpoint.blocking {
+        let client_type = quote!(#rt::BlockingClient);
+        let body = quote_spanned! {endpoint.async_span=>
+            let #result: #return_type = #map_err(#client.block_on(#send), #from);
+            #result
+        };
+        (client_type, quote!(#return_type), body)
+    } else {
+        let send = quote_spanned!(ok_type.span()=> #send.await);
+        // The `async` keyword's span on the block, so a `Send` error points at the user's code.
+        let body = quote_spanned! {endpoint.async_span=>
+            async move {
+                let #result: #return_type = #map_err(#send, #from);
+                #result
+            }
+        };
+        let returns = quote! {
+            impl ::core::future::Future<Output = #return_type> + ::core::marker::Send
+        };
+        (quote!(#rt::Client), returns, body)
+    };
 
     quote! {
         #associated_const
 
         #(#attrs)*
         #[allow(clippy::manual_async_fn)]
-        fn #name #generics (#(#inputs),*)
-            -> impl ::core::future::Future<Output = #return_type> + ::core::marker::Send
+        fn #name #generics (#(#inputs),*) -> #returns
         where
-            Self: ::core::convert::AsRef<#rt::Client>,
+            Self: ::core::convert::AsRef<#client_type>,
             #(#where_predicates,)*
         {
             // Not `Self::CONST`, which an impl could override with another route.
-            const #endpoint_const: #rt::Endpoint = #endpoint;
+            const #endpoint_const: #rt::Endpoint = #route;
+            let #client = ::core::convert::AsRef::<#client_type>::as_ref(self);
             let mut #request = #rt::Request::new(
-                ::core::convert::AsRef::<#rt::Client>::as_ref(self),
+                ::core::convert::AsRef::<#rt::Client>::as_ref(#client),
                 #endpoint_const,
             );
-            #(#path_params)*
+            #(#arguments)*
             #body
-            #async_block
         }
     }
+}
+
+/// One line handing an argument to the request, spanned at the argument's type so that
+/// "`Foo` doesn't implement `Display`" points there.
+fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
+    let span = arg.ty.span();
+    let request = Ident::new("__askui_request", span);
+    let borrowed = borrow_across(&arg.ident, &arg.ty);
+    let moved = {
+        let (_, last) = token_spans(&arg.ty);
+        let mut ident = arg.ident.clone();
+        ident.set_span(last);
+        ident
+    };
+    let arg_name = unraw(&arg.ident);
+    match role {
+        Role::Path => quote_spanned!(span=> #request.path_param(#arg_name, #borrowed);),
+        Role::PathRest => quote_spanned!(span=> #request.path_rest(#arg_name, #borrowed);),
+        Role::Query { name, .. } => quote_spanned!(span=> #request.query(#name, #borrowed);),
+        Role::QueryFlatten => {
+            quote_spanned!(span=> #request.query_fields(#arg_name, #borrowed);)
+        }
+        Role::Header {
+            name,
+            optional: true,
+        } => {
+            let value = Ident::new("__askui_value", span);
+            quote_spanned! {span=>
+                if let ::core::option::Option::Some(#value) = #borrowed {
+                    #request.header(#name, #value);
+                }
+            }
+        }
+        Role::Header { name, .. } => quote_spanned!(span=> #request.header(#name, #borrowed);),
+        Role::Body(BodyRole::Json) => {
+            quote_spanned!(span=> #request.json_body(#arg_name, #borrowed);)
+        }
+        Role::Body(BodyRole::Form) => {
+            quote_spanned!(span=> #request.form_body(#arg_name, #borrowed);)
+        }
+        Role::Body(BodyRole::Multipart) => {
+            quote_spanned!(span=> #request.multipart_body(#moved);)
+        }
+        Role::Body(BodyRole::Raw(content_type)) => {
+            quote_spanned!(span=> #request.raw_body(#content_type, #moved);)
+        }
+        Role::Options => quote_spanned!(span=> #request.options(#borrowed);),
+    }
+}
+
+/// Whether `ty` names a generic parameter (type or lifetime) of the method.
+fn mentions_generics(ty: &Type, generics: &syn::Generics) -> bool {
+    struct Finder<'a> {
+        names: Vec<&'a Ident>,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_ident(&mut self, ident: &'ast Ident) {
+            self.found |= self.names.contains(&ident);
+        }
+    }
+    let names: Vec<&Ident> = generics
+        .params
+        .iter()
+        .map(|param| match param {
+            syn::GenericParam::Type(ty) => &ty.ident,
+            syn::GenericParam::Lifetime(lifetime) => &lifetime.lifetime.ident,
+            syn::GenericParam::Const(constant) => &constant.ident,
+        })
+        .collect();
+    if names.is_empty() {
+        return false;
+    }
+    let mut finder = Finder {
+        names,
+        found: false,
+    };
+    finder.visit_type(ty);
+    finder.found
 }
 
 /// `&ident`, spanned from the first to the last token of `ty`: rustc underlines the whole
@@ -260,79 +398,6 @@ pub fn token_spans(tokens: &impl ToTokens) -> (Span, Span) {
     (first, last)
 }
 
-/// On error: the errors, plus the method with a placeholder body, so that `impl Trait for
-/// Client {}` still compiles and the user sees only the real mistakes (thiserror's fallback).
-fn fallback(
-    item: &TraitItemFn,
-    description: Option<&Description>,
-    error: syn::Error,
-) -> TokenStream {
-    let mut item = item.clone();
-    for input in &mut item.sig.inputs {
-        *input = strip_role_attrs(input);
-    }
-    // Already reported; rustc would add "functions in traits cannot be declared const".
-    item.sig.constness = None;
-    // A placeholder body taking `self` by value needs `Self: Sized`, or rustc adds an error.
-    let by_value = match item.sig.inputs.first() {
-        Some(FnArg::Receiver(receiver)) => !matches!(receiver.kind, ReceiverKind::Reference(..)),
-        _ => false,
-    };
-    if by_value {
-        let sized: WherePredicate = syn::parse_quote!(Self: ::core::marker::Sized);
-        item.sig.generics.make_where_clause().predicates.push(sized);
-    }
-    if item.default.is_none() {
-        item.default = Some(syn::parse_quote!({ ::core::unimplemented!() }));
-        item.semi_token = None;
-    }
-    item.attrs
-        .push(syn::parse_quote!(#[allow(unused_variables, async_fn_in_trait)]));
-    let error = error.into_compile_error();
-    let associated_const = description.map(Description::associated_const);
-    quote!(#error #associated_const #item)
-}
-
-fn not_a_trait_method(input: TokenStream, error: syn::Error, mut errors: Errors) -> TokenStream {
-    let message = "#[askui_endpoint] goes on a method declaration in a trait: `async fn name(&self, …) -> Result<T, askui_runtime::Error>;`";
-    match syn::parse2::<Item>(input.clone()) {
-        Ok(Item::Fn(function)) if function.sig.receiver().is_some() => errors.spanned(
-            &function.sig.ident,
-            "#[askui_endpoint] goes on a method declaration in a trait, not on a method of an `impl` block",
-        ),
-        Ok(Item::Fn(function)) => errors.spanned(
-            &function.sig.ident,
-            "#[askui_endpoint] goes on a method declaration in a trait, not on a free function",
-        ),
-        Ok(item) => errors.at(token_spans(&item).0, message),
-        // Rust syntax that syn rejects, such as `self` after another argument: say where.
-        Err(_) => {
-            errors.push(error);
-            return with_errors(placeholder_body(input), errors);
-        }
-    }
-    with_errors(input, errors)
-}
-
-/// `fallback` for a method syn cannot parse: its `;` replaced with a body, so that an empty
-/// `impl Trait for Client {}` adds no "missing `name`" error.
-fn placeholder_body(input: TokenStream) -> TokenStream {
-    let mut tokens: Vec<TokenTree> = input.into_iter().collect();
-    let is_fn = tokens
-        .iter()
-        .any(|token| matches!(token, TokenTree::Ident(ident) if ident == "fn"));
-    match tokens.last() {
-        Some(TokenTree::Punct(semi)) if is_fn && semi.as_char() == ';' => {
-            tokens.pop();
-            quote! {
-                #[allow(unused_variables, async_fn_in_trait)]
-                #(#tokens)* { ::core::unimplemented!() }
-            }
-        }
-        _ => tokens.into_iter().collect(),
-    }
-}
-
 /// `#[askui_endpoint(…)]`, however the path to it is written.
 pub fn is_endpoint_attr(attr: &syn::Attribute) -> bool {
     attr.path()
@@ -350,10 +415,12 @@ fn has_receiver(item: &TraitItemFn) -> bool {
     matches!(item.sig.inputs.first(), Some(FnArg::Receiver(_)))
 }
 
-fn strip_role_attrs(input: &FnArg) -> FnArg {
+/// The signature as the user wrote it, less the role attributes only this macro reads.
+pub fn strip_role_attrs(input: &FnArg) -> FnArg {
     let mut input = input.clone();
-    if let FnArg::Typed(typed) = &mut input {
-        typed.attrs.retain(|attr| !ast::is_role_attr(attr));
+    match &mut input {
+        FnArg::Typed(typed) => typed.attrs.retain(|attr| !ast::is_role_attr(attr)),
+        FnArg::Receiver(receiver) => receiver.attrs.retain(|attr| !ast::is_role_attr(attr)),
     }
     input
 }

@@ -5,6 +5,7 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
+mod fallback;
 mod list;
 mod path;
 mod valid;

@@ -8,11 +8,28 @@ use syn::LitStr;
 use crate::ctxt::Errors;
 
 pub struct Template {
-    /// The path with every parameter written `{name}`, the form `askui_runtime` expands and
-    /// OpenAPI documents use.
+    /// The path with every parameter written `{name}`, the form OpenAPI documents use.
     pub normalized: String,
     /// Parameter names in order of appearance.
     pub params: Vec<String>,
+    /// The template in pieces, handed to the runtime so that nothing parses at run time.
+    pub pieces: Vec<Piece>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Literal(String),
+    Param(String),
+    /// `<name..>`: the whole last segment, spanning `/`.
+    Rest(String),
+}
+
+impl Template {
+    pub fn is_rest(&self, name: &str) -> bool {
+        self.pieces
+            .iter()
+            .any(|piece| matches!(piece, Piece::Rest(rest) if rest == name))
+    }
 }
 
 /// Characters allowed as they are in a path besides letters and digits (RFC 3986 `pchar`
@@ -36,6 +53,8 @@ fn problems(path: &str) -> Result<Template, Vec<String>> {
     let mut problems = Vec::new();
     let mut normalized = String::with_capacity(path.len());
     let mut params: Vec<String> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut literal = String::new();
     if !path.starts_with('/') {
         problems.push(format!("the path must start with `/`, found `{path}`"));
     }
@@ -51,17 +70,31 @@ fn problems(path: &str) -> Result<Template, Vec<String>> {
                 match end.map(|i| (i, body[i..].chars().next())) {
                     Some((i, Some(found))) if found == close || found == '>' || found == '}' => {
                         let name = &body[..i];
+                        let after = &body[i + 1..];
                         if found != close {
                             problems.push(format!(
                                 "the parameter `{c}{name}{found}` opens with `{c}` but closes with `{found}`: write `<{name}>` or `{{{name}}}`"
                             ));
+                        } else if let Some(base) = name.strip_suffix("..") {
+                            let whole_last_segment = normalized.ends_with('/') && after.is_empty();
+                            if !whole_last_segment {
+                                problems.push(format!(
+                                    "the multi-segment parameter `{c}{name}{close}` must be the whole last segment of the path, e.g. `/files/{c}{name}{close}`"
+                                ));
+                            }
+                            check_name(base, c, close, &mut params, &mut problems);
+                            pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                            pieces.push(Piece::Rest(base.to_owned()));
                         } else {
                             check_name(name, c, close, &mut params, &mut problems);
+                            pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                            pieces.push(Piece::Param(name.to_owned()));
                         }
+                        let name = name.strip_suffix("..").unwrap_or(name);
                         normalized.push('{');
                         normalized.push_str(name);
                         normalized.push('}');
-                        rest = &body[i + 1..];
+                        rest = after;
                     }
                     _ => {
                         let unclosed = &rest[..end.map_or(rest.len(), |i| i + 1)];
@@ -77,7 +110,7 @@ fn problems(path: &str) -> Result<Template, Vec<String>> {
                 rest = &rest[1..];
             }
             '?' => {
-                problems.push("the path must not contain a query (`?`): query arguments are not supported yet".to_owned());
+                problems.push("the path must not contain a query (`?`): declare query parameters as `#[query]` arguments".to_owned());
                 break;
             }
             '#' => {
@@ -92,6 +125,8 @@ fn problems(path: &str) -> Result<Template, Vec<String>> {
                     Some(hex) => {
                         normalized.push('%');
                         normalized.push_str(hex);
+                        literal.push('%');
+                        literal.push_str(hex);
                         rest = &rest[3..];
                     }
                     None => {
@@ -103,6 +138,7 @@ fn problems(path: &str) -> Result<Template, Vec<String>> {
             }
             c if c.is_ascii_alphanumeric() || PATH_PUNCTUATION.contains(c) => {
                 normalized.push(c);
+                literal.push(c);
                 rest = &rest[1..];
             }
             c => {
@@ -115,16 +151,25 @@ fn problems(path: &str) -> Result<Template, Vec<String>> {
         }
     }
     for segment in normalized.split('/').skip(1) {
-        match segment {
-            "." | ".." => problems.push(format!("the path must not contain a `{segment}` segment")),
+        // The URL parser would collapse these, also when written `%2e`.
+        match segment.to_ascii_lowercase().replace("%2e", ".").as_str() {
+            "." | ".." => problems.push(format!(
+                "the path must not contain a `{segment}` segment: the URL parser would remove it and change the route"
+            )),
             _ => {}
         }
     }
+    pieces.push(Piece::Literal(literal));
+    pieces.retain(|piece| !matches!(piece, Piece::Literal(text) if text.is_empty()));
     if normalized.contains("//") {
         problems.push("the path must not contain an empty segment (`//`)".to_owned());
     }
     if problems.is_empty() {
-        Ok(Template { normalized, params })
+        Ok(Template {
+            normalized,
+            params,
+            pieces,
+        })
     } else {
         Err(problems)
     }
@@ -139,10 +184,6 @@ fn check_name(
 ) {
     if name.is_empty() {
         problems.push(format!("empty parameter name `{open}{close}` in the path"));
-    } else if let Some(base) = name.strip_suffix("..") {
-        problems.push(format!(
-            "multi-segment parameters (`{open}{name}{close}`) are not supported yet; use `{open}{base}{close}` for one segment"
-        ));
     } else if !is_identifier(name) {
         let suggestion: String = name
             .chars()
@@ -216,6 +257,27 @@ mod tests {
     }
 
     #[test]
+    fn pieces_and_rest_parameters() {
+        use super::Piece::*;
+        let template = problems("/files/{file_path..}").unwrap();
+        assert_eq!(template.normalized, "/files/{file_path}");
+        assert_eq!(template.params, ["file_path"]);
+        assert_eq!(
+            template.pieces,
+            [Literal("/files/".into()), Rest("file_path".into())]
+        );
+        let template = problems("/a/<x>.json").unwrap();
+        assert_eq!(
+            template.pieces,
+            [
+                Literal("/a/".into()),
+                Param("x".into()),
+                Literal(".json".into())
+            ]
+        );
+    }
+
+    #[test]
     fn every_problem_names_its_part() {
         assert!(err("api/x").contains("must start with `/`"));
         assert!(err("/a/<id").contains("unclosed `<` in the path at `<id`"));
@@ -231,7 +293,10 @@ mod tests {
         );
         assert!(err("/a/<x>/<x>").contains("duplicate parameter `x`"));
         assert!(err("/a/<x}").contains("opens with `<` but closes with `}`"));
-        assert!(err("/a/<rest..>").contains("multi-segment parameters (`<rest..>`)"));
+        assert!(err("/a/<rest..>/b").contains("must be the whole last segment"));
+        assert!(err("/a/x<rest..>").contains("must be the whole last segment"));
+        assert!(err("/a/%2e%2E/b").contains("`%2e%2E` segment"));
+        assert!(err("/a/%2E").contains("segment"));
         assert!(err("/a?b=1").contains("query"));
         assert!(err("/a#b").contains("fragment"));
         assert!(err("/a b").contains("the character ` `"));

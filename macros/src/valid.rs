@@ -1,128 +1,341 @@
-//! Cross-checks between the path and the signature: which argument plays which role.
+//! Cross-checks between the attribute, the path and the signature. The result is a complete
+//! [`Endpoint`]: `expand.rs` writes it out without re-checking anything.
 
-use proc_macro2::Ident;
-use syn::LitStr;
+use std::collections::BTreeMap;
 
-use crate::ast::{Arg, Method, RoleAttr};
-use crate::attr::HttpMethod;
+use proc_macro2::{Ident, Span};
+use syn::{GenericArgument, LitStr, PathArguments, Type};
+
+use crate::ast::{Arg, Method, Output, RoleAttr};
+use crate::attr::{Args, HttpMethod, NamedOptions};
 use crate::ctxt::Errors;
 use crate::path::Template;
 
-/// The role of every argument, resolved.
-pub struct Roles<'a> {
-    /// In the order of the path.
-    pub path: Vec<&'a Arg>,
-    pub body: Option<&'a Arg>,
+/// A method that passed every check.
+pub struct Endpoint<'a> {
+    pub http_method: HttpMethod,
+    pub method_span: Span,
+    pub template: Template,
+    /// Every argument with its role, in the order of the signature.
+    pub args: Vec<(Role, &'a Arg)>,
+    pub output: &'a Output,
+    pub options: &'a NamedOptions,
+    pub blocking: bool,
+    pub async_span: Span,
 }
 
-pub fn assign<'a>(
+/// What an argument becomes in the request.
+pub enum Role {
+    /// `<name>`: one segment.
+    Path,
+    /// `<name..>`: the rest of the path.
+    PathRest,
+    Query {
+        name: String,
+        repeated: bool,
+    },
+    QueryFlatten,
+    Header {
+        name: String,
+        optional: bool,
+    },
+    Body(BodyRole),
+    Options,
+}
+
+pub enum BodyRole {
+    Json,
+    Form,
+    Multipart,
+    Raw(String),
+}
+
+/// The shared part of a method that failed a check: enough to emit its associated const.
+pub fn validate<'a>(
+    args: &'a Args,
+    template: Option<Template>,
+    method: &'a Method,
+    errors: &mut Errors,
+) -> Option<Endpoint<'a>> {
+    let (http_method, method_ident) = args.method.as_ref()?;
+    let literal = args.path.as_ref()?;
+    let template = template?;
+    let output = method.output.as_ref()?;
+    let roles = assign(*http_method, literal, &template, method, errors)?;
+    Some(Endpoint {
+        http_method: *http_method,
+        method_span: method_ident.span(),
+        template,
+        args: roles,
+        output,
+        options: &args.options,
+        blocking: method.blocking,
+        async_span: method.async_span,
+    })
+}
+
+fn attr_name(role: &RoleAttr) -> &'static str {
+    match role {
+        RoleAttr::Path => "#[path]",
+        RoleAttr::Json | RoleAttr::Raw(_) => "#[body]",
+        RoleAttr::Form => "#[form]",
+        RoleAttr::Multipart => "#[multipart]",
+        RoleAttr::Query(_) | RoleAttr::QueryFlatten => "#[query]",
+        RoleAttr::Header(_) => "#[header]",
+        RoleAttr::Options => "#[options]",
+    }
+}
+
+/// Gives every argument its role, or reports why it has none. `None` when anything was
+/// reported.
+fn assign<'a>(
     http_method: HttpMethod,
     path_literal: &LitStr,
     template: &Template,
     method: &'a Method,
     errors: &mut Errors,
-) -> Roles<'a> {
-    let mut roles = Roles {
-        path: Vec::new(),
-        body: None,
-    };
+) -> Option<Vec<(Role, &'a Arg)>> {
+    let mut local = Errors::default();
+    let errors_before = &mut local;
     let path = path_literal.value();
+    let mut roles: Vec<(Role, &'a Arg)> = Vec::new();
     let mut unmatched = false;
     for name in &template.params {
-        match method.args.iter().find(|arg| arg.ident == name) {
-            Some(arg) => {
-                if let Some((RoleAttr::Body, attr)) = &arg.role {
-                    errors.spanned(
-                        attr,
-                        format!(
-                            "`{name}` is a path parameter of `{path}`, so it cannot be the body"
-                        ),
-                    );
-                }
-                roles.path.push(arg);
-            }
-            None => {
-                unmatched = true;
-                errors.spanned(
-                    path_literal,
-                    format!("path parameter `{name}` has no matching argument"),
-                );
-                errors.at(
-                    method.args_span,
-                    format!("expected an argument named `{name}` here"),
-                );
-            }
+        if !method.args.iter().any(|arg| arg.ident == name) {
+            unmatched = true;
+            errors_before.spanned(
+                path_literal,
+                format!("path parameter `{name}` has no matching argument"),
+            );
+            errors_before.at(
+                method.args_span,
+                format!("expected an argument named `{name}` here"),
+            );
         }
     }
 
-    let is_path_param = |ident: &Ident| template.params.iter().any(|name| ident == name);
+    let mut body: Option<&Arg> = None;
+    let mut options: Option<&Arg> = None;
+    let mut query_names: BTreeMap<String, &Ident> = BTreeMap::new();
+    let mut header_names: BTreeMap<String, &Ident> = BTreeMap::new();
     let mut candidates = Vec::new();
     for arg in &method.args {
-        if is_path_param(&arg.ident) {
-            continue;
-        }
-        match &arg.role {
-            Some((RoleAttr::Path, attr)) => errors.spanned(
-                attr,
-                format!(
-                    "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
-                    arg.ident, arg.ident
-                ),
-            ),
-            Some((RoleAttr::Body, attr)) if !http_method.has_body() => errors.spanned(
-                attr,
-                format!(
-                    "a {} request has no body: remove `#[body]`",
-                    http_method.constant()
-                ),
-            ),
-            Some((RoleAttr::Body, attr)) => match roles.body {
-                Some(body) => errors.spanned(
+        let is_path_param = template.params.iter().any(|name| arg.ident == name);
+        let role = match &arg.role {
+            Some(Err(())) => continue,
+            Some(Ok((role, attr))) => Some((role, attr)),
+            None => None,
+        };
+        if is_path_param {
+            match role {
+                Some((RoleAttr::Path, _)) | None => {}
+                Some((role, attr)) => errors_before.spanned(
                     attr,
                     format!(
-                        "only one argument can be the body, and `{}` already is",
-                        body.ident
+                        "`{}` is a path parameter of `{path}`, so it cannot be `{}`",
+                        arg.ident,
+                        attr_name(role)
                     ),
                 ),
-                None => roles.body = Some(arg),
-            },
-            Some((RoleAttr::Unsupported, _)) => {}
-            None => candidates.push(arg),
+            }
+            let role = if template.is_rest(&arg.ident.to_string()) {
+                Role::PathRest
+            } else {
+                Role::Path
+            };
+            roles.push((role, arg));
+            continue;
         }
+        let Some((role, attr)) = role else {
+            candidates.push(arg);
+            continue;
+        };
+        let role = match role {
+            RoleAttr::Path => {
+                errors_before.spanned(
+                    attr,
+                    format!(
+                        "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
+                        arg.ident, arg.ident
+                    ),
+                );
+                continue;
+            }
+            RoleAttr::Json | RoleAttr::Form | RoleAttr::Multipart | RoleAttr::Raw(_) => {
+                if !http_method.has_body() {
+                    errors_before.spanned(
+                        attr,
+                        format!(
+                            "a {} request has no body: remove `{}`",
+                            http_method.constant(),
+                            attr_name(role)
+                        ),
+                    );
+                    continue;
+                }
+                if let Some(body) = body {
+                    errors_before.spanned(
+                        attr,
+                        format!(
+                            "only one argument can be the body, and `{}` already is",
+                            body.ident
+                        ),
+                    );
+                    continue;
+                }
+                body = Some(arg);
+                Role::Body(match role {
+                    RoleAttr::Form => BodyRole::Form,
+                    RoleAttr::Multipart => BodyRole::Multipart,
+                    RoleAttr::Raw(content_type) => BodyRole::Raw(content_type.value()),
+                    _ => BodyRole::Json,
+                })
+            }
+            RoleAttr::Query(name) => {
+                let wire = name
+                    .as_ref()
+                    .map_or_else(|| unraw(&arg.ident), LitStr::value);
+                if let Some(first) = query_names.insert(wire.clone(), &arg.ident) {
+                    errors_before.spanned(
+                        attr,
+                        format!("duplicate query parameter `{wire}`: `{first}` already sends it"),
+                    );
+                    continue;
+                }
+                Role::Query {
+                    name: wire,
+                    repeated: is_list(&arg.ty),
+                }
+            }
+            RoleAttr::QueryFlatten => Role::QueryFlatten,
+            RoleAttr::Header(name) => {
+                let wire = name.value();
+                if let Some(first) = header_names.insert(wire.to_ascii_lowercase(), &arg.ident) {
+                    errors_before.spanned(
+                        attr,
+                        format!("duplicate header `{wire}`: `{first}` already sets it"),
+                    );
+                    continue;
+                }
+                Role::Header {
+                    name: wire,
+                    optional: option_inner(&arg.ty).is_some(),
+                }
+            }
+            RoleAttr::Options => {
+                if let Some(first) = options {
+                    errors_before.spanned(
+                        attr,
+                        format!(
+                            "only one argument can be `#[options]`, and `{}` already is",
+                            first.ident
+                        ),
+                    );
+                    continue;
+                }
+                options = Some(arg);
+                Role::Options
+            }
+        };
+        roles.push((role, arg));
     }
 
     // An argument meant for a path parameter but named differently is already reported
     // above: calling it a stray argument or a second body candidate would be a follow-on.
-    if unmatched {
-        return roles;
-    }
-
-    for arg in candidates {
-        let name = &arg.ident;
-        if !http_method.has_body() {
-            errors.spanned(
-                name,
-                format!(
-                    "argument `{name}` has no role: it is not a parameter of the path `{path}`, and a {} request has no body",
-                    http_method.constant()
-                ),
-            );
-        } else if let Some(body) = roles.body {
-            let explicit = body.role.is_some();
-            errors.spanned(
-                name,
-                if explicit {
-                    format!("argument `{name}` has no role: it is not a parameter of the path `{path}`, and `{}` is the body", body.ident)
-                } else {
+    if !unmatched {
+        for arg in candidates {
+            let name = &arg.ident;
+            if !http_method.has_body() {
+                errors_before.spanned(
+                    name,
                     format!(
-                        "two body candidates, `{}` and `{name}`: neither is a parameter of the path `{path}`; mark the body with `#[body]`",
-                        body.ident
-                    )
-                },
-            );
-        } else {
-            roles.body = Some(arg);
+                        "argument `{name}` has no role: it is not a parameter of the path `{path}`, and a {} request has no body; mark it `#[query]` or `#[header(\"…\")]`",
+                        http_method.constant()
+                    ),
+                );
+            } else if let Some(body) = body {
+                let explicit = body.role.is_some();
+                errors_before.spanned(
+                    name,
+                    if explicit {
+                        format!("argument `{name}` has no role: it is not a parameter of the path `{path}`, and `{}` is the body; mark it `#[query]` or `#[header(\"…\")]`", body.ident)
+                    } else {
+                        format!(
+                            "two body candidates, `{}` and `{name}`: neither is a parameter of the path `{path}`; mark the body with `#[body]`",
+                            body.ident
+                        )
+                    },
+                );
+            } else {
+                body = Some(arg);
+                roles.push((Role::Body(BodyRole::Json), arg));
+            }
         }
     }
-    roles
+    let failed = local.finish().err();
+    match failed {
+        Some(error) => {
+            errors.push(error);
+            None
+        }
+        None => {
+            // Signature order, whatever the order in which roles were found.
+            roles.sort_by_key(|(_, arg)| {
+                method
+                    .args
+                    .iter()
+                    .position(|other| std::ptr::eq(other, *arg))
+            });
+            Some(roles)
+        }
+    }
+}
+
+pub fn unraw(ident: &Ident) -> String {
+    let name = ident.to_string();
+    name.trim_start_matches("r#").to_owned()
+}
+
+/// `T` of `Option<T>` (or `&Option<T>`), as written.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    let ty = strip(ty);
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" || path.qself.is_some() {
+        return None;
+    }
+    let PathArguments::AngleBracketed(generics) = &last.arguments else {
+        return None;
+    };
+    match generics.args.first()? {
+        GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether a query argument is declared as a list, so that its key repeats: `Vec<T>`,
+/// `&[T]`, `[T; N]`, sets, and `Option` of those. Only for the endpoint's description; the
+/// value's `Serialize` decides what is sent.
+fn is_list(ty: &Type) -> bool {
+    if let Some(inner) = option_inner(ty) {
+        return is_list(inner);
+    }
+    match strip(ty) {
+        Type::Slice(_) | Type::Array(_) => true,
+        Type::Path(path) => path.path.segments.last().is_some_and(|last| {
+            ["Vec", "VecDeque", "HashSet", "BTreeSet", "IndexSet"]
+                .iter()
+                .any(|name| last.ident == name)
+        }),
+        _ => false,
+    }
+}
+
+fn strip(ty: &Type) -> &Type {
+    match ty {
+        Type::Reference(reference) => strip(&reference.elem),
+        Type::Paren(paren) => strip(&paren.elem),
+        Type::Group(group) => strip(&group.elem),
+        ty => ty,
+    }
 }

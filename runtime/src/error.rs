@@ -289,6 +289,12 @@ impl Error {
         Error::new(kind).with_source(error.without_url())
     }
 
+    /// A broken upload or download stream whose error did not come from the HTTP client
+    /// (a reader of the caller's, a file being written).
+    pub(crate) fn transport_io(source: BoxError) -> Self {
+        Error::new(ErrorKind::Transport).with_source(source)
+    }
+
     pub(crate) fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
         self.inner.message = Some(message.into());
         self
@@ -302,6 +308,13 @@ impl Error {
     pub(crate) fn with_endpoint(mut self, endpoint: &Endpoint) -> Self {
         if self.inner.endpoint.is_none() {
             self.inner.endpoint = Some(endpoint.to_string());
+        }
+        self
+    }
+
+    pub(crate) fn with_endpoint_text(mut self, endpoint: &str) -> Self {
+        if self.inner.endpoint.is_none() {
+            self.inner.endpoint = Some(endpoint.to_owned());
         }
         self
     }

@@ -61,26 +61,43 @@
 #![warn(missing_docs)]
 
 mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod body;
 mod client;
 mod endpoint;
 mod error;
+mod options;
+mod query;
 mod request;
+mod response;
 
 pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::Auth;
+pub use body::{ByteStream, Bytes, IntoBody, Multipart, Part};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env,
 };
-pub use endpoint::Endpoint;
+pub use endpoint::{BodyKind, Endpoint, PathPiece, QueryParam, ResponseKind};
 pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};
 pub use http::{Method, StatusCode};
+pub use options::{AsCallOptions, CallOptions};
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
+pub use response::{FromResponse, RawResponse, Response};
 
 /// What generated code names. Not public API: it changes with the macro, which is pinned
 /// to this crate's exact version.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::request::Request;
-    pub use crate::{Client, Endpoint, Method};
+    pub use crate::{
+        BodyKind, Client, Endpoint, FromResponse, Method, PathPiece, QueryParam, ResponseKind,
+    };
+    pub use core::time::Duration;
+
+    /// Named by blocking methods; without the `blocking` feature this fails to resolve and
+    /// the compiler suggests enabling it.
+    #[cfg(feature = "blocking")]
+    pub use crate::blocking::Client as BlockingClient;
 }

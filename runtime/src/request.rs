@@ -1,16 +1,24 @@
-//! Building, sending and decoding one call. The generated code creates a [`Request`], hands
-//! it the arguments and awaits [`Request::send`]; everything else happens here.
+//! Building, sending and reading one call. The generated code creates a [`Request`], hands
+//! it each argument (one method per role) and awaits [`Request::send`]; the call is then one
+//! [`Call`] value, which [`execute`] puts on the wire. Everything else happens here.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt::{self, Display, Write as _};
+use std::time::Duration;
 
-use http::HeaderValue;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use crate::{Client, Endpoint, Error};
+use crate::body::{IntoBody, RawBody};
+use crate::options::AsCallOptions;
+use crate::query::{self, Pairs};
+use crate::response::{RawResponse, read_body};
+use crate::{
+    ByteStream, Client, Endpoint, Error, ErrorBody, FromResponse, Multipart, PathPiece,
+    ResponseKind,
+};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a value is always exactly
 /// one segment: `/`, `?`, `#`, `%`, spaces and non-ASCII can never change the route.
@@ -25,67 +33,178 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+const FORM_URLENCODED: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
+const ANY: HeaderValue = HeaderValue::from_static("*/*");
+
+/// One call, fully described: what [`execute`] sends. Every value is already encoded, so
+/// nothing here borrows the caller's arguments.
+#[derive(Default)]
+pub(crate) struct Call {
+    /// Encoded path values, by parameter name.
+    path_values: Vec<(&'static str, String)>,
+    /// Query pairs, not yet URL-encoded.
+    query: Pairs,
+    headers: HeaderMap,
+    body: Body,
+    /// `Some(None)`: no timeout for this call.
+    timeout: Option<Option<Duration>>,
+}
+
+#[derive(Default)]
+pub(crate) enum Body {
+    #[default]
+    Empty,
+    Bytes(HeaderValue, bytes::Bytes),
+    Stream(HeaderValue, ByteStream),
+    Multipart(Multipart),
+}
 
 /// One call being assembled by generated code. Argument errors are kept and returned by
 /// [`send`](Request::send) before any I/O, so the generated code needs no error handling.
 #[doc(hidden)]
-pub struct Request<'c> {
-    client: &'c Client,
+pub struct Request {
+    client: Client,
     endpoint: Endpoint,
-    path_values: Vec<(&'static str, String)>,
-    json_body: Option<Vec<u8>>,
+    call: Call,
     error: Option<Error>,
 }
 
-impl<'c> Request<'c> {
-    pub fn new(client: &'c Client, endpoint: Endpoint) -> Self {
+impl Request {
+    pub fn new(client: &Client, endpoint: Endpoint) -> Self {
         Request {
-            path_values: Vec::with_capacity(endpoint.path_params().len()),
-            client,
+            call: Call {
+                path_values: Vec::with_capacity(endpoint.path_params().len()),
+                timeout: endpoint.timeout().map(Some),
+                ..Call::default()
+            },
+            // One reference count: the call owns what it needs, so a blocking client can run
+            // it on its own runtime.
+            client: client.clone(),
             endpoint,
-            json_body: None,
             error: None,
         }
     }
 
     /// Renders a path parameter with `Display` and percent-encodes it as one segment.
-    pub fn path_param(&mut self, name: &'static str, value: &dyn fmt::Display) {
-        let mut rendered = String::new();
-        if write!(rendered, "{value}").is_err() {
-            return self.fail(Error::invalid_argument(
-                name,
-                "its `Display` implementation failed",
-            ));
+    pub fn path_param(&mut self, name: &'static str, value: &dyn Display) {
+        let result = render(value).and_then(|rendered| encode_segment(rendered, false));
+        match result {
+            Ok(encoded) => self.call.path_values.push((name, encoded)),
+            Err(problem) => self.fail(Error::invalid_argument(name, problem)),
         }
-        let problem = match rendered.as_str() {
-            "" => Some("a path parameter must not be empty"),
-            "." | ".." => {
-                Some("a path parameter must not be `.` or `..`, which would change the route")
-            }
-            _ => None,
-        };
-        if let Some(problem) = problem {
-            return self.fail(Error::invalid_argument(name, problem));
-        }
-        // Most values (ids) need no escaping: keep the rendered string then.
-        let escaped = match Cow::from(percent_encoding::utf8_percent_encode(
-            &rendered,
-            PATH_SEGMENT,
-        )) {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(escaped) => Some(escaped),
-        };
-        self.path_values.push((name, escaped.unwrap_or(rendered)));
     }
 
-    /// Serializes the body now, so that the future does not borrow the caller's value.
+    /// A multi-segment parameter (`<name..>`): each `/`-separated part is encoded on its
+    /// own and the `/` between them is kept.
+    pub fn path_rest(&mut self, name: &'static str, value: &dyn Display) {
+        let result = render(value).and_then(|rendered| {
+            let mut encoded = String::with_capacity(rendered.len());
+            for (i, segment) in rendered.split('/').enumerate() {
+                if i > 0 {
+                    encoded.push('/');
+                }
+                encoded.push_str(&encode_segment(segment.to_owned(), true)?);
+            }
+            Ok(encoded)
+        });
+        match result {
+            Ok(encoded) => self.call.path_values.push((name, encoded)),
+            Err(problem) => self.fail(Error::invalid_argument(name, problem)),
+        }
+    }
+
+    /// `#[query]`: `key=value` for a scalar, nothing for `None` or an empty list, the key
+    /// repeated for each item of a list.
+    pub fn query<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if let Err(problem) = query::named(key, value, &mut self.call.query) {
+            self.fail(Error::invalid_argument(key, problem));
+        }
+    }
+
+    /// `#[query(flatten)]`: one parameter per field.
+    pub fn query_fields<T: Serialize + ?Sized>(&mut self, argument: &'static str, value: &T) {
+        if let Err(problem) = query::flatten(value, &mut self.call.query) {
+            self.fail(Error::invalid_argument(argument, problem));
+        }
+    }
+
+    /// `#[header("Name")]`: a header from a `Display` value.
+    pub fn header(&mut self, name: &'static str, value: &dyn Display) {
+        let result = render(value).and_then(|rendered| {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| "not a valid header name".to_owned())?;
+            let value = HeaderValue::try_from(rendered).map_err(|_| {
+                "the value contains bytes not allowed in an HTTP header (such as CR or LF)"
+                    .to_owned()
+            })?;
+            Ok((name, value))
+        });
+        match result {
+            Ok((name, value)) => {
+                self.call.headers.append(name, value);
+            }
+            Err(problem) => self.fail(Error::invalid_argument(name, problem)),
+        }
+    }
+
+    /// `#[body]`: serialized now, so that the future does not borrow the caller's value.
     pub fn json_body<T: Serialize + ?Sized>(&mut self, name: &'static str, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.json_body = Some(bytes),
+            Ok(bytes) => self.call.body = Body::Bytes(APPLICATION_JSON, bytes.into()),
             Err(error) => self.fail(
                 Error::invalid_argument(name, "the body could not be serialized as JSON")
                     .with_source(error),
             ),
+        }
+    }
+
+    /// `#[form]`: `application/x-www-form-urlencoded`, one pair per field (lists repeat
+    /// the key, `None` is left out).
+    pub fn form_body<T: Serialize + ?Sized>(&mut self, name: &'static str, body: &T) {
+        let mut pairs = Pairs::new();
+        match query::flatten(body, &mut pairs) {
+            Ok(()) => {
+                let encoded = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&pairs)
+                    .finish();
+                self.call.body = Body::Bytes(FORM_URLENCODED, encoded.into());
+            }
+            Err(problem) => self.fail(Error::invalid_argument(name, problem)),
+        }
+    }
+
+    /// `#[multipart]`: streamed; file parts are opened when the call is sent.
+    pub fn multipart_body(&mut self, body: Multipart) {
+        self.call.body = Body::Multipart(body);
+    }
+
+    /// `#[body(content_type = "…")]`: bytes or a stream, sent as they are.
+    pub fn raw_body(&mut self, content_type: &'static str, body: impl IntoBody) {
+        let Ok(content_type) = HeaderValue::from_str(content_type) else {
+            return self.fail(Error::invalid_argument(
+                "body",
+                "the content type is not a valid header value",
+            ));
+        };
+        self.call.body = match body.into_body() {
+            RawBody::Bytes(bytes) => Body::Bytes(content_type, bytes),
+            RawBody::Stream(stream) => Body::Stream(content_type, stream),
+        };
+    }
+
+    /// `#[options]`: per-call changes, applied last.
+    pub fn options(&mut self, options: &dyn AsCallOptions) {
+        let Some(options) = options.as_call_options() else {
+            return;
+        };
+        if let Err(error) = options.check() {
+            return self.fail(error);
+        }
+        if let Some(timeout) = options.timeout {
+            self.call.timeout = Some(timeout);
+        }
+        for (name, value) in &options.headers {
+            self.call.headers.insert(name.clone(), value.clone());
         }
     }
 
@@ -96,140 +215,153 @@ impl<'c> Request<'c> {
         }
     }
 
-    /// Sends the request and decodes a success body as `T`. An empty success body (e.g. 204)
-    /// decodes as JSON `null`, so `()` and `Option<_>` accept it.
-    pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let result = match self.error {
+    /// Sends the request and reads a success response as `R`.
+    pub async fn send<R: FromResponse>(self) -> Result<R, Error> {
+        let Request {
+            client,
+            endpoint,
+            call,
+            error,
+        } = self;
+        let result = match error {
             Some(error) => Err(error),
-            None => match execute(
-                self.client,
-                &self.endpoint,
-                &self.path_values,
-                self.json_body,
-            )
-            .await
-            {
-                Ok(body) => decode(&body),
+            None => match execute(&client, &endpoint, call, R::KIND).await {
+                Ok(response) => R::from_response(response).await,
                 Err(error) => Err(error),
             },
         };
         // Every error says which call failed, whichever step it came from.
-        result.map_err(|error| error.with_endpoint(&self.endpoint))
+        result.map_err(|error| error.with_endpoint(&endpoint))
     }
 }
 
-/// The non-generic part of [`Request::send`]: compiled once, whatever the endpoint.
-async fn execute(
+fn render(value: &dyn Display) -> Result<String, String> {
+    let mut rendered = String::new();
+    write!(rendered, "{value}").map_err(|fmt::Error| "its `Display` implementation failed")?;
+    Ok(rendered)
+}
+
+/// Percent-encodes one segment, refusing values that would change the route.
+fn encode_segment(segment: String, part_of_rest: bool) -> Result<String, String> {
+    let problem = match segment.as_str() {
+        "" if part_of_rest => {
+            Some("a path must not have an empty segment (`//`, or a leading or trailing `/`)")
+        }
+        "" => Some("a path parameter must not be empty"),
+        "." | ".." => Some("a path segment must not be `.` or `..`, which would change the route"),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        return Err(problem.to_owned());
+    }
+    // Most values (ids) need no escaping: keep the rendered string then.
+    Ok(
+        match Cow::from(percent_encoding::utf8_percent_encode(
+            &segment,
+            PATH_SEGMENT,
+        )) {
+            Cow::Borrowed(_) => segment,
+            Cow::Owned(escaped) => escaped,
+        },
+    )
+}
+
+/// Puts one call on the wire and checks its status: the one non-generic function every
+/// generated method goes through, where retries and tracing will wrap the call.
+pub(crate) async fn execute(
     client: &Client,
     endpoint: &Endpoint,
-    path_values: &[(&'static str, String)],
-    json_body: Option<Vec<u8>>,
-) -> Result<Vec<u8>, Error> {
-    let url = client.url(|url| expand_path(url, endpoint, path_values))?;
+    call: Call,
+    response_kind: ResponseKind,
+) -> Result<RawResponse, Error> {
     let settings = client.settings();
-    let mut request = settings
-        .http
-        .request(endpoint.method().clone(), url)
-        .header(ACCEPT, APPLICATION_JSON);
+    let mut url = client.url(|url| expand_path(url, endpoint, &call.path_values))?;
+    if !call.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&call.query);
+    }
+    let mut headers = HeaderMap::with_capacity(4 + call.headers.len());
+    let accept = match response_kind {
+        ResponseKind::Bytes | ResponseKind::Stream => ANY,
+        _ => APPLICATION_JSON,
+    };
+    headers.insert(ACCEPT, accept);
     if let Some(auth) = &settings.auth {
-        request = request.header(AUTHORIZATION, auth.clone());
+        headers.insert(AUTHORIZATION, auth.clone());
     }
     if let Some(user_agent) = &settings.user_agent {
-        request = request.header(USER_AGENT, user_agent.clone());
+        headers.insert(USER_AGENT, user_agent.clone());
     }
-    if let Some(timeout) = settings.timeout {
+    let mut request = settings.http.request(endpoint.method().clone(), url);
+    match call.body {
+        Body::Empty => {}
+        Body::Bytes(content_type, bytes) => {
+            headers.insert(CONTENT_TYPE, content_type);
+            request = request.body(bytes);
+        }
+        Body::Stream(content_type, stream) => {
+            headers.insert(CONTENT_TYPE, content_type);
+            request = request.body(stream.into_reqwest_body());
+        }
+        Body::Multipart(form) => {
+            // Sets its own `Content-Type` with the boundary.
+            request = request.multipart(form.into_reqwest().await?);
+        }
+    }
+    // The method's headers and the call's options come last, so they replace the defaults.
+    for (name, value) in call.headers {
+        if let Some(name) = name {
+            headers.insert(name, value);
+        }
+    }
+    request = request.headers(headers);
+    if let Some(timeout) = call.timeout.unwrap_or(settings.timeout) {
         request = request.timeout(timeout);
-    }
-    if let Some(body) = json_body {
-        request = request.header(CONTENT_TYPE, APPLICATION_JSON).body(body);
     }
     let response = request.send().await.map_err(Error::transport)?;
     let status = response.status();
     if status.is_success() {
-        match read_body(response, settings.max_response_bytes).await? {
-            Body::Complete(bytes) => Ok(bytes),
-            Body::Truncated(_) => Err(Error::response_too_large(settings.max_response_bytes)),
-        }
+        Ok(RawResponse {
+            response,
+            max_response_bytes: settings.max_response_bytes,
+            endpoint: endpoint.to_string(),
+        })
     } else {
         let bytes = match read_body(response, ERROR_BODY_LIMIT).await {
-            Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => bytes,
+            Ok(
+                crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes),
+            ) => bytes,
             // The status is the news; a body cut short by the peer still leaves it.
             Err(_) => Vec::new(),
         };
-        Err(Error::from_status(
-            status,
-            crate::ErrorBody::parse(status, &bytes),
-        ))
+        Err(Error::from_status(status, ErrorBody::parse(status, &bytes)))
     }
 }
 
-/// Appends the template to `out`, with the encoded values in its `{name}` placeholders.
+/// Appends the path to `out`: literal pieces as they are, parameters from `values`.
 fn expand_path(
     out: &mut String,
     endpoint: &Endpoint,
     values: &[(&'static str, String)],
 ) -> Result<(), Error> {
-    let template = endpoint.path_template();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| malformed(endpoint))?;
-        let name = &after[..close];
-        let (_, value) = values
-            .iter()
-            .find(|(param, _)| *param == name)
-            .ok_or_else(|| {
-                Error::invalid_argument(name, "no value was given for this path parameter")
-            })?;
-        out.push_str(value);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(())
-}
-
-fn malformed(endpoint: &Endpoint) -> Error {
-    // The macro validates templates; this guards hand-written `Endpoint`s.
-    Error::builder(format!(
-        "malformed path template `{}`",
-        endpoint.path_template()
-    ))
-}
-
-enum Body {
-    Complete(Vec<u8>),
-    Truncated(Vec<u8>),
-}
-
-/// Reads at most `limit` bytes, so a huge or endless body costs bounded memory.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Body, Error> {
-    // Trust a declared length only so far: a header alone must not make us reserve much.
-    const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
-    let declared = response.content_length().unwrap_or(0);
-    let capacity = usize::try_from(declared)
-        .unwrap_or(usize::MAX)
-        .min(limit)
-        .min(INITIAL_CAPACITY_LIMIT);
-    let mut bytes = Vec::with_capacity(capacity);
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
-        let room = limit - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok(Body::Truncated(bytes));
+    for piece in endpoint.path() {
+        match *piece {
+            PathPiece::Literal(text) => out.push_str(text),
+            PathPiece::Param(name) | PathPiece::Rest(name) => {
+                let (_, value) =
+                    values
+                        .iter()
+                        .find(|(param, _)| *param == name)
+                        .ok_or_else(|| {
+                            Error::invalid_argument(
+                                name,
+                                "no value was given for this path parameter",
+                            )
+                        })?;
+                out.push_str(value);
+            }
         }
-        bytes.extend_from_slice(&chunk);
     }
-    Ok(Body::Complete(bytes))
-}
-
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
-        &b"null"[..]
-    } else {
-        bytes
-    };
-    serde_json::from_slice(bytes).map_err(|error| Error::decode(std::any::type_name::<T>(), error))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -241,20 +373,47 @@ mod tests {
         "get_file",
         Method::GET,
         "/ws/{workspace_id}/files/{name}.json",
+        &[
+            PathPiece::Literal("/ws/"),
+            PathPiece::Param("workspace_id"),
+            PathPiece::Literal("/files/"),
+            PathPiece::Param("name"),
+            PathPiece::Literal(".json"),
+        ],
         &["workspace_id", "name"],
     );
 
-    fn expand(values: &[(&'static str, &str)]) -> Result<String, Error> {
+    const REST: Endpoint = Endpoint::new(
+        "put_file",
+        Method::PUT,
+        "/files/{file_path}",
+        &[PathPiece::Literal("/files/"), PathPiece::Rest("file_path")],
+        &["file_path"],
+    );
+
+    fn expand_with(
+        endpoint: Endpoint,
+        values: &[(&'static str, &str)],
+        rest: bool,
+    ) -> Result<String, Error> {
         let client = Client::builder().build().unwrap();
-        let mut request = Request::new(&client, ENDPOINT);
+        let mut request = Request::new(&client, endpoint.clone());
         for (name, value) in values {
-            request.path_param(name, value);
+            if rest {
+                request.path_rest(name, value);
+            } else {
+                request.path_param(name, value);
+            }
         }
         if let Some(error) = request.error {
             return Err(error);
         }
         let mut path = String::new();
-        expand_path(&mut path, &ENDPOINT, &request.path_values).map(|()| path)
+        expand_path(&mut path, &endpoint, &request.call.path_values).map(|()| path)
+    }
+
+    fn expand(values: &[(&'static str, &str)]) -> Result<String, Error> {
+        expand_with(ENDPOINT, values, false)
     }
 
     #[test]
@@ -283,20 +442,45 @@ mod tests {
     }
 
     #[test]
+    fn multi_segment_values_keep_their_slashes() {
+        assert_eq!(
+            expand_with(REST, &[("file_path", "workspaces/1/runs/a b.png")], true).unwrap(),
+            "/files/workspaces/1/runs/a%20b.png"
+        );
+        assert_eq!(
+            expand_with(REST, &[("file_path", "a?b/c#d/%2F")], true).unwrap(),
+            "/files/a%3Fb/c%23d/%252F"
+        );
+        for bad in ["", "/a", "a/", "a//b", "a/../b", "./a", "a/.."] {
+            let error = expand_with(REST, &[("file_path", bad)], true).unwrap_err();
+            assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument, "{bad}");
+            assert!(error.to_string().contains("`file_path`"), "{error}");
+        }
+    }
+
+    #[test]
     fn a_missing_value_is_an_error_not_a_panic() {
         let error = expand(&[("workspace_id", "a")]).unwrap_err();
         assert!(error.to_string().contains("`name`"), "{error}");
     }
 
     #[test]
-    fn empty_success_bodies_decode_as_null() {
-        decode::<()>(b"").unwrap();
-        assert_eq!(decode::<Option<u32>>(b" ").unwrap(), None);
-        let error = decode::<Vec<u32>>(b"").unwrap_err();
-        assert_eq!(error.kind(), crate::ErrorKind::Decode);
-        assert!(
-            error.to_string().contains("alloc::vec::Vec<u32>"),
-            "{error}"
-        );
+    fn header_values_with_line_breaks_are_rejected() {
+        let client = Client::builder().build().unwrap();
+        let mut request = Request::new(&client, ENDPOINT);
+        request.header("x-trace", &"a\r\nInjected: 1");
+        let error = request.error.unwrap();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(error.to_string().contains("`x-trace`"), "{error}");
+    }
+
+    #[test]
+    fn query_values_that_are_not_scalars_are_rejected() {
+        let client = Client::builder().build().unwrap();
+        let mut request = Request::new(&client, ENDPOINT);
+        request.query("filter", &std::collections::BTreeMap::from([(1, 2)]));
+        let error = request.error.unwrap();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(error.to_string().contains("`filter`"), "{error}");
     }
 }

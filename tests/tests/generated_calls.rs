@@ -225,8 +225,13 @@ impl AsRef<Client> for Overriding {
 }
 
 impl Items for Overriding {
-    const GET_ITEM: askui_runtime::Endpoint =
-        askui_runtime::Endpoint::new("get_item", askui_runtime::Method::DELETE, "/elsewhere", &[]);
+    const GET_ITEM: askui_runtime::Endpoint = askui_runtime::Endpoint::new(
+        "get_item",
+        askui_runtime::Method::DELETE,
+        "/elsewhere",
+        &[askui_runtime::PathPiece::Literal("/elsewhere")],
+        &[],
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,164 @@
+//! Blocking calls, for programs without an async runtime (behind the `blocking` feature).
+//!
+//! A trait method declared without `async` is a blocking call:
+//!
+//! ```
+//! use askui_runtime::{askui_endpoint, blocking, Error};
+//!
+//! pub trait Prices {
+//!     #[askui_endpoint(get, "/api/v1/workspaces/{workspace_id}/billing/prices")]
+//!     fn list_prices(&self, workspace_id: &str) -> Result<serde_json::Value, Error>;
+//! }
+//! impl Prices for blocking::Client {}
+//!
+//! # fn run() -> Result<(), Error> {
+//! let client = askui_runtime::Client::builder().base_url("http://127.0.0.1:9").build_blocking()?;
+//! # let _ = || -> Result<(), Error> {
+//! let prices = client.list_prices("3f0c…")?;
+//! # Ok(()) };
+//! # Ok(()) }
+//! ```
+//!
+//! Roles, encoding, errors and timeouts are those of async calls: each call runs on a small
+//! runtime the client owns (one worker thread), and the calling thread waits for it. A
+//! [`ByteStream`](crate::ByteStream) download is read with
+//! [`ByteStream::into_blocking_read`](crate::ByteStream::into_blocking_read).
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::{ClientBuilder, Error};
+
+/// A client whose `#[askui_endpoint]` methods declared without `async` block until the
+/// call is done. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: crate::Client,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Not `Runtime::drop`, which panics when the last clone is dropped in async code.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Client {
+    /// A blocking client with the same settings as `client` (and its connection pool).
+    pub fn new(client: crate::Client) -> Result<Client, Error> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("askui-blocking")
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                Error::builder("the blocking client's runtime could not be started")
+                    .with_source(error)
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                client,
+                runtime: Some(runtime),
+            }),
+        })
+    }
+
+    /// [`crate::Client::from_env`], blocking.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env().build_blocking()
+    }
+
+    /// The async client underneath.
+    pub fn client(&self) -> &crate::Client {
+        &self.inner.client
+    }
+
+    /// Runs a call on the client's runtime and waits for it. Safe to call from any thread,
+    /// also one that runs async code (it then blocks that thread, as any blocking call does).
+    #[doc(hidden)]
+    pub fn block_on<R: Send + 'static>(
+        &self,
+        call: impl Future<Output = Result<R, Error>> + Send + 'static,
+    ) -> Result<R, Error> {
+        let Some(runtime) = &self.inner.runtime else {
+            return Err(Error::builder("the blocking client has been shut down"));
+        };
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        runtime.spawn(async move {
+            let _ = sender.send(call.await);
+        });
+        receiver.recv().unwrap_or_else(|_| {
+            Err(Error::transport_io(
+                "the call ended without an answer (its task panicked or the runtime stopped)"
+                    .into(),
+            ))
+        })
+    }
+}
+
+impl AsRef<crate::Client> for Client {
+    fn as_ref(&self) -> &crate::Client {
+        &self.inner.client
+    }
+}
+
+/// Lets `impl Trait for blocking::Client {}` work, as `AsRef<Client>` does for async calls.
+impl AsRef<Client> for Client {
+    fn as_ref(&self) -> &Client {
+        self
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("blocking::Client")
+            .field(&self.inner.client)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Builds a [`blocking::Client`](Client).
+    pub fn build_blocking(self) -> Result<Client, Error> {
+        Client::new(self.build()?)
+    }
+}
+
+impl crate::ByteStream {
+    /// The body as a `std::io::Read`, for code without an async runtime (e.g. a download
+    /// from a blocking call, copied with `std::io::copy`). Each read waits for the next chunk.
+    pub fn into_blocking_read(self) -> impl std::io::Read + Send {
+        BlockingRead {
+            stream: self,
+            chunk: bytes::Bytes::new(),
+        }
+    }
+}
+
+struct BlockingRead {
+    stream: crate::ByteStream,
+    chunk: bytes::Bytes,
+}
+
+impl std::io::Read for BlockingRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.chunk.is_empty() {
+            match futures_executor::block_on(self.stream.chunk()) {
+                Ok(Some(chunk)) => self.chunk = chunk,
+                Ok(None) => return Ok(0),
+                Err(error) => return Err(std::io::Error::other(error)),
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk.split_to(n));
+        Ok(n)
+    }
+}

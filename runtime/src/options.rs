@@ -1,0 +1,110 @@
+//! Per-call options: `#[options]` arguments.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::Error;
+
+/// Changes one call without a new client: pass it to an argument marked `#[options]`.
+///
+/// ```
+/// use std::time::Duration;
+/// use askui_runtime::CallOptions;
+///
+/// let options = CallOptions::new()
+///     .timeout(Duration::from_secs(300))
+///     .header("X-Request-Id", "7c1f");
+/// ```
+///
+/// An invalid header name or value is an
+/// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) error of the call, before any I/O.
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) error: Option<String>,
+}
+
+impl CallOptions {
+    /// No changes: the client's and the endpoint's settings apply.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The limit for this call, replacing the endpoint's and the client's; `None` waits
+    /// forever (for a large upload or download, say).
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = Some(timeout.into());
+        self
+    }
+
+    /// A header added to this call, replacing one of the same name set by the client or by
+    /// the method's arguments. Marked sensitive, as it may carry a credential.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let shown = name;
+        let name = HeaderName::from_bytes(name.as_bytes());
+        let value = HeaderValue::from_str(value);
+        match (name, value) {
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(true);
+                self.headers.insert(name, value);
+            }
+            (Err(_), _) => {
+                self.error.get_or_insert_with(|| {
+                    format!("`{}` is not a valid header name", shown.escape_debug())
+                });
+            }
+            (_, Err(_)) => {
+                self.error.get_or_insert_with(|| {
+                    "a header value contains bytes not allowed in an HTTP header (such as CR or LF)"
+                        .to_owned()
+                });
+            }
+        }
+        self
+    }
+
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        match &self.error {
+            Some(reason) => Err(Error::invalid_argument("options", reason)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be credentials: names only.
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// What an `#[options]` argument may be: `CallOptions`, `Option<CallOptions>`, or a
+/// reference to either.
+pub trait AsCallOptions {
+    /// The options, if any.
+    fn as_call_options(&self) -> Option<&CallOptions>;
+}
+
+impl AsCallOptions for CallOptions {
+    fn as_call_options(&self) -> Option<&CallOptions> {
+        Some(self)
+    }
+}
+
+impl AsCallOptions for Option<CallOptions> {
+    fn as_call_options(&self) -> Option<&CallOptions> {
+        self.as_ref()
+    }
+}
+
+impl<T: AsCallOptions + ?Sized> AsCallOptions for &T {
+    fn as_call_options(&self) -> Option<&CallOptions> {
+        (**self).as_call_options()
+    }
+}

@@ -1,0 +1,186 @@
+//! Reading a success response: the method's `Ok` type says how, through [`FromResponse`].
+
+use std::future::Future;
+
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::{ByteStream, Bytes, Error, ResponseKind};
+
+/// A success (2xx) response, handed to [`FromResponse::from_response`].
+pub struct RawResponse {
+    pub(crate) response: reqwest::Response,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) endpoint: String,
+}
+
+impl RawResponse {
+    /// The status, e.g. 200, 201 or 204.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+
+    /// The whole body, at most the client's `max_response_bytes`
+    /// ([`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) beyond).
+    pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
+        let limit = self.max_response_bytes;
+        match read_body(self.response, limit).await? {
+            Body::Complete(bytes) => Ok(bytes.into()),
+            Body::Truncated(_) => Err(Error::response_too_large(limit)),
+        }
+    }
+
+    /// The body as a stream, not subject to `max_response_bytes`.
+    pub fn into_stream(self) -> ByteStream {
+        ByteStream::from_response(self.response, Some(self.endpoint))
+    }
+}
+
+/// How a method's `Ok` type reads a success response, in the way `Deserialize` lets a type
+/// read itself: the generated code only names the type.
+///
+/// | `Ok` type | reads |
+/// |---|---|
+/// | `T: DeserializeOwned` | JSON (any 2xx); an empty body (204) reads as `null`, so `()` and `Option<T>` accept it |
+/// | [`Bytes`] | the raw body, bounded by `max_response_bytes` |
+/// | [`ByteStream`] | the body as a stream, not bounded |
+/// | [`Response<T>`] | status and headers beside `T` |
+pub trait FromResponse: Sized {
+    /// What the endpoint's description reports as its [`ResponseKind`].
+    const KIND: ResponseKind;
+
+    /// Reads the response.
+    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send;
+}
+
+impl<T: DeserializeOwned> FromResponse for T {
+    const KIND: ResponseKind = ResponseKind::Json;
+
+    async fn from_response(response: RawResponse) -> Result<Self, Error> {
+        decode(&response.bytes().await?)
+    }
+}
+
+impl FromResponse for Bytes {
+    const KIND: ResponseKind = ResponseKind::Bytes;
+
+    async fn from_response(response: RawResponse) -> Result<Self, Error> {
+        response.bytes().await.map(Bytes::from)
+    }
+}
+
+impl FromResponse for ByteStream {
+    const KIND: ResponseKind = ResponseKind::Stream;
+
+    async fn from_response(response: RawResponse) -> Result<Self, Error> {
+        Ok(response.into_stream())
+    }
+}
+
+/// A success response's status and headers beside its value: `Result<Response<T>, Error>`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The status, e.g. 201.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, read as `T` would be on its own.
+    pub value: T,
+}
+
+impl<T> Response<T> {
+    /// The value, without status and headers.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+impl<T: FromResponse> FromResponse for Response<T> {
+    const KIND: ResponseKind = T::KIND;
+
+    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value = T::from_response(response);
+        async move {
+            Ok(Response {
+                status,
+                headers,
+                value: value.await?,
+            })
+        }
+    }
+}
+
+/// An empty body reads as JSON `null`, so `()` and `Option<T>` accept a 204.
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
+        &b"null"[..]
+    } else {
+        bytes
+    };
+    serde_json::from_slice(bytes).map_err(|error| Error::decode(std::any::type_name::<T>(), error))
+}
+
+pub(crate) enum Body {
+    Complete(Vec<u8>),
+    Truncated(Vec<u8>),
+}
+
+/// Reads at most `limit` bytes, so a huge or endless body costs bounded memory.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Body, Error> {
+    // Trust a declared length only so far: a header alone must not make us reserve much.
+    const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
+    let declared = response.content_length().unwrap_or(0);
+    let capacity = usize::try_from(declared)
+        .unwrap_or(usize::MAX)
+        .min(limit)
+        .min(INITIAL_CAPACITY_LIMIT);
+    let mut bytes = Vec::with_capacity(capacity);
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        let room = limit - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok(Body::Truncated(bytes));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Body::Complete(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_success_bodies_decode_as_null() {
+        decode::<()>(b"").unwrap();
+        assert_eq!(decode::<Option<u32>>(b" ").unwrap(), None);
+        let error = decode::<Vec<u32>>(b"").unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Decode);
+        assert!(
+            error.to_string().contains("alloc::vec::Vec<u32>"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn kinds_follow_the_type() {
+        assert_eq!(<() as FromResponse>::KIND, ResponseKind::Json);
+        assert_eq!(<Bytes as FromResponse>::KIND, ResponseKind::Bytes);
+        assert_eq!(<ByteStream as FromResponse>::KIND, ResponseKind::Stream);
+        assert_eq!(
+            <Response<ByteStream> as FromResponse>::KIND,
+            ResponseKind::Stream
+        );
+    }
+}
