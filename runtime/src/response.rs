@@ -118,14 +118,64 @@ impl<T: FromResponse> FromResponse for Response<T> {
     }
 }
 
-/// An empty body reads as JSON `null`, so `()` and `Option<T>` accept a 204.
+/// An empty body reads as JSON `null`, so `()` and `Option<T>` accept a 204. A type that is
+/// only a unit (`()`, a unit struct) ignores the body: whatever a "no content" answer
+/// carries in practice, the caller asked for nothing.
 pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    if let Ok(unit) = T::deserialize(UnitProbe) {
+        return Ok(unit);
+    }
     let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
         &b"null"[..]
     } else {
         bytes
     };
     serde_json::from_slice(bytes).map_err(|error| Error::decode(std::any::type_name::<T>(), error))
+}
+
+/// A deserializer that only has a unit to give: types that accept it are unit-like.
+struct UnitProbe;
+
+#[derive(Debug)]
+struct NotUnit;
+
+impl std::fmt::Display for NotUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a unit type")
+    }
+}
+
+impl std::error::Error for NotUnit {}
+
+impl serde::de::Error for NotUnit {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        NotUnit
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for UnitProbe {
+    type Error = NotUnit;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, NotUnit> {
+        Err(NotUnit)
+    }
+
+    fn deserialize_unit<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, NotUnit> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, NotUnit> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
 }
 
 pub(crate) enum Body {
@@ -164,6 +214,16 @@ mod tests {
     #[test]
     fn empty_success_bodies_decode_as_null() {
         decode::<()>(b"").unwrap();
+        decode::<()>(b"{\"ok\": true}").unwrap();
+        decode::<()>(b"<html>OK</html>").unwrap();
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Done;
+        assert_eq!(decode::<Done>(b"OK").unwrap(), Done);
+        assert!(decode::<Option<u32>>(b"{}").is_err());
+        assert_eq!(
+            decode::<serde_json::Value>(b"").unwrap(),
+            serde_json::Value::Null
+        );
         assert_eq!(decode::<Option<u32>>(b" ").unwrap(), None);
         let error = decode::<Vec<u32>>(b"").unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::Decode);

@@ -44,6 +44,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Waited before answering, to provoke client timeouts.
     pub delay: Duration,
+    /// Extra response headers.
+    pub headers: Vec<(&'static str, &'static str)>,
 }
 
 impl Reply {
@@ -53,6 +55,7 @@ impl Reply {
             content_type: Some("application/json"),
             body: body.to_string().into_bytes(),
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
     }
 
@@ -62,6 +65,7 @@ impl Reply {
             content_type: Some(content_type),
             body: body.into(),
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
     }
 
@@ -71,6 +75,7 @@ impl Reply {
             content_type: None,
             body: Vec::new(),
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
     }
 
@@ -181,6 +186,11 @@ async fn record(State(shared): State<Shared>, request: Request) -> Response {
             .headers_mut()
             .insert("content-type", HeaderValue::from_static(content_type));
     }
+    for (name, value) in reply.headers {
+        response
+            .headers_mut()
+            .append(name, HeaderValue::from_static(value));
+    }
     response
 }
 
@@ -240,4 +250,80 @@ pub async fn refused_base_url() -> String {
     let addr = listener.local_addr().expect("local address");
     drop(listener);
     format!("http://{addr}")
+}
+
+/// One part of a `multipart/form-data` body, as received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceivedPart {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The parts of a `multipart/form-data` body, in order; panics if it is not one.
+    pub fn multipart(&self) -> Vec<ReceivedPart> {
+        let content_type = self.header("content-type").expect("a content type");
+        let boundary = content_type
+            .split(';')
+            .find_map(|param| param.trim().strip_prefix("boundary="))
+            .unwrap_or_else(|| panic!("no boundary in `{content_type}`"))
+            .trim_matches('"');
+        assert!(
+            content_type.starts_with("multipart/form-data"),
+            "{content_type}"
+        );
+        let delimiter = format!("--{boundary}").into_bytes();
+        let mut parts = Vec::new();
+        let mut rest = &self.body[..];
+        let first = find(rest, &delimiter).expect("an opening boundary");
+        rest = &rest[first + delimiter.len()..];
+        while !rest.starts_with(b"--") {
+            rest = rest.strip_prefix(b"\r\n").expect("CRLF after the boundary");
+            let head_end = find(rest, b"\r\n\r\n").expect("part headers");
+            let head = std::str::from_utf8(&rest[..head_end]).expect("UTF-8 part headers");
+            rest = &rest[head_end + 4..];
+            let end =
+                find(rest, &[b"\r\n".as_slice(), &delimiter].concat()).expect("a closing boundary");
+            let body = rest[..end].to_vec();
+            rest = &rest[end + 2 + delimiter.len()..];
+            let mut part = ReceivedPart {
+                name: String::new(),
+                file_name: None,
+                content_type: None,
+                body,
+            };
+            for line in head.split("\r\n") {
+                let (key, value) = line.split_once(':').expect("a header line");
+                match key.trim().to_ascii_lowercase().as_str() {
+                    "content-disposition" => {
+                        for param in value.split(';').map(str::trim) {
+                            if let Some(name) = param.strip_prefix("name=") {
+                                part.name = name.trim_matches('"').to_owned();
+                            } else if let Some(file) = param.strip_prefix("filename=") {
+                                part.file_name = Some(file.trim_matches('"').to_owned());
+                            }
+                        }
+                    }
+                    "content-type" => part.content_type = Some(value.trim().to_owned()),
+                    _ => {}
+                }
+            }
+            parts.push(part);
+        }
+        parts
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// A reply with extra response headers.
+pub fn with_header(mut reply: Reply, name: &'static str, value: &'static str) -> Reply {
+    reply.headers.push((name, value));
+    reply
 }
