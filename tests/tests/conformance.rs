@@ -5,9 +5,13 @@
 use std::path::Path;
 
 use askui_examples::{EmbeddedServer, ServerConfig};
-use askui_runtime::{Auth, Client, Endpoint};
+use askui_runtime::{
+    Auth, Client, Endpoint, Error, Multipart, Part, PathPiece, QueryParam, askui_endpoint,
+    askui_endpoints,
+};
 use askui_tests::{Recorded, RecordingServer, Reply};
 use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionRequestDto};
+use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -84,15 +88,54 @@ impl Spec {
             .target
             .split_once('?')
             .unwrap_or((&request.target, ""));
-        if !query.is_empty() {
-            problems.push(format!("unexpected query `{query}`"));
-        }
         let parameters = operation["parameters"]
             .as_array()
             .cloned()
             .unwrap_or_default();
+        let mut sent_query: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        sent_query.sort();
+        let mut keys: Vec<&String> = sent_query.iter().map(|(key, _)| key).collect();
+        keys.dedup();
+        for key in keys {
+            let values: Vec<Value> = sent_query
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| query_value(v))
+                .collect();
+            let Some(declared) = parameters
+                .iter()
+                .find(|p| p["in"] == "query" && p["name"] == key.as_str())
+            else {
+                problems.push(format!("query parameter `{key}` is not declared"));
+                continue;
+            };
+            let schema = &declared["schema"];
+            let instance = if is_array_schema(schema) {
+                Value::Array(values)
+            } else if values.len() == 1 {
+                values.into_iter().next().unwrap_or_default()
+            } else {
+                problems.push(format!(
+                    "query parameter `{key}` is repeated but not an array"
+                ));
+                continue;
+            };
+            problems.extend(
+                self.schema_errors(schema, &instance)
+                    .into_iter()
+                    .map(|e| format!("query parameter `{key}`: {e}")),
+            );
+        }
         let template: Vec<&str> = endpoint.path_template().split('/').collect();
-        let sent: Vec<&str> = path.split('/').collect();
+        let mut sent: Vec<String> = path.split('/').map(percent_decode).collect();
+        // A multi-segment parameter takes the rest of the path, slashes included.
+        if matches!(endpoint.path().last(), Some(PathPiece::Rest(_))) && sent.len() > template.len()
+        {
+            let rest = sent.split_off(template.len() - 1).join("/");
+            sent.push(rest);
+        }
         if template.len() != sent.len() {
             problems.push(format!(
                 "path `{path}` does not have the shape of `{}`",
@@ -112,21 +155,27 @@ impl Spec {
                         problems.push(format!("path parameter `{name}` is not declared"));
                         continue;
                     };
-                    let value = percent_decode(actual);
                     problems.extend(
-                        self.schema_errors(&declared["schema"], &json!(value))
+                        self.schema_errors(&declared["schema"], &json!(actual))
                             .into_iter()
                             .map(|e| format!("path parameter `{name}`: {e}")),
                     );
                 }
-                None if expected != actual => {
+                None if *expected != actual.as_str() => {
                     problems.push(format!("path segment `{actual}` instead of `{expected}`"))
                 }
                 None => {}
             }
         }
         for parameter in &parameters {
-            if parameter["required"] == true && parameter["in"] != "path" {
+            let sent = match parameter["in"].as_str() {
+                Some("query") => sent_query.iter().any(|(key, _)| *key == parameter["name"]),
+                Some("header") => parameter["name"]
+                    .as_str()
+                    .is_some_and(|name| request.header(name).is_some()),
+                _ => true,
+            };
+            if parameter["required"] == true && !sent {
                 problems.push(format!(
                     "required {} parameter `{}` not sent",
                     parameter["in"], parameter["name"]
@@ -148,6 +197,24 @@ impl Spec {
                                     .map(|e| format!("body: {e}")),
                             ),
                             Err(error) => problems.push(format!("body is not JSON: {error}")),
+                        }
+                    }
+                    Some(("multipart/form-data", media)) => {
+                        let schema = self.resolve(&media["schema"]);
+                        let parts = request.multipart();
+                        for part in &parts {
+                            if schema["properties"].get(&part.name).is_none() {
+                                problems.push(format!(
+                                    "multipart part `{}` is not declared",
+                                    part.name
+                                ));
+                            }
+                        }
+                        for required in schema["required"].as_array().into_iter().flatten() {
+                            if !parts.iter().any(|part| *required == part.name.as_str()) {
+                                problems
+                                    .push(format!("required multipart part {required} not sent"));
+                            }
                         }
                     }
                     Some((other, _)) => problems.push(format!("unchecked content type {other}")),
@@ -181,6 +248,89 @@ impl Spec {
                 "no security requirement of {} is met",
                 operation["security"]
             ));
+        }
+        problems
+    }
+
+    /// A `$ref` to a component schema, followed.
+    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        match schema["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            Some(name) => &self.document["components"]["schemas"][name],
+            None => schema,
+        }
+    }
+
+    /// Everything in which a declaration (its `Endpoint`) departs from the operation: query
+    /// parameters, headers and the body kind, before any request is sent.
+    fn declaration_problems(&self, endpoint: &Endpoint) -> Vec<String> {
+        let operation = self.operation(endpoint);
+        let parameters = operation["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let declared = |place: &str| -> Vec<Value> {
+            parameters
+                .iter()
+                .filter(|p| p["in"] == place)
+                .cloned()
+                .collect()
+        };
+        let mut problems = Vec::new();
+        let flattened = endpoint
+            .query()
+            .iter()
+            .any(|q| matches!(q, QueryParam::Flatten { .. }));
+        for query in endpoint.query() {
+            let QueryParam::Named { name, repeated } = *query else {
+                continue;
+            };
+            match declared("query").iter().find(|p| p["name"] == name) {
+                None => problems.push(format!("query parameter `{name}` is not in the document")),
+                Some(parameter) if is_array_schema(&parameter["schema"]) != repeated => problems
+                    .push(format!(
+                        "query parameter `{name}`: repeated is {repeated}, the document says {}",
+                        !repeated
+                    )),
+                Some(_) => {}
+            }
+        }
+        if !flattened {
+            for parameter in declared("query") {
+                let name = parameter["name"].as_str().unwrap_or_default();
+                if parameter["required"] == true
+                    && !endpoint.query().iter().any(|q| q.name() == Some(name))
+                {
+                    problems.push(format!("required query parameter `{name}` is not declared"));
+                }
+            }
+        }
+        for header in endpoint.headers() {
+            if !declared("header").iter().any(|p| {
+                p["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(header))
+            }) {
+                problems.push(format!("header `{header}` is not in the document"));
+            }
+        }
+        let accepted: Vec<&str> = operation["requestBody"]["content"]
+            .as_object()
+            .into_iter()
+            .flat_map(|content| content.keys().map(String::as_str))
+            .collect();
+        match endpoint.body().content_type() {
+            None if operation["requestBody"]["required"] == true => problems.push(format!(
+                "no body, but the document requires one of {accepted:?}"
+            )),
+            None => {}
+            Some(content_type) if !accepted.contains(&content_type) => problems.push(format!(
+                "body {:?} ({content_type}), but the document accepts {accepted:?}",
+                endpoint.body()
+            )),
+            Some(_) => {}
         }
         problems
     }
@@ -261,6 +411,22 @@ impl Spec {
             (None, None) => vec![],
         }
     }
+}
+
+/// `{"type": "array"}`, also inside `anyOf` (a nullable array).
+fn is_array_schema(schema: &Value) -> bool {
+    schema["type"] == "array"
+        || schema["anyOf"]
+            .as_array()
+            .is_some_and(|options| options.iter().any(is_array_schema))
+}
+
+/// A query value as JSON for the schema: numbers and booleans as such, else a string.
+fn query_value(text: &str) -> Value {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .filter(|value| value.is_number() || value.is_boolean())
+        .unwrap_or_else(|| Value::String(text.to_owned()))
 }
 
 fn spec_dir() -> &'static Path {
@@ -510,4 +676,227 @@ async fn the_embedded_server_conforms() {
             String::from_utf8_lossy(&bytes)
         );
     }
+}
+
+/// Operations of the full document that need the roles beyond JSON: query arrays and enums,
+/// flattened filters, multipart uploads, a multi-segment file path, a nullable answer.
+#[derive(Serialize, Default)]
+struct ListAgentsQuery {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    agent_id: Vec<Uuid>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    status: Vec<AgentStatus>,
+    skip: Option<u32>,
+    limit: Option<u32>,
+}
+
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum AgentStatus {
+    Active,
+    Archived,
+}
+
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum RunnerHost {
+    #[serde(rename = "SELF")]
+    SelfHosted,
+    Askui,
+}
+
+#[askui_endpoints]
+trait Sample {
+    #[askui_endpoint(get, "/api/v1/agents")]
+    async fn list_agents(&self, #[query(flatten)] query: &ListAgentsQuery) -> Result<Value, Error>;
+
+    #[askui_endpoint(post, "/api/v1/agent-executions")]
+    async fn create_agent_execution(
+        &self,
+        #[query] agent_id: Uuid,
+        #[multipart] input_files: Multipart,
+    ) -> Result<Value, Error>;
+
+    #[askui_endpoint(put, "/api/v1/files/<file_path..>")]
+    async fn upload_file(
+        &self,
+        file_path: &str,
+        #[query] strict: Option<bool>,
+        #[multipart] file: Multipart,
+    ) -> Result<Value, Error>;
+
+    #[askui_endpoint(delete, "/api/v1/files/<file_path..>")]
+    async fn delete_file(&self, file_path: &str) -> Result<(), Error>;
+
+    #[askui_endpoint(post, "/api/v1/runner-jobs/lease")]
+    async fn lease(
+        &self,
+        #[query] runner_host: RunnerHost,
+        #[query] runner_id: &str,
+        #[query] workspace_id: Option<Uuid>,
+        #[query] tags: &[&str],
+    ) -> Result<Option<Value>, Error>;
+
+    #[askui_endpoint(get, "/api/v1/dashboard/usage")]
+    async fn aggregate_usage(
+        &self,
+        #[query] workspace_ids: &[Uuid],
+        #[query] start_time: &str,
+        #[query] end_time: &str,
+        #[query] user_ids: Option<Vec<String>>,
+    ) -> Result<Value, Error>;
+}
+
+impl Sample for Client {}
+
+#[test]
+fn declarations_match_the_document() {
+    let spec = Spec::full();
+    let all = endpoints().iter().chain(<Client as Sample>::ENDPOINTS);
+    for endpoint in all {
+        assert_eq!(
+            spec.declaration_problems(endpoint),
+            Vec::<String>::new(),
+            "{endpoint}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn requests_with_query_multipart_and_file_paths_conform() {
+    let spec = Spec::full();
+    let server = RecordingServer::always(Reply::json(200, json!({}))).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .auth(Auth::bearer("a-token"))
+        .build()
+        .unwrap();
+    let ids = [Uuid::new_v4(), Uuid::new_v4()];
+    client
+        .list_agents(&ListAgentsQuery {
+            agent_id: ids.to_vec(),
+            status: vec![AgentStatus::Active, AgentStatus::Archived],
+            skip: Some(0),
+            limit: Some(100),
+        })
+        .await
+        .unwrap();
+    client
+        .create_agent_execution(
+            ids[0],
+            Multipart::new()
+                .part("input_files", Part::bytes(b"a".to_vec()).file_name("a.pdf"))
+                .part("input_files", Part::bytes(b"b".to_vec()).file_name("b.pdf")),
+        )
+        .await
+        .unwrap();
+    client
+        .upload_file(
+            &format!("workspaces/{}/runs/shot 1.png", ids[0]),
+            Some(true),
+            Multipart::new().part("file", Part::bytes(b"png".to_vec()).file_name("shot 1.png")),
+        )
+        .await
+        .unwrap();
+    client.delete_file("workspaces/w/a.png").await.unwrap();
+    client
+        .lease(
+            RunnerHost::SelfHosted,
+            "runner-1",
+            Some(ids[1]),
+            &["gpu", "linux"],
+        )
+        .await
+        .unwrap();
+    client
+        .lease(RunnerHost::Askui, "runner-2", None, &[])
+        .await
+        .unwrap();
+    client
+        .aggregate_usage(
+            &ids,
+            "2026-11-01T00:00:00Z",
+            "2026-11-29T12:00:00+01:00",
+            None,
+        )
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 7);
+    let endpoints = <Client as Sample>::ENDPOINTS;
+    let order = [0, 1, 2, 3, 4, 4, 5];
+    for (request, index) in requests.iter().zip(order) {
+        assert_eq!(
+            spec.request_problems(&endpoints[index], request),
+            Vec::<String>::new(),
+            "{request:#?}"
+        );
+    }
+}
+
+/// The declaration and query checks above catch departures.
+#[tokio::test]
+async fn the_checker_finds_vocabulary_departures() {
+    trait Wrong {
+        #[askui_endpoint(get, "/api/v1/agents")]
+        async fn misnamed(&self, #[query] agent: &[Uuid]) -> Result<Value, Error>;
+
+        #[askui_endpoint(get, "/api/v1/agents")]
+        async fn not_repeated(&self, #[query] agent_id: Uuid) -> Result<Value, Error>;
+
+        #[askui_endpoint(post, "/api/v1/runner-jobs/lease")]
+        async fn missing_required(&self, #[query] runner_id: &str) -> Result<Value, Error>;
+
+        #[askui_endpoint(get, "/api/v1/agents")]
+        async fn undeclared_header(
+            &self,
+            #[header("X-Tenant")] tenant: &str,
+        ) -> Result<Value, Error>;
+
+        #[askui_endpoint(post, "/api/v1/agent-executions")]
+        async fn json_instead_of_multipart(
+            &self,
+            #[query] agent_id: Uuid,
+            body: &Value,
+        ) -> Result<Value, Error>;
+
+        #[askui_endpoint(get, "/api/v1/agents")]
+        async fn bad_value(&self, #[query] status: &[&str]) -> Result<Value, Error>;
+    }
+    impl Wrong for Client {}
+
+    let spec = Spec::full();
+    for endpoint in [
+        <Client as Wrong>::MISNAMED,
+        <Client as Wrong>::NOT_REPEATED,
+        <Client as Wrong>::MISSING_REQUIRED,
+        <Client as Wrong>::UNDECLARED_HEADER,
+        <Client as Wrong>::JSON_INSTEAD_OF_MULTIPART,
+    ] {
+        assert_ne!(
+            spec.declaration_problems(&endpoint),
+            Vec::<String>::new(),
+            "{}",
+            endpoint.name()
+        );
+    }
+    let server = RecordingServer::always(Reply::json(200, json!({}))).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .auth(Auth::bearer("a-token"))
+        .build()
+        .unwrap();
+    client.bad_value(&["RUNNING"]).await.unwrap();
+    client.misnamed(&[Uuid::new_v4()]).await.unwrap();
+    let requests = server.requests();
+    let problems = spec.request_problems(&<Client as Wrong>::BAD_VALUE, &requests[0]);
+    assert!(
+        problems.iter().any(|p| p.contains("`status`")),
+        "{problems:?}"
+    );
+    let problems = spec.request_problems(&<Client as Wrong>::MISNAMED, &requests[1]);
+    assert!(
+        problems.iter().any(|p| p.contains("`agent`")),
+        "{problems:?}"
+    );
 }
