@@ -12,33 +12,50 @@ mod valid;
 
 use proc_macro::TokenStream;
 
-/// Turns an `async fn` declaration in a trait into an HTTP call.
+/// Turns an `async fn` (or, for a blocking call, `fn`) declaration in a trait into an HTTP
+/// call.
 ///
 /// ```text
-/// #[askui_endpoint(METHOD, "PATH")]
+/// #[askui_endpoint(METHOD, "PATH" [, timeout = "5m"] [, idempotent = true])]
 /// METHOD := get | post | put | patch | delete | head | options   (or upper case)
-/// PATH   := "/…" with parameters written `<name>` or `{name}`
+/// PATH   := "/…" with parameters written `<name>` or `{name}`, and `<name..>` (the whole
+///           last segment) for a value that spans segments
 /// ```
 ///
-/// - The first argument is `&self`; the client is reached through `AsRef<askui_runtime::Client>`.
-/// - Every path parameter needs an argument of the same name whose type implements
-///   `Display`; the value is percent-encoded as exactly one segment.
-/// - On `post`, `put` and `patch` the one remaining argument is the JSON body
-///   (`serde::Serialize`). `#[path]` and `#[body]` state an argument's role explicitly.
-/// - The return type is `Result<T, E>` with `T: DeserializeOwned` (`()` for an empty body)
-///   and `E: From<askui_runtime::Error>`.
+/// The first argument is `&self`; the client is reached through `AsRef<askui_runtime::Client>`
+/// (`AsRef<askui_runtime::blocking::Client>` for a method without `async`). Every other
+/// argument has one role:
 ///
-/// The method becomes `fn … -> impl Future<Output = …> + Send`, and an associated const
-/// named after it in upper case describes the endpoint (`askui_runtime::Endpoint`).
+/// | role | written on the argument | value |
+/// |---|---|---|
+/// | path parameter | named like `<name>` (or `#[path]`) | `Display`, encoded as one segment |
+/// | rest of the path | named like `<name..>` | `Display`; each `/`-separated part encoded |
+/// | query | `#[query]`, `#[query("wireName")]` | `Serialize` scalar, `Option`, list (key repeated) |
+/// | query fields | `#[query(flatten)]` | a `Serialize` struct, one parameter per field |
+/// | header | `#[header("X-Name")]` | `Display`, or `Option<T>` (omitted when `None`) |
+/// | JSON body | `#[body]`, or the one argument left on post/put/patch | `Serialize` |
+/// | form body | `#[form]` | a `Serialize` struct |
+/// | multipart body | `#[multipart]` | `askui_runtime::Multipart` |
+/// | raw body | `#[body(content_type = "type/subtype")]` | `Vec<u8>`, `Bytes`, `ByteStream`, … |
+/// | per-call options | `#[options]` | `CallOptions`, `Option<CallOptions>`, or a reference |
+///
+/// The return type is `Result<T, E>` with `E: From<askui_runtime::Error>`; `T` reads the
+/// response through `askui_runtime::FromResponse`: any `DeserializeOwned` (JSON), `()`,
+/// `Option<T>`, `Bytes`, `ByteStream`, `Response<T>`.
+///
+/// An async method becomes `fn … -> impl Future<Output = …> + Send`, and an associated const
+/// named after it in upper case describes the endpoint (`askui_runtime::Endpoint`). Misuse
+/// is a compile error at the offending token.
 ///
 /// ```ignore
-/// // Compiled and run as a doctest of `askui_runtime::Endpoint`; this crate cannot depend
-/// // on the runtime that re-exports it.
+/// // Compiled and run as doctests of `askui_runtime`; this crate cannot depend on the runtime
+/// // that re-exports it.
 /// use askui_runtime::{askui_endpoint, Client, Error};
 ///
 /// pub trait Prices {
 ///     #[askui_endpoint(get, "/api/v1/workspaces/{workspace_id}/billing/prices")]
-///     async fn list_prices(&self, workspace_id: &str) -> Result<serde_json::Value, Error>;
+///     async fn list_prices(&self, workspace_id: &str, #[query] currency: Option<&str>)
+///         -> Result<serde_json::Value, Error>;
 /// }
 /// impl Prices for Client {}
 ///
@@ -54,6 +71,11 @@ pub fn askui_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 
 /// Adds `const ENDPOINTS: &'static [askui_runtime::Endpoint]` to a trait: the endpoints of
 /// its `#[askui_endpoint]` methods in declaration order, so tools and tests can list them.
+///
+/// `#[askui_endpoints(blocking)]` also emits `Blocking<Trait>`: the same endpoint methods
+/// without `async`, as blocking calls for `askui_runtime::blocking::Client` (needs the
+/// runtime's `blocking` feature). Only the endpoint methods are copied, and the twin's only
+/// supertrait is `AsRef<askui_runtime::blocking::Client>`.
 ///
 /// ```ignore
 /// #[askui_endpoints]

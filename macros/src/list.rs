@@ -1,7 +1,7 @@
 //! `#[askui_endpoints]` on a trait: a const listing the endpoints of its methods.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 use syn::{ItemTrait, Meta, TraitItem};
 
 use crate::attr;
@@ -19,9 +19,17 @@ use crate::path;
 //     }
 pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    if !args.is_empty() {
-        errors.spanned(&args, "#[askui_endpoints] takes no arguments");
-    }
+    let blocking = match syn::parse2::<Option<Ident>>(args.clone()) {
+        Ok(None) => false,
+        Ok(Some(ident)) if ident == "blocking" => true,
+        _ => {
+            errors.spanned(
+                &args,
+                "expected `#[askui_endpoints]` or `#[askui_endpoints(blocking)]`",
+            );
+            false
+        }
+    };
     let mut item = match syn::parse2::<ItemTrait>(input.clone()) {
         Ok(item) => item,
         Err(_) => {
@@ -54,9 +62,48 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
         " The endpoints of this trait's {} `#[askui_endpoint]` methods, in declaration order.",
         listed.len()
     );
-    item.items.push(syn::parse_quote! {
+    let endpoints: TraitItem = syn::parse_quote! {
         #[doc = #doc]
         const ENDPOINTS: &'static [::askui_runtime::__private::Endpoint] = &[#(Self::#listed),*];
-    });
-    with_errors(quote!(#item), errors)
+    };
+    let twin = blocking.then(|| blocking_twin(&item, endpoints.clone()));
+    item.items.push(endpoints);
+    with_errors(quote!(#item #twin), errors)
+}
+
+// Input:
+//     #[askui_endpoints(blocking)]
+//     pub trait Billing: AsRef<Client> { #[askui_endpoint(…)] async fn create_session(…) -> …; }
+// Output, beside the trait:
+//     pub trait BlockingBilling: AsRef<blocking::Client> {
+//         #[askui_endpoint(…)] fn create_session(…) -> …;
+//         const ENDPOINTS: &'static [Endpoint] = …;
+//     }
+/// The same endpoint methods, declared without `async`, so each expands to a blocking call.
+/// Other items of the trait are not copied: they may name async methods.
+fn blocking_twin(item: &ItemTrait, endpoints: TraitItem) -> ItemTrait {
+    let mut twin = item.clone();
+    twin.ident = format_ident!("Blocking{}", item.ident, span = item.ident.span());
+    let doc = format!(
+        " The blocking twin of [`{}`]: the same endpoints, as calls that wait for their answer (implement it for `askui_runtime::blocking::Client`).",
+        item.ident
+    );
+    twin.attrs = vec![syn::parse_quote!(#[doc = #doc])];
+    twin.supertraits =
+        syn::parse_quote!(::core::convert::AsRef<::askui_runtime::__private::BlockingClient>);
+    twin.colon_token = Some(Default::default());
+    twin.items = item
+        .items
+        .iter()
+        .filter_map(|trait_item| match trait_item {
+            TraitItem::Fn(method) if method.attrs.iter().any(is_endpoint_attr) => {
+                let mut method = method.clone();
+                method.sig.asyncness = None;
+                Some(TraitItem::Fn(method))
+            }
+            _ => None,
+        })
+        .collect();
+    twin.items.push(endpoints);
+    twin
 }

@@ -37,6 +37,45 @@
 //! The attribute's grammar and argument roles are documented on [`askui_endpoint`];
 //! [`askui_endpoints`] on the trait adds `const ENDPOINTS: &'static [Endpoint]` listing them.
 //!
+//! # Beyond JSON
+//!
+//! Query parameters, headers, form and multipart bodies, raw and streamed bodies, downloads,
+//! per-call options and multi-segment paths are each one attribute on an argument; the `Ok`
+//! type says how the answer is read ([`FromResponse`]):
+//!
+//! ```no_run
+//! use askui_runtime::{askui_endpoint, ByteStream, CallOptions, Client, Error, Multipart, Response};
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize, Default)]
+//! pub struct ListAgentsQuery { pub agent_id: Vec<uuid::Uuid>, pub limit: Option<u32> }
+//!
+//! pub trait Files {
+//!     #[askui_endpoint(get, "/api/v1/agents")]
+//!     async fn list_agents(&self, #[query(flatten)] query: &ListAgentsQuery,
+//!         #[header("X-Request-Id")] request_id: Option<&str>) -> Result<serde_json::Value, Error>;
+//!
+//!     #[askui_endpoint(put, "/api/v1/files/<file_path..>", timeout = "10m")]
+//!     async fn upload_file(&self, file_path: &str, #[query] strict: Option<bool>,
+//!         #[multipart] file: Multipart) -> Result<Response<serde_json::Value>, Error>;
+//!
+//!     #[askui_endpoint(get, "/downloads/<file_path..>")]
+//!     async fn download(&self, file_path: &str, #[options] options: Option<CallOptions>)
+//!         -> Result<ByteStream, Error>;
+//! }
+//! impl Files for Client {}
+//!
+//! # async fn run(client: Client) -> Result<(), Error> {
+//! let form = Multipart::new().file("file", "screenshots/login.png"); // streamed from disk
+//! let created = client.upload_file("workspaces/w1/runs/login.png", None, form).await?;
+//! println!("{} {:?}", created.status, created.headers.get("location"));
+//! let bytes = client.download("workspaces/w1/report.pdf", None).await?.save("report.pdf").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! With the `blocking` feature, a method declared without `async` is a blocking call through
+//! `askui_runtime::blocking::Client` (see the `blocking` module).
+//!
 //! # A type of your own
 //!
 //! Generated methods reach the client through `AsRef<Client>`, so a wrapper works too:

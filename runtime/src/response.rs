@@ -50,6 +50,11 @@ impl RawResponse {
 /// | [`Bytes`] | the raw body, bounded by `max_response_bytes` |
 /// | [`ByteStream`] | the body as a stream, not bounded |
 /// | [`Response<T>`] | status and headers beside `T` |
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a response",
+    label = "not `DeserializeOwned`, `Bytes`, `ByteStream` or `Response<T>`",
+    note = "derive `serde::Deserialize` for it to read JSON, or return `askui_runtime::Bytes` or `askui_runtime::ByteStream` for the raw body"
+)]
 pub trait FromResponse: Sized {
     /// What the endpoint's description reports as its [`ResponseKind`].
     const KIND: ResponseKind;

@@ -642,3 +642,91 @@ async fn a_blocking_call_inside_async_code_does_not_panic() {
     .unwrap();
     assert_eq!(answer.unwrap(), Some(Item { id: 1 }));
 }
+
+/// One declaration, both forms: `#[askui_endpoints(blocking)]` adds `BlockingTwin`.
+#[askui_endpoints(blocking)]
+trait Twin: AsRef<Client> {
+    /// Reads an item.
+    #[askui_endpoint(get, "/items/<id>")]
+    async fn twin_get(&self, id: u64, #[query] expand: Option<&str>) -> Result<Item, Error>;
+
+    #[askui_endpoint(delete, "/items/<id>")]
+    async fn twin_delete(&self, id: u64) -> Result<(), Error>;
+}
+
+impl Twin for Client {}
+impl BlockingTwin for blocking::Client {}
+
+#[test]
+fn a_blocking_twin_from_one_declaration() {
+    let (runtime, server, client) = blocking_server(Reply::json(200, json!({"id": 4})));
+    assert_eq!(client.twin_get(4, Some("owner")).unwrap(), Item { id: 4 });
+    client.twin_delete(4).unwrap();
+    let async_client = client.client().clone();
+    assert_eq!(
+        runtime.block_on(async_client.twin_get(4, None)).unwrap(),
+        Item { id: 4 }
+    );
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets, ["/items/4?expand=owner", "/items/4", "/items/4"]);
+    assert_eq!(
+        <blocking::Client as BlockingTwin>::ENDPOINTS,
+        <Client as Twin>::ENDPOINTS
+    );
+}
+
+#[tokio::test]
+async fn string_details_and_bodiless_statuses_are_status_errors() {
+    for (status, body, detail) in [
+        (
+            401,
+            json!({"detail": "Not authenticated"}),
+            Some("Not authenticated"),
+        ),
+        (403, json!({"detail": "Forbidden"}), Some("Forbidden")),
+        (
+            404,
+            json!({"detail": "File not found"}),
+            Some("File not found"),
+        ),
+        (
+            409,
+            json!({"detail": [{"msg": "Cannot delete the last owner"}]}),
+            Some("Cannot delete the last owner"),
+        ),
+        (
+            413,
+            json!({"detail": "File too large"}),
+            Some("File too large"),
+        ),
+        (
+            422,
+            json!({"detail": "Invalid file path"}),
+            Some("Invalid file path"),
+        ),
+        (
+            500,
+            json!({"detail": "Internal error"}),
+            Some("Internal error"),
+        ),
+    ] {
+        let (_server, client) = start(Reply::json(status, body)).await;
+        let error = client.upload_file("a/b.png", false).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Status);
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(error.detail().as_deref(), detail, "{status}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("PUT /api/v1/files/{file_path}: "),
+            "{error}"
+        );
+    }
+    for status in [400, 404, 409, 422, 500] {
+        let (_server, client) = start(Reply::empty(status)).await;
+        let error = client.delete_item(1).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(error.detail(), None);
+        assert_eq!(error.body(), Some(&askui_runtime::ErrorBody::Empty));
+    }
+}
