@@ -220,7 +220,9 @@ fn parse_role(attr: &Attribute) -> syn::Result<RoleAttr> {
                 };
                 let mut content_type = None;
                 list.parse_nested_meta(|nested| {
-                    if nested.path.is_ident("content_type") && content_type.is_none() {
+                    if nested.path.is_ident("content_type") && content_type.is_some() {
+                        Err(nested.error("`content_type` is given twice"))
+                    } else if nested.path.is_ident("content_type") {
                         let value: LitStr = nested.value()?.parse()?;
                         check_content_type(&value)?;
                         content_type = Some(value);

@@ -213,7 +213,15 @@ fn named_option(input: ParseStream, options: &mut NamedOptions, errors: &mut Err
         errors.spanned(&key, format!("expected `{name} = …`"));
         return;
     }
-    let value = until_comma(input);
+    // One token: what follows it must be `,`, which the caller checks.
+    let value = match input.peek(Token![,]) {
+        false => input.parse::<proc_macro2::TokenTree>().ok(),
+        true => None,
+    };
+    let Some(value) = value.map(TokenStream::from) else {
+        errors.spanned(&key, format!("expected a value after `{name} =`"));
+        return;
+    };
     let literal = syn::parse2::<syn::Lit>(value.clone());
     match (name.as_str(), literal) {
         ("timeout", Ok(syn::Lit::Str(text))) => match parse_duration(&text.value()) {

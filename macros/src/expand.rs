@@ -112,7 +112,7 @@ impl Description {
                     Some(quote!(#rt::QueryParam::Named { name: #name, repeated: #repeated }))
                 }
                 Role::QueryFlatten => {
-                    let type_name = arg.ty.to_token_stream().to_string();
+                    let type_name = type_name(&arg.ty);
                     Some(quote!(#rt::QueryParam::Flatten { type_name: #type_name }))
                 }
                 _ => None,
@@ -307,12 +307,10 @@ fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
     let span = arg.ty.span();
     let request = Ident::new("__askui_request", span);
     let borrowed = borrow_across(&arg.ident, &arg.ty);
-    let moved = {
-        let (_, last) = token_spans(&arg.ty);
-        let mut ident = arg.ident.clone();
-        ident.set_span(last);
-        ident
-    };
+    // Passed by value with the user's own type as the turbofish, so an unmet bound is
+    // reported across the whole type.
+    let moved = &arg.ident;
+    let ty = &arg.ty;
     let arg_name = unraw(&arg.ident);
     match role {
         Role::Path => quote_spanned!(span=> #request.path_param(#arg_name, #borrowed);),
@@ -325,10 +323,15 @@ fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
             name,
             optional: true,
         } => {
-            let value = Ident::new("__askui_value", span);
+            // `&*value`, spanned across `T` of `Option<T>`: "`T` doesn't implement
+            // `Display`" points there.
+            let inner = valid::option_inner(&arg.ty).unwrap_or(&arg.ty);
+            let (first, last) = token_spans(inner);
+            let value = Ident::new("__askui_value", last);
+            let spanned_value = quote_spanned!(first=> &*#value);
             quote_spanned! {span=>
                 if let ::core::option::Option::Some(#value) = #borrowed {
-                    #request.header(#name, #value);
+                    #request.header(#name, #spanned_value);
                 }
             }
         }
@@ -340,13 +343,30 @@ fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
             quote_spanned!(span=> #request.form_body(#arg_name, #borrowed);)
         }
         Role::Body(BodyRole::Multipart) => {
-            quote_spanned!(span=> #request.multipart_body(#moved);)
+            quote_spanned!(span=> #request.multipart_body::<#ty>(#moved);)
         }
         Role::Body(BodyRole::Raw(content_type)) => {
-            quote_spanned!(span=> #request.raw_body(#content_type, #moved);)
+            quote_spanned!(span=> #request.raw_body::<#ty>(#content_type, #moved);)
         }
         Role::Options => quote_spanned!(span=> #request.options(#borrowed);),
     }
+}
+
+/// The type as written, without the spaces token printing puts around `<`, `&` and `::`.
+fn type_name(ty: &Type) -> String {
+    let mut name = ty.to_token_stream().to_string();
+    for (spaced, tight) in [
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        ("& ", "&"),
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+    ] {
+        name = name.replace(spaced, tight);
+    }
+    name
 }
 
 /// Whether `ty` names a generic parameter (type or lifetime) of the method.

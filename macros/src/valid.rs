@@ -50,7 +50,7 @@ pub enum BodyRole {
     Raw(String),
 }
 
-/// The shared part of a method that failed a check: enough to emit its associated const.
+/// The complete endpoint, or `None` when anything is missing or was reported.
 pub fn validate<'a>(
     args: &'a Args,
     template: Option<Template>,
@@ -95,19 +95,19 @@ fn assign<'a>(
     method: &'a Method,
     errors: &mut Errors,
 ) -> Option<Vec<(Role, &'a Arg)>> {
-    let mut local = Errors::default();
-    let errors_before = &mut local;
+    // Collected apart, so that the roles are returned only when these checks all passed.
+    let mut found = Errors::default();
     let path = path_literal.value();
     let mut roles: Vec<(Role, &'a Arg)> = Vec::new();
     let mut unmatched = false;
     for name in &template.params {
         if !method.args.iter().any(|arg| arg.ident == name) {
             unmatched = true;
-            errors_before.spanned(
+            found.spanned(
                 path_literal,
                 format!("path parameter `{name}` has no matching argument"),
             );
-            errors_before.at(
+            found.at(
                 method.args_span,
                 format!("expected an argument named `{name}` here"),
             );
@@ -129,7 +129,7 @@ fn assign<'a>(
         if is_path_param {
             match role {
                 Some((RoleAttr::Path, _)) | None => {}
-                Some((role, attr)) => errors_before.spanned(
+                Some((role, attr)) => found.spanned(
                     attr,
                     format!(
                         "`{}` is a path parameter of `{path}`, so it cannot be `{}`",
@@ -152,7 +152,7 @@ fn assign<'a>(
         };
         let role = match role {
             RoleAttr::Path => {
-                errors_before.spanned(
+                found.spanned(
                     attr,
                     format!(
                         "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
@@ -163,7 +163,7 @@ fn assign<'a>(
             }
             RoleAttr::Json | RoleAttr::Form | RoleAttr::Multipart | RoleAttr::Raw(_) => {
                 if !http_method.has_body() {
-                    errors_before.spanned(
+                    found.spanned(
                         attr,
                         format!(
                             "a {} request has no body: remove `{}`",
@@ -174,7 +174,7 @@ fn assign<'a>(
                     continue;
                 }
                 if let Some(body) = body {
-                    errors_before.spanned(
+                    found.spanned(
                         attr,
                         format!(
                             "only one argument can be the body, and `{}` already is",
@@ -196,7 +196,7 @@ fn assign<'a>(
                     .as_ref()
                     .map_or_else(|| unraw(&arg.ident), LitStr::value);
                 if let Some(first) = query_names.insert(wire.clone(), &arg.ident) {
-                    errors_before.spanned(
+                    found.spanned(
                         attr,
                         format!("duplicate query parameter `{wire}`: `{first}` already sends it"),
                     );
@@ -211,7 +211,7 @@ fn assign<'a>(
             RoleAttr::Header(name) => {
                 let wire = name.value();
                 if let Some(first) = header_names.insert(wire.to_ascii_lowercase(), &arg.ident) {
-                    errors_before.spanned(
+                    found.spanned(
                         attr,
                         format!("duplicate header `{wire}`: `{first}` already sets it"),
                     );
@@ -224,7 +224,7 @@ fn assign<'a>(
             }
             RoleAttr::Options => {
                 if let Some(first) = options {
-                    errors_before.spanned(
+                    found.spanned(
                         attr,
                         format!(
                             "only one argument can be `#[options]`, and `{}` already is",
@@ -246,7 +246,7 @@ fn assign<'a>(
         for arg in candidates {
             let name = &arg.ident;
             if !http_method.has_body() {
-                errors_before.spanned(
+                found.spanned(
                     name,
                     format!(
                         "argument `{name}` has no role: it is not a parameter of the path `{path}`, and a {} request has no body; mark it `#[query]` or `#[header(\"…\")]`",
@@ -255,7 +255,7 @@ fn assign<'a>(
                 );
             } else if let Some(body) = body {
                 let explicit = body.role.is_some();
-                errors_before.spanned(
+                found.spanned(
                     name,
                     if explicit {
                         format!("argument `{name}` has no role: it is not a parameter of the path `{path}`, and `{}` is the body; mark it `#[query]` or `#[header(\"…\")]`", body.ident)
@@ -272,7 +272,7 @@ fn assign<'a>(
             }
         }
     }
-    let failed = local.finish().err();
+    let failed = found.finish().err();
     match failed {
         Some(error) => {
             errors.push(error);

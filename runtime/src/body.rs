@@ -207,6 +207,11 @@ impl fmt::Debug for ByteStream {
 }
 
 /// What `#[body(content_type = "…")]` accepts: bytes in memory or a [`ByteStream`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as a raw body",
+    label = "not bytes or a `ByteStream`",
+    note = "a raw body is `Vec<u8>`, `&[u8]`, `String`, `&str`, `askui_runtime::Bytes`, `bytes::Bytes` or `askui_runtime::ByteStream`"
+)]
 pub trait IntoBody {
     #[doc(hidden)]
     fn into_body(self) -> RawBody;
@@ -312,6 +317,23 @@ impl Multipart {
     /// starts.
     pub fn file(self, name: impl Into<Cow<'static, str>>, path: impl Into<PathBuf>) -> Self {
         self.part(name, Part::path(path))
+    }
+}
+
+/// What `#[multipart]` accepts: a [`Multipart`] form.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as a multipart body",
+    label = "not an `askui_runtime::Multipart`",
+    note = "build the body with `askui_runtime::Multipart::new().text(…).file(…)`"
+)]
+pub trait IntoMultipart {
+    #[doc(hidden)]
+    fn into_multipart(self) -> Multipart;
+}
+
+impl IntoMultipart for Multipart {
+    fn into_multipart(self) -> Multipart {
+        self
     }
 }
 

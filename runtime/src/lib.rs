@@ -113,7 +113,7 @@ mod response;
 
 pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::Auth;
-pub use body::{ByteStream, Bytes, IntoBody, Multipart, Part};
+pub use body::{ByteStream, Bytes, IntoBody, IntoMultipart, Multipart, Part};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env,
 };

@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
-use crate::body::{IntoBody, RawBody};
+use crate::body::{IntoBody, IntoMultipart, RawBody};
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
 use crate::response::{RawResponse, read_body};
@@ -174,12 +174,12 @@ impl Request {
     }
 
     /// `#[multipart]`: streamed; file parts are opened when the call is sent.
-    pub fn multipart_body(&mut self, body: Multipart) {
-        self.call.body = Body::Multipart(body);
+    pub fn multipart_body<M: IntoMultipart>(&mut self, body: M) {
+        self.call.body = Body::Multipart(body.into_multipart());
     }
 
     /// `#[body(content_type = "…")]`: bytes or a stream, sent as they are.
-    pub fn raw_body(&mut self, content_type: &'static str, body: impl IntoBody) {
+    pub fn raw_body<B: IntoBody>(&mut self, content_type: &'static str, body: B) {
         let Ok(content_type) = HeaderValue::from_str(content_type) else {
             return self.fail(Error::invalid_argument(
                 "body",

@@ -1,0 +1,10 @@
+use askui_runtime::{Error, askui_endpoint};
+
+pub trait Api {
+    #[askui_endpoint(get, "/items")]
+    async fn f(&self, #[header("X Bad")] value: String) -> Result<(), Error>;
+}
+
+impl Api for askui_runtime::Client {}
+
+fn main() {}

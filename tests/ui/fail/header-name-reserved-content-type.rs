@@ -1,0 +1,10 @@
+use askui_runtime::{Error, askui_endpoint};
+
+pub trait Api {
+    #[askui_endpoint(post, "/items")]
+    async fn f(&self, #[header("content-type")] kind: String, body: String) -> Result<(), Error>;
+}
+
+impl Api for askui_runtime::Client {}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use askui_runtime::{Error, askui_endpoint};
+
+pub trait Api {
+    #[askui_endpoint(post, "/items", idempotent = true, idempotent = false)]
+    async fn f(&self) -> Result<(), Error>;
+}
+
+impl Api for askui_runtime::Client {}
+
+fn main() {}
