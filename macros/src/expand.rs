@@ -198,10 +198,13 @@ pub fn const_ident(method: &Ident) -> Ident {
 //         request.path_param("workspace_id", &workspace_id);
 //         request.query("expand", &expand);
 //         request.json_body("body", &body);
-//         async move { request.send::<Session>().await.map_err(From::from) }
+//         async move {
+//             request.send_as(<Session as FromResponse>::KIND, <Session as FromResponse>::from_response)
+//                 .await.map_err(From::from)
+//         }
 //     }
 // A method declared without `async` returns the `Result` itself, through the blocking
-// client: `client.block_on(request.send::<Session>())`.
+// client: `client.block_on(request.send_as(…))`.
 fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let rt = quote!(::askui_runtime::__private);
     let sig = &item.sig;
@@ -244,10 +247,14 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let endpoint_const = Ident::new("__ASKUI_ENDPOINT", Span::call_site());
 
     let arguments = endpoint.args.iter().map(|(role, arg)| argument(role, arg));
-    // Spanned at `T`: the unmet `FromResponse` bound of a `T` is then reported at `T`.
+    // Spanned at `T`: the unmet `FromResponse` bound of a `T` is then reported at `T`, and
+    // through the same `<T as FromResponse>` path as in the associated const, so rustc
+    // reports it once.
     let send = {
         let request = Ident::new("__askui_request", ok_type.span());
-        quote_spanned!(ok_type.span()=> #request.send::<#ok_type>())
+        let (first, _) = token_spans(ok_type);
+        let reader = quote_spanned!(first=> <#ok_type as #rt::FromResponse>);
+        quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #reader::from_response))
     };
     // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
     let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));

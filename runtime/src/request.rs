@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt::{self, Display, Write as _};
+use std::future::Future;
 use std::time::Duration;
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
@@ -217,6 +218,17 @@ impl Request {
 
     /// Sends the request and reads a success response as `R`.
     pub async fn send<R: FromResponse>(self) -> Result<R, Error> {
+        self.send_as(R::KIND, R::from_response).await
+    }
+
+    /// [`send`](Self::send) with the response reader named by the caller. Generated code
+    /// names it as `<T as FromResponse>::from_response`, the very path the endpoint's const
+    /// names for its kind, so that a `T` that cannot be read is reported once, not twice.
+    pub async fn send_as<R, F, Fut>(self, kind: ResponseKind, read: F) -> Result<R, Error>
+    where
+        F: FnOnce(RawResponse) -> Fut,
+        Fut: Future<Output = Result<R, Error>>,
+    {
         let Request {
             client,
             endpoint,
@@ -225,8 +237,8 @@ impl Request {
         } = self;
         let result = match error {
             Some(error) => Err(error),
-            None => match execute(&client, &endpoint, call, R::KIND).await {
-                Ok(response) => R::from_response(response).await,
+            None => match execute(&client, &endpoint, call, kind).await {
+                Ok(response) => read(response).await,
                 Err(error) => Err(error),
             },
         };
