@@ -617,6 +617,20 @@ fn blocking_downloads_null_answers_and_timeouts() {
 
     let (_runtime, _server, client) = blocking_server(Reply::json(200, Value::Null));
     assert_eq!(client.lease().unwrap(), None);
+    let (_runtime, _server, client) = blocking_server(Reply::empty(204));
+    assert_eq!(client.lease().unwrap(), None);
+
+    let (_runtime, _server, client) = blocking_server(with_header(
+        Reply::json(201, json!({"id": "e1"})),
+        "location",
+        "/agent-executions/e1",
+    ));
+    let created = client
+        .create_execution(Multipart::new().text("note", "x"))
+        .unwrap();
+    assert_eq!(created.status, 201);
+    assert_eq!(created.headers["location"], "/agent-executions/e1");
+    assert_eq!(created.value, json!({"id": "e1"}));
 
     let (_runtime, _server, client) =
         blocking_server(Reply::empty(200).after(Duration::from_millis(500)));
