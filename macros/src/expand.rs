@@ -204,7 +204,7 @@ pub fn const_ident(method: &Ident) -> Ident {
 //         }
 //     }
 // A method declared without `async` returns the `Result` itself, through the blocking
-// client: `client.block_on(request.send_as(…))`.
+// client: `client.call(request, <Session as FromResponse>::KIND, …::from_response)`.
 fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let rt = quote!(::askui_runtime::__private);
     let sig = &item.sig;
@@ -254,7 +254,12 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
         let request = Ident::new("__askui_request", ok_type.span());
         let (first, _) = token_spans(ok_type);
         let reader = quote_spanned!(first=> <#ok_type as #rt::FromResponse>);
-        quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #reader::from_response))
+        if endpoint.blocking {
+            let client = Ident::new("__askui_client", ok_type.span());
+            quote_spanned!(ok_type.span()=> #client.call(#request, #reader::KIND, #reader::from_response))
+        } else {
+            quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #reader::from_response))
+        }
     };
     // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
     let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));
@@ -266,7 +271,7 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let (client_type, returns, body) = if endpoint.blocking {
         let client_type = quote!(#rt::BlockingClient);
         let body = quote_spanned! {endpoint.async_span=>
-            let #result: #return_type = #map_err(#client.block_on(#send), #from);
+            let #result: #return_type = #map_err(#send, #from);
             #result
         };
         (client_type, quote!(#return_type), body)
@@ -315,9 +320,10 @@ fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
     let request = Ident::new("__askui_request", span);
     let borrowed = borrow_across(&arg.ident, &arg.ty);
     // Passed by value with the user's own type as the turbofish, so an unmet bound is
-    // reported across the whole type.
+    // reported across the whole type; `impl Trait` cannot be named there.
     let moved = &arg.ident;
     let ty = &arg.ty;
+    let turbofish = (!mentions_impl(ty)).then(|| quote!(::<#ty>));
     let arg_name = unraw(&arg.ident);
     match role {
         Role::Path => quote_spanned!(span=> #request.path_param(#arg_name, #borrowed);),
@@ -350,10 +356,10 @@ fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
             quote_spanned!(span=> #request.form_body(#arg_name, #borrowed);)
         }
         Role::Body(BodyRole::Multipart) => {
-            quote_spanned!(span=> #request.multipart_body::<#ty>(#moved);)
+            quote_spanned!(span=> #request.multipart_body #turbofish (#moved);)
         }
         Role::Body(BodyRole::Raw(content_type)) => {
-            quote_spanned!(span=> #request.raw_body::<#ty>(#content_type, #moved);)
+            quote_spanned!(span=> #request.raw_body #turbofish (#content_type, #moved);)
         }
         Role::Options => quote_spanned!(span=> #request.options(#borrowed);),
     }
@@ -374,6 +380,17 @@ fn type_name(ty: &Type) -> String {
         name = name.replace(spaced, tight);
     }
     name
+}
+
+fn mentions_impl(ty: &Type) -> bool {
+    fn any_impl(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "impl",
+            proc_macro2::TokenTree::Group(group) => any_impl(group.stream()),
+            _ => false,
+        })
+    }
+    any_impl(ty.to_token_stream())
 }
 
 /// Whether `ty` names a generic parameter (type or lifetime) of the method.

@@ -28,7 +28,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::{ClientBuilder, Error};
+use crate::{ClientBuilder, Error, RawResponse, ResponseKind};
 
 /// A client whose `#[askui_endpoint]` methods declared without `async` block until the
 /// call is done. Cheap to clone; `Send + Sync`.
@@ -52,7 +52,10 @@ impl Drop for Inner {
 }
 
 impl Client {
-    /// A blocking client with the same settings as `client` (and its connection pool).
+    /// A blocking client with the same settings as `client`, and its connection pool: do
+    /// not call it on a thread that runs the async runtime those connections belong to
+    /// (a `current_thread` runtime's own thread), or the call waits for its timeout.
+    /// [`ClientBuilder::build_blocking`] makes a client with a pool of its own.
     pub fn new(client: crate::Client) -> Result<Client, Error> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -81,26 +84,40 @@ impl Client {
         &self.inner.client
     }
 
-    /// Runs a call on the client's runtime and waits for it. Safe to call from any thread,
-    /// also one that runs async code (it then blocks that thread, as any blocking call does).
+    /// Sends a call built by a blocking method and waits for its answer. A streamed answer
+    /// keeps this client's runtime alive, since its connection runs there.
     #[doc(hidden)]
-    pub fn block_on<R: Send + 'static>(
+    pub fn call<R, F, Fut>(
         &self,
-        call: impl Future<Output = Result<R, Error>> + Send + 'static,
+        mut request: crate::request::Request,
+        kind: ResponseKind,
+        read: F,
+    ) -> Result<R, Error>
+    where
+        R: Send + 'static,
+        F: FnOnce(RawResponse) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<R, Error>> + Send + 'static,
+    {
+        request.keep_alive(self.inner.clone());
+        self.block_on(request.send_as(kind, read))
+    }
+
+    /// Runs `future` on the client's runtime and waits for it on this thread. This never
+    /// enters a Tokio runtime on the calling thread, so it does not panic in `spawn_blocking`
+    /// or async code (where it blocks the thread, as any blocking call does).
+    fn block_on<R: Send + 'static>(
+        &self,
+        future: impl Future<Output = Result<R, Error>> + Send + 'static,
     ) -> Result<R, Error> {
         let Some(runtime) = &self.inner.runtime else {
             return Err(Error::builder("the blocking client has been shut down"));
         };
-        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        runtime.spawn(async move {
-            let _ = sender.send(call.await);
-        });
-        receiver.recv().unwrap_or_else(|_| {
-            Err(Error::transport_io(
-                "the call ended without an answer (its task panicked or the runtime stopped)"
-                    .into(),
-            ))
-        })
+        match futures_executor::block_on(runtime.spawn(future)) {
+            Ok(result) => result,
+            // A panic in the call is the caller's panic, as it would be in async code.
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(error) => Err(Error::transport_io(Box::new(error))),
+        }
     }
 }
 
@@ -140,6 +157,30 @@ impl crate::ByteStream {
             stream: self,
             chunk: bytes::Bytes::new(),
         }
+    }
+
+    /// Writes the whole body to a new file at `path`, in blocking code. Returns the number
+    /// of bytes written.
+    pub fn save_blocking(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let mut file = std::fs::File::create(path)
+            .map_err(|error| Error::io(format!("cannot create `{}`", path.display()), error))?;
+        let mut reader = self.into_blocking_read();
+        let written = std::io::copy(&mut reader, &mut file).map_err(|error| {
+            // A read error is the download's own `Error`, passed through `io::Error`.
+            if error.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+                if let Some(Ok(download)) =
+                    error.into_inner().map(|inner| inner.downcast::<Error>())
+                {
+                    return *download;
+                }
+                return Error::io("cannot read the body", std::io::Error::other("lost"));
+            }
+            Error::io("cannot write the body", error)
+        })?;
+        file.sync_all()
+            .map_err(|error| Error::io("cannot write the body", error))?;
+        Ok(written)
     }
 }
 

@@ -3,11 +3,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_core::Stream;
 use futures_util::{StreamExt as _, TryStreamExt as _};
@@ -91,6 +93,17 @@ pub struct ByteStream {
     inner: BoxStream,
     /// Where a download came from, so that its errors name the call.
     endpoint: Option<String>,
+    /// A download fails when no data comes for this long.
+    idle: Option<Idle>,
+    /// What the download's connection needs alive: the blocking client's runtime.
+    _keep_alive: Option<KeepAlive>,
+}
+
+pub(crate) type KeepAlive = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+struct Idle {
+    limit: Duration,
+    timer: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl ByteStream {
@@ -104,6 +117,8 @@ impl ByteStream {
         ByteStream {
             inner: stream.map_ok(Into::into).map_err(Into::into).boxed(),
             endpoint: None,
+            idle: None,
+            _keep_alive: None,
         }
     }
 
@@ -120,10 +135,22 @@ impl ByteStream {
         Self::from_reader(tokio::fs::File::from_std(file))
     }
 
-    pub(crate) fn from_response(response: reqwest::Response, endpoint: Option<String>) -> Self {
+    /// A download. Its body is not bounded in time as a whole, only by `idle` between chunks
+    /// (a download may take long; a stalled one fails).
+    pub(crate) fn from_response(
+        response: reqwest::Response,
+        endpoint: String,
+        idle: Option<Duration>,
+        keep_alive: Option<KeepAlive>,
+    ) -> Self {
         ByteStream {
             inner: response.bytes_stream().map_err(Into::into).boxed(),
-            endpoint,
+            endpoint: Some(endpoint),
+            idle: idle.map(|limit| Idle {
+                limit,
+                timer: Box::pin(tokio::time::sleep(limit)),
+            }),
+            _keep_alive: keep_alive,
         }
     }
 
@@ -133,10 +160,9 @@ impl ByteStream {
 
     /// The next chunk, or `None` at the end of the body.
     pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, Error> {
-        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx))
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
             .await
             .transpose()
-            .map_err(|error| self.error(error))
     }
 
     fn error(&self, source: BoxError) -> Error {
@@ -144,6 +170,10 @@ impl ByteStream {
             Ok(error) => Error::transport(*error),
             Err(source) => Error::transport_io(source),
         };
+        self.name_call(error)
+    }
+
+    fn name_call(&self, error: Error) -> Error {
         match &self.endpoint {
             Some(endpoint) => error.with_endpoint_text(endpoint),
             None => error,
@@ -157,27 +187,35 @@ impl ByteStream {
         writer: &mut W,
     ) -> Result<u64, Error> {
         let mut written = 0u64;
+        let cannot_write = |error: io::Error| Error::io("cannot write the body", error);
         while let Some(chunk) = self.chunk().await? {
             writer
                 .write_all(&chunk)
                 .await
-                .map_err(|error| self.error(error.into()))?;
+                .map_err(|error| self.name_call(cannot_write(error)))?;
             written += chunk.len() as u64;
         }
         writer
             .flush()
             .await
-            .map_err(|error| self.error(error.into()))?;
+            .map_err(|error| self.name_call(cannot_write(error)))?;
         Ok(written)
     }
 
-    /// Writes the whole body to a new file at `path` (replacing one that exists).
+    /// Writes the whole body to a new file at `path` (replacing one that exists). In async
+    /// code; with a blocking client, use [`save_blocking`](Self::save_blocking).
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut file = tokio::fs::File::create(path).await.map_err(|error| {
-            Error::invalid_argument("path", format!("cannot create `{}`", path.display()))
-                .with_source(error)
-        })?;
+        if tokio::runtime::Handle::try_current().is_err() {
+            // `tokio::fs` would panic without a runtime.
+            return Err(Error::io(
+                "`ByteStream::save` needs a Tokio runtime; in blocking code use `save_blocking`",
+                io::Error::other("no Tokio runtime"),
+            ));
+        }
+        let mut file = tokio::fs::File::create(path)
+            .await
+            .map_err(|error| Error::io(format!("cannot create `{}`", path.display()), error))?;
         self.write_to(&mut file).await
     }
 
@@ -191,11 +229,35 @@ impl Stream for ByteStream {
     type Item = Result<bytes::Bytes, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        match self.inner.as_mut().poll_next(cx) {
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(self.error(error)))),
-            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+        let this = &mut *self;
+        match this.inner.as_mut().poll_next(cx) {
+            Poll::Ready(item) => {
+                if let Some(idle) = &mut this.idle {
+                    let deadline = tokio::time::Instant::now() + idle.limit;
+                    idle.timer.as_mut().reset(deadline);
+                }
+                Poll::Ready(item.map(|result| result.map_err(|error| this.error(error))))
+            }
+            Poll::Pending => {
+                let stalled = match &mut this.idle {
+                    Some(idle) => idle
+                        .timer
+                        .as_mut()
+                        .poll(cx)
+                        .is_ready()
+                        .then_some(idle.limit),
+                    None => None,
+                };
+                match stalled {
+                    Some(limit) => {
+                        this.idle = None;
+                        Poll::Ready(Some(Err(this.name_call(Error::timeout(format!(
+                            "no data came for {limit:?} while reading the body"
+                        ))))))
+                    }
+                    None => Poll::Pending,
+                }
+            }
         }
     }
 }
@@ -421,9 +483,19 @@ impl Part {
     /// Turns the part into reqwest's, opening a file part now.
     pub(crate) async fn into_reqwest(self, name: &str) -> Result<reqwest::multipart::Part, Error> {
         use reqwest::multipart::Part as P;
+        let unsafe_text = |text: &str| text.chars().any(|c| matches!(c, '\r' | '\n' | '\0'));
+        if unsafe_text(name) || self.file_name.as_deref().is_some_and(unsafe_text) {
+            return Err(Error::invalid_argument(
+                format_args!("multipart part `{}`", name.escape_debug()),
+                "a part name or file name must not contain CR, LF or NUL",
+            ));
+        }
         let part = match self.content {
             PartContent::Text(text) => P::text(text),
-            PartContent::Bytes(bytes) => P::stream_with_length(bytes.clone(), bytes.len() as u64),
+            PartContent::Bytes(bytes) => {
+                let length = bytes.len() as u64;
+                P::stream_with_length(bytes, length)
+            }
             PartContent::Stream(stream, None) => P::stream(stream.into_reqwest_body()),
             PartContent::Stream(stream, Some(length)) => {
                 P::stream_with_length(stream.into_reqwest_body(), length)

@@ -41,7 +41,8 @@ pub struct Endpoint {
     body: BodyKind,
     response: ResponseKind,
     timeout: Option<Duration>,
-    idempotent: bool,
+    /// As declared; `None` leaves it to the HTTP method.
+    idempotent: Option<bool>,
 }
 
 /// One piece of a path template, in order: the runtime fills the parameters in without
@@ -155,7 +156,7 @@ impl Endpoint {
             body: BodyKind::None,
             response: ResponseKind::Json,
             timeout: None,
-            idempotent: false,
+            idempotent: None,
         }
     }
 
@@ -191,7 +192,7 @@ impl Endpoint {
 
     #[doc(hidden)]
     pub const fn with_idempotent(mut self, idempotent: bool) -> Self {
-        self.idempotent = idempotent;
+        self.idempotent = Some(idempotent);
         self
     }
 
@@ -247,14 +248,13 @@ impl Endpoint {
         self.timeout
     }
 
-    /// Whether the attribute declares the endpoint idempotent (`idempotent = true`), so that
-    /// a retry may repeat it. GET, HEAD, PUT, DELETE and OPTIONS are idempotent by definition.
+    /// Whether a retry may repeat a call: as the attribute says (`idempotent = true` or
+    /// `false`), else as HTTP defines it (GET, HEAD, PUT, DELETE and OPTIONS are idempotent).
     pub fn is_idempotent(&self) -> bool {
-        self.idempotent
-            || matches!(
-                self.method,
-                Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
-            )
+        self.idempotent.unwrap_or(matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+        ))
     }
 }
 

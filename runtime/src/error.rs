@@ -50,6 +50,8 @@ pub enum ErrorKind {
     Decode,
     /// The response body is larger than the client's limit.
     ResponseTooLarge,
+    /// Reading or writing a local file or stream failed (saving a download, say).
+    Io,
 }
 
 /// The body of an error response, decoded in the shapes the AskUI (FastAPI) server uses.
@@ -289,6 +291,16 @@ impl Error {
         Error::new(kind).with_source(error.without_url())
     }
 
+    pub(crate) fn io(message: impl Into<Cow<'static, str>>, source: impl Into<BoxError>) -> Self {
+        Error::new(ErrorKind::Io)
+            .with_message(message)
+            .with_source(source)
+    }
+
+    pub(crate) fn timeout(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Timeout).with_message(message)
+    }
+
     /// A broken upload or download stream whose error did not come from the HTTP client
     /// (a reader of the caller's, a file being written).
     pub(crate) fn transport_io(source: BoxError) -> Self {
@@ -389,6 +401,7 @@ impl fmt::Display for Error {
             ErrorKind::InvalidArgument => f.write_str("invalid argument"),
             ErrorKind::Decode => f.write_str("the response body could not be decoded"),
             ErrorKind::ResponseTooLarge => f.write_str("the response body is too large"),
+            ErrorKind::Io => f.write_str("local I/O failed"),
         }
     }
 }

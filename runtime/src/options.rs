@@ -41,11 +41,22 @@ impl CallOptions {
     }
 
     /// A header added to this call, replacing one of the same name set by the client or by
-    /// the method's arguments. Marked sensitive, as it may carry a credential.
+    /// the method's arguments (`Authorization` too, for a call with other credentials).
+    /// Marked sensitive, as it may carry a credential. `Content-Type`, `Content-Length`,
+    /// `Transfer-Encoding` and `Host` belong to the body and the connection: setting one is
+    /// an error of the call.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         let shown = name;
         let name = HeaderName::from_bytes(name.as_bytes());
         let value = HeaderValue::from_str(value);
+        if let Ok(name) = &name {
+            if RESERVED.contains(name) {
+                self.error.get_or_insert_with(|| {
+                    format!("the header `{name}` is set by the body or the connection")
+                });
+                return self;
+            }
+        }
         match (name, value) {
             (Ok(name), Ok(mut value)) => {
                 value.set_sensitive(true);
@@ -74,6 +85,13 @@ impl CallOptions {
     }
 }
 
+const RESERVED: [HeaderName; 4] = [
+    http::header::CONTENT_TYPE,
+    http::header::CONTENT_LENGTH,
+    http::header::TRANSFER_ENCODING,
+    http::header::HOST,
+];
+
 impl fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header values may be credentials: names only.
@@ -100,6 +118,12 @@ impl AsCallOptions for CallOptions {
 impl AsCallOptions for Option<CallOptions> {
     fn as_call_options(&self) -> Option<&CallOptions> {
         self.as_ref()
+    }
+}
+
+impl AsCallOptions for Option<&CallOptions> {
+    fn as_call_options(&self) -> Option<&CallOptions> {
+        *self
     }
 }
 

@@ -49,7 +49,7 @@ impl ser::Error for QueryError {
 
 fn not_scalar(what: &str) -> QueryError {
     QueryError(format!(
-        "{what} is not a query value: expected a string, number, bool, unit enum variant, or an optional or list of those"
+        "{what} has no single value: expected a string, number, bool, unit enum variant, or an optional or list of those"
     ))
 }
 
@@ -183,7 +183,7 @@ impl<'a> ser::Serializer for Value<'a> {
         _: usize,
     ) -> Result<Self::SerializeStruct, QueryError> {
         Err(not_scalar(&format!(
-            "the struct `{name}` (use `#[query(flatten)]` for its fields)"
+            "the struct `{name}` (for its fields as query parameters, use `#[query(flatten)]`)"
         )))
     }
 

@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
-use crate::body::{IntoBody, IntoMultipart, RawBody};
+use crate::body::{IntoBody, IntoMultipart, KeepAlive, RawBody};
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
 use crate::response::{RawResponse, read_body};
@@ -45,10 +45,15 @@ pub(crate) struct Call {
     path_values: Vec<(&'static str, String)>,
     /// Query pairs, not yet URL-encoded.
     query: Pairs,
+    /// From `#[header]` arguments.
     headers: HeaderMap,
+    /// From `#[options]`, applied after everything else.
+    option_headers: HeaderMap,
     body: Body,
     /// `Some(None)`: no timeout for this call.
     timeout: Option<Option<Duration>>,
+    /// What must outlive a streamed answer (a blocking client's runtime).
+    keep_alive: Option<KeepAlive>,
 }
 
 #[derive(Default)]
@@ -204,9 +209,13 @@ impl Request {
         if let Some(timeout) = options.timeout {
             self.call.timeout = Some(timeout);
         }
-        for (name, value) in &options.headers {
-            self.call.headers.insert(name.clone(), value.clone());
-        }
+        self.call.option_headers = options.headers.clone();
+    }
+
+    /// Keeps `value` alive as long as the answer: a blocking client's runtime, which drives
+    /// a streamed download's connection.
+    pub(crate) fn keep_alive(&mut self, value: KeepAlive) {
+        self.call.keep_alive = Some(value);
     }
 
     fn fail(&mut self, error: Error) {
@@ -319,23 +328,30 @@ pub(crate) async fn execute(
             request = request.multipart(form.into_reqwest().await?);
         }
     }
-    // The method's headers and the call's options come last, so they replace the defaults.
-    for (name, value) in call.headers {
-        if let Some(name) = name {
-            headers.insert(name, value);
-        }
-    }
+    // The method's headers, then the call's options, replace the defaults.
+    headers.extend(call.headers);
+    headers.extend(call.option_headers);
     request = request.headers(headers);
-    if let Some(timeout) = call.timeout.unwrap_or(settings.timeout) {
-        request = request.timeout(timeout);
+    let timeout = call.timeout.unwrap_or(settings.timeout);
+    let streamed = response_kind == ResponseKind::Stream;
+    let response = match timeout {
+        // A download may take long: the timeout bounds the wait for the headers here, and
+        // then the wait for each chunk (`ByteStream`), not the whole body.
+        Some(limit) if streamed => tokio::time::timeout(limit, request.send())
+            .await
+            .map_err(|_| Error::timeout(format!("no response within {limit:?}")))?,
+        Some(limit) => request.timeout(limit).send().await,
+        None => request.send().await,
     }
-    let response = request.send().await.map_err(Error::transport)?;
+    .map_err(Error::transport)?;
     let status = response.status();
     if status.is_success() {
         Ok(RawResponse {
             response,
             max_response_bytes: settings.max_response_bytes,
             endpoint: endpoint.to_string(),
+            idle_timeout: timeout.filter(|_| streamed),
+            keep_alive: call.keep_alive,
         })
     } else {
         let bytes = match read_body(response, ERROR_BODY_LIMIT).await {
@@ -355,6 +371,7 @@ fn expand_path(
     endpoint: &Endpoint,
     values: &[(&'static str, String)],
 ) -> Result<(), Error> {
+    let start = out.len();
     for piece in endpoint.path() {
         match *piece {
             PathPiece::Literal(text) => out.push_str(text),
@@ -373,7 +390,19 @@ fn expand_path(
             }
         }
     }
-    Ok(())
+    // Values are checked on their own and templates by the macro; this guards hand-made
+    // endpoints, so that no `..` ever reaches the URL parser, which would collapse it.
+    let dot_segment = out[start..]
+        .split('/')
+        .skip(1)
+        .find(|segment| matches!(*segment, "." | ".."));
+    match dot_segment {
+        Some(segment) => Err(Error::invalid_argument(
+            "path",
+            format!("the values make a `{segment}` segment, which would change the route"),
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -468,6 +497,44 @@ mod tests {
             assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument, "{bad}");
             assert!(error.to_string().contains("`file_path`"), "{error}");
         }
+    }
+
+    #[test]
+    fn no_dot_segment_reaches_the_url_parser() {
+        // Values are checked alone (`.` and `..` are rejected), and a joined segment cannot
+        // then spell `..`; the check of the finished path also guards hand-made endpoints.
+        const JOINED: Endpoint = Endpoint::new(
+            "get",
+            Method::GET,
+            "/a/.{ext}/{x}{y}",
+            &[
+                PathPiece::Literal("/a/."),
+                PathPiece::Param("ext"),
+                PathPiece::Literal("/"),
+                PathPiece::Param("x"),
+                PathPiece::Param("y"),
+            ],
+            &["ext", "x", "y"],
+        );
+        assert_eq!(
+            expand_with(JOINED, &[("ext", "json"), ("x", "a"), ("y", ".")], false)
+                .unwrap_err()
+                .kind(),
+            crate::ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            expand_with(JOINED, &[("ext", "json"), ("x", "a."), ("y", "b")], false).unwrap(),
+            "/a/.json/a.b"
+        );
+        const HAND_MADE: Endpoint = Endpoint::new(
+            "get",
+            Method::GET,
+            "/a/../b",
+            &[PathPiece::Literal("/a/../b")],
+            &[],
+        );
+        let error = expand_with(HAND_MADE, &[], false).unwrap_err();
+        assert!(error.to_string().contains("`..` segment"), "{error}");
     }
 
     #[test]

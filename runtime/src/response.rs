@@ -12,6 +12,9 @@ pub struct RawResponse {
     pub(crate) response: reqwest::Response,
     pub(crate) max_response_bytes: usize,
     pub(crate) endpoint: String,
+    /// For a stream: how long it may wait for each chunk.
+    pub(crate) idle_timeout: Option<std::time::Duration>,
+    pub(crate) keep_alive: Option<crate::body::KeepAlive>,
 }
 
 impl RawResponse {
@@ -35,9 +38,15 @@ impl RawResponse {
         }
     }
 
-    /// The body as a stream, not subject to `max_response_bytes`.
+    /// The body as a stream, not subject to `max_response_bytes`, nor to the call's timeout
+    /// as a whole: the timeout then limits the wait for the headers and for each chunk.
     pub fn into_stream(self) -> ByteStream {
-        ByteStream::from_response(self.response, Some(self.endpoint))
+        ByteStream::from_response(
+            self.response,
+            self.endpoint,
+            self.idle_timeout,
+            self.keep_alive,
+        )
     }
 }
 

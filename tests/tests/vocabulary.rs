@@ -744,3 +744,95 @@ async fn string_details_and_bodiless_statuses_are_status_errors() {
         assert_eq!(error.body(), Some(&askui_runtime::ErrorBody::Empty));
     }
 }
+
+/// Headers at once, then `chunks` chunks of 1 KiB, one every `every`; or, with `stall`, one
+/// chunk and then nothing.
+async fn trickling_server(chunks: usize, every: Duration, stall: bool) -> askui_tests::RawServer {
+    askui_tests::RawServer::start(move |mut stream| async move {
+        use tokio::io::AsyncWriteExt;
+        askui_tests::read_request_head(&mut stream).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+        let _ = stream.write_all(head.as_bytes()).await;
+        let chunk = format!("400\r\n{}\r\n", "x".repeat(1024));
+        for i in 0..chunks {
+            if stall && i == 1 {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+            let _ = stream.write_all(chunk.as_bytes()).await;
+            tokio::time::sleep(every).await;
+        }
+        let _ = stream.write_all(b"0\r\n\r\n").await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_download_is_limited_per_chunk_not_as_a_whole() {
+    // 10 chunks 100 ms apart: a second in all, with a 400 ms timeout.
+    let server = trickling_server(10, Duration::from_millis(100), false).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let mut sink = Vec::new();
+    let read = client
+        .stream()
+        .await
+        .unwrap()
+        .write_to(&mut sink)
+        .await
+        .unwrap();
+    assert_eq!(read, 10 * 1024);
+    // The same body read whole is bounded by the timeout as a whole.
+    let error = client.download().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+
+    // A stalled download fails after the timeout, with the call named.
+    let server = trickling_server(3, Duration::ZERO, true).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut stream = client.stream().await.unwrap();
+    assert_eq!(stream.chunk().await.unwrap().map(|c| c.len()), Some(1024));
+    let error = stream.chunk().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert!(error.to_string().starts_with("GET /stream: "), "{error}");
+}
+
+#[test]
+fn a_blocking_download_outlives_its_client_and_saves_to_a_file() {
+    let body: Vec<u8> = (0..300_000u32).map(|i| (i % 13) as u8).collect();
+    let (_runtime, _server, client) =
+        blocking_server(Reply::raw(200, "application/octet-stream", body.clone()));
+    let stream = client.stream(CallOptions::new()).unwrap();
+    // The stream's connection runs on the client's runtime, which the stream keeps alive.
+    drop(client);
+    let path = std::env::temp_dir().join(format!("askui-save-{}", std::process::id()));
+    assert_eq!(stream.save_blocking(&path).unwrap(), body.len() as u64);
+    assert_eq!(std::fs::read(&path).unwrap(), body);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[tokio::test]
+async fn options_and_part_names_that_would_corrupt_the_request_are_rejected() {
+    let (server, client) = start(Reply::json(201, json!({}))).await;
+    let error = client
+        .slow(&CallOptions::new().header("Content-Type", "text/plain"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(error.to_string().contains("content-type"), "{error}");
+    let form = Multipart::new().part(
+        "input_files",
+        Part::bytes(b"x".to_vec()).file_name("a.pdf\r\nContent-Type: text/html"),
+    );
+    let error = client
+        .create_execution(Uuid::nil(), form)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(server.requests().is_empty());
+}

@@ -28,9 +28,12 @@ pub trait Api {
     )]
     async fn both(&self, id: u64, body: &serde_json::Value) -> Result<(), Error>;
 
-    // GET is idempotent by definition, whatever the attribute says.
+    // GET is idempotent by definition, unless the attribute says otherwise.
     #[askui_endpoint(get, "/g", idempotent = false)]
     async fn get(&self) -> Result<(), Error>;
+
+    #[askui_endpoint(get, "/g2")]
+    async fn plain_get(&self) -> Result<(), Error>;
 
     #[askui_endpoint(post, "/h", timeout = "2s", idempotent = false)]
     fn blocking(&self) -> Result<(), Error>;
@@ -57,7 +60,8 @@ fn main() {
         Some(Duration::from_secs(3600))
     );
     assert!(<Client as Api>::BOTH.is_idempotent());
-    assert!(<Client as Api>::GET.is_idempotent());
+    assert!(!<Client as Api>::GET.is_idempotent());
+    assert!(<Client as Api>::PLAIN_GET.is_idempotent());
     assert_eq!(<Client as Api>::BLOCKING.timeout(), Some(Duration::from_secs(2)));
     assert!(!<Client as Api>::BLOCKING.is_idempotent());
 }
