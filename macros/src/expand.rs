@@ -268,6 +268,12 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let map_err = Ident::new("map_err", last);
     let map_err = quote_spanned!(first=> ::core::result::Result::#map_err);
 
+    // The async client the request is built on: a blocking client holds one.
+    let async_client = if endpoint.blocking {
+        quote!(::core::convert::AsRef::<#rt::Client>::as_ref(#client))
+    } else {
+        quote!(#client)
+    };
     let (client_type, returns, body) = if endpoint.blocking {
         let client_type = quote!(#rt::BlockingClient);
         let body = quote_spanned! {endpoint.async_span=>
@@ -303,10 +309,7 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
             // Not `Self::CONST`, which an impl could override with another route.
             const #endpoint_const: #rt::Endpoint = #route;
             let #client = ::core::convert::AsRef::<#client_type>::as_ref(self);
-            let mut #request = #rt::Request::new(
-                ::core::convert::AsRef::<#rt::Client>::as_ref(#client),
-                #endpoint_const,
-            );
+            let mut #request = #rt::Request::new(#async_client, #endpoint_const);
             #(#arguments)*
             #body
         }

@@ -214,6 +214,7 @@ impl Request {
 
     /// Keeps `value` alive as long as the answer: a blocking client's runtime, which drives
     /// a streamed download's connection.
+    #[cfg(feature = "blocking")]
     pub(crate) fn keep_alive(&mut self, value: KeepAlive) {
         self.call.keep_alive = Some(value);
     }
