@@ -92,7 +92,7 @@ impl From<String> for Bytes {
 pub struct ByteStream {
     inner: BoxStream,
     /// Where a download came from, so that its errors name the call.
-    endpoint: Option<String>,
+    endpoint: Option<Box<crate::Endpoint>>,
     /// A download fails when no data comes for this long.
     idle: Option<Idle>,
     /// What the download's connection needs alive: the blocking client's runtime.
@@ -139,13 +139,13 @@ impl ByteStream {
     /// (a download may take long; a stalled one fails).
     pub(crate) fn from_response(
         response: reqwest::Response,
-        endpoint: String,
+        endpoint: crate::Endpoint,
         idle: Option<Duration>,
         keep_alive: Option<KeepAlive>,
     ) -> Self {
         ByteStream {
             inner: response.bytes_stream().map_err(Into::into).boxed(),
-            endpoint: Some(endpoint),
+            endpoint: Some(Box::new(endpoint)),
             idle: idle.map(|limit| Idle {
                 limit,
                 timer: Box::pin(tokio::time::sleep(limit)),
@@ -175,7 +175,7 @@ impl ByteStream {
 
     fn name_call(&self, error: Error) -> Error {
         match &self.endpoint {
-            Some(endpoint) => error.with_endpoint_text(endpoint),
+            Some(endpoint) => error.with_endpoint(endpoint),
             None => error,
         }
     }

@@ -324,13 +324,6 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_endpoint_text(mut self, endpoint: &str) -> Self {
-        if self.inner.endpoint.is_none() {
-            self.inner.endpoint = Some(endpoint.to_owned());
-        }
-        self
-    }
-
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind

@@ -301,11 +301,23 @@ pub(crate) async fn execute(
     if !call.query.is_empty() {
         url.query_pairs_mut().extend_pairs(&call.query);
     }
-    let mut headers = HeaderMap::with_capacity(4 + call.headers.len());
     let accept = match response_kind {
         ResponseKind::Bytes | ResponseKind::Stream => ANY,
         _ => APPLICATION_JSON,
     };
+    let builder = settings.http.request(endpoint.method().clone(), url);
+    let (builder, content_type) = match call.body {
+        Body::Empty => (builder, None),
+        Body::Bytes(content_type, bytes) => (builder.body(bytes), Some(content_type)),
+        Body::Stream(content_type, stream) => {
+            (builder.body(stream.into_reqwest_body()), Some(content_type))
+        }
+        // Sets its own `Content-Type` with the boundary.
+        Body::Multipart(form) => (builder.multipart(form.into_reqwest().await?), None),
+    };
+    let mut request = builder.build().map_err(Error::transport)?;
+    // Straight into the request's own map: no second map to build and copy.
+    let headers = request.headers_mut();
     headers.insert(ACCEPT, accept);
     if let Some(auth) = &settings.auth {
         headers.insert(AUTHORIZATION, auth.clone());
@@ -313,36 +325,25 @@ pub(crate) async fn execute(
     if let Some(user_agent) = &settings.user_agent {
         headers.insert(USER_AGENT, user_agent.clone());
     }
-    let mut request = settings.http.request(endpoint.method().clone(), url);
-    match call.body {
-        Body::Empty => {}
-        Body::Bytes(content_type, bytes) => {
-            headers.insert(CONTENT_TYPE, content_type);
-            request = request.body(bytes);
-        }
-        Body::Stream(content_type, stream) => {
-            headers.insert(CONTENT_TYPE, content_type);
-            request = request.body(stream.into_reqwest_body());
-        }
-        Body::Multipart(form) => {
-            // Sets its own `Content-Type` with the boundary.
-            request = request.multipart(form.into_reqwest().await?);
-        }
+    if let Some(content_type) = content_type {
+        headers.insert(CONTENT_TYPE, content_type);
     }
     // The method's headers, then the call's options, replace the defaults.
     headers.extend(call.headers);
     headers.extend(call.option_headers);
-    request = request.headers(headers);
     let timeout = call.timeout.unwrap_or(settings.timeout);
     let streamed = response_kind == ResponseKind::Stream;
     let response = match timeout {
         // A download may take long: the timeout bounds the wait for the headers here, and
         // then the wait for each chunk (`ByteStream`), not the whole body.
-        Some(limit) if streamed => tokio::time::timeout(limit, request.send())
+        Some(limit) if streamed => tokio::time::timeout(limit, settings.http.execute(request))
             .await
             .map_err(|_| Error::timeout(format!("no response within {limit:?}")))?,
-        Some(limit) => request.timeout(limit).send().await,
-        None => request.send().await,
+        Some(limit) => {
+            *request.timeout_mut() = Some(limit);
+            settings.http.execute(request).await
+        }
+        None => settings.http.execute(request).await,
     }
     .map_err(Error::transport)?;
     let status = response.status();
@@ -350,7 +351,7 @@ pub(crate) async fn execute(
         Ok(RawResponse {
             response,
             max_response_bytes: settings.max_response_bytes,
-            endpoint: endpoint.to_string(),
+            endpoint: endpoint.clone(),
             idle_timeout: timeout.filter(|_| streamed),
             keep_alive: call.keep_alive,
         })

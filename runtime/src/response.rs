@@ -11,7 +11,7 @@ use crate::{ByteStream, Bytes, Error, ResponseKind};
 pub struct RawResponse {
     pub(crate) response: reqwest::Response,
     pub(crate) max_response_bytes: usize,
-    pub(crate) endpoint: String,
+    pub(crate) endpoint: crate::Endpoint,
     /// For a stream: how long it may wait for each chunk.
     pub(crate) idle_timeout: Option<std::time::Duration>,
     pub(crate) keep_alive: Option<crate::body::KeepAlive>,
