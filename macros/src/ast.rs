@@ -148,7 +148,7 @@ impl Method {
                 if output.is_none() {
                     errors.spanned(
                         ty,
-                        "the return type must be `Result<T, askui_runtime::Error>` (`T` is decoded from the JSON response; `()` for an empty one)",
+                        "the return type must be `Result<T, askui_runtime::Error>`, where `T` reads the response: a `Deserialize` type for JSON, `()` for none, `askui_runtime::Bytes` or `ByteStream` for the raw body",
                     );
                 }
                 output
