@@ -194,6 +194,20 @@ async fn record(State(shared): State<Shared>, request: Request) -> Response {
     response
 }
 
+/// A server answering every request with `reply`, and a client of it with `auth`.
+pub async fn serve(
+    reply: Reply,
+    auth: Option<askui_runtime::Auth>,
+) -> (RecordingServer, askui_runtime::Client) {
+    let server = RecordingServer::always(reply).await;
+    let mut builder = askui_runtime::Client::builder().base_url(server.base_url());
+    if let Some(auth) = auth {
+        builder = builder.auth(auth);
+    }
+    let client = builder.build().expect("a client of the test server");
+    (server, client)
+}
+
 /// A TCP server on 127.0.0.1 whose handler gets each raw connection.
 pub struct RawServer {
     addr: SocketAddr,

@@ -765,12 +765,8 @@ fn declarations_match_the_document() {
 #[tokio::test]
 async fn requests_with_query_multipart_and_file_paths_conform() {
     let spec = Spec::full();
-    let server = RecordingServer::always(Reply::json(200, json!({}))).await;
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .auth(Auth::bearer("a-token"))
-        .build()
-        .unwrap();
+    let (server, client) =
+        askui_tests::serve(Reply::json(200, json!({})), Some(Auth::bearer("a-token"))).await;
     let ids = [Uuid::new_v4(), Uuid::new_v4()];
     client
         .list_agents(&ListAgentsQuery {
@@ -880,12 +876,8 @@ async fn the_checker_finds_vocabulary_departures() {
             endpoint.name()
         );
     }
-    let server = RecordingServer::always(Reply::json(200, json!({}))).await;
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .auth(Auth::bearer("a-token"))
-        .build()
-        .unwrap();
+    let (server, client) =
+        askui_tests::serve(Reply::json(200, json!({})), Some(Auth::bearer("a-token"))).await;
     client.bad_value(&["RUNNING"]).await.unwrap();
     client.misnamed(&[Uuid::new_v4()]).await.unwrap();
     let requests = server.requests();

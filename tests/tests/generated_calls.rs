@@ -83,12 +83,7 @@ impl AsRef<Client> for App {
 impl Items for App {}
 
 async fn server(reply: Reply) -> (RecordingServer, Client) {
-    let server = RecordingServer::always(reply).await;
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
-    (server, client)
+    askui_tests::serve(reply, None).await
 }
 
 #[tokio::test]

@@ -120,12 +120,7 @@ struct Item2 {
 impl Vocabulary for Client {}
 
 async fn start(reply: Reply) -> (RecordingServer, Client) {
-    let server = RecordingServer::always(reply).await;
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
-    (server, client)
+    askui_tests::serve(reply, None).await
 }
 
 #[tokio::test]
