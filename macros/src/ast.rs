@@ -119,7 +119,22 @@ impl Method {
                     errors.spanned(receiver, "`self` must be the first argument")
                 }
                 FnArg::Typed(typed) => {
-                    let role = role_attr(&typed.attrs, errors);
+                    let mut role = role_attr(&typed.attrs, errors);
+                    for attr in &typed.attrs {
+                        if let Some(meant) = misspelled_role(attr) {
+                            let written = attr
+                                .path()
+                                .get_ident()
+                                .map(Ident::to_string)
+                                .unwrap_or_default();
+                            errors.spanned(
+                                attr.path(),
+                                format!("unknown argument attribute `#[{written}]`: did you mean `#[{meant}]`?"),
+                            );
+                            // Reported: no "has no role" error as well.
+                            role.get_or_insert(Err(()));
+                        }
+                    }
                     match &*typed.pat {
                         Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => args.push(Arg {
                             ident: pat.ident.clone(),
@@ -172,7 +187,8 @@ fn role_attr(
     errors: &mut Errors,
 ) -> Option<Result<(RoleAttr, Attribute), ()>> {
     let mut role: Option<Result<(RoleAttr, Attribute), ()>> = None;
-    for attr in attrs.iter().filter(|attr| is_role_attr(attr)) {
+    let exact = |attr: &&Attribute| ROLE_ATTRS.iter().any(|name| attr.path().is_ident(name));
+    for attr in attrs.iter().filter(exact) {
         let this = parse_role(attr);
         if let Err(error) = &this {
             errors.push(error.clone());
@@ -339,7 +355,36 @@ const ROLE_ATTRS: [&str; 7] = [
 ];
 
 pub fn is_role_attr(attr: &Attribute) -> bool {
-    ROLE_ATTRS.iter().any(|name| attr.path().is_ident(name))
+    ROLE_ATTRS.iter().any(|name| attr.path().is_ident(name)) || misspelled_role(attr).is_some()
+}
+
+/// The role attribute a one-word attribute is a typo of (`#[qeury]`), if any: reported as
+/// such and removed, rather than left for rustc's "cannot find attribute".
+fn misspelled_role(attr: &Attribute) -> Option<&'static str> {
+    let written = attr.path().get_ident()?.to_string();
+    if ROLE_ATTRS.contains(&written.as_str()) {
+        return None;
+    }
+    ROLE_ATTRS
+        .iter()
+        .copied()
+        .find(|name| name.len() >= 4 && edit_distance(name, &written) <= 2)
+}
+
+/// Levenshtein distance, for short attribute names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// `T` and `E` from `Result<T, E>`, `Result<T>` (an alias) or a qualified `…::Result<T, E>`.

@@ -69,6 +69,20 @@ pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     }
 }
 
+/// Whether `#[askui_endpoint(args)]` on `item` reports any mistake (parsed and checked as
+/// `endpoint` does, with the messages dropped).
+pub fn has_mistakes(args: TokenStream, item: &TraitItemFn) -> bool {
+    let mut errors = Errors::default();
+    let args = attr::parse(args, &mut errors);
+    let method = Method::from_item(item, &mut errors);
+    let template = args
+        .path
+        .as_ref()
+        .and_then(|literal| path::parse(literal, &mut errors));
+    let endpoint = valid::validate(&args, template, &method, &mut errors);
+    endpoint.is_none() || errors.finish().is_err()
+}
+
 /// The endpoint as data: the associated const's name and its value.
 pub struct Description {
     pub const_ident: Ident,

@@ -16,6 +16,15 @@ pub fn method(
     description: Option<&Description>,
     error: syn::Error,
 ) -> TokenStream {
+    let item = placeholder(item);
+    let error = error.into_compile_error();
+    let associated_const = description.map(Description::associated_const);
+    quote!(#error #associated_const #item)
+}
+
+/// The method as declared, with a body that compiles whatever its mistakes: role attributes
+/// removed, and nothing rustc would add an error about.
+pub fn placeholder(item: &TraitItemFn) -> TraitItemFn {
     let mut item = item.clone();
     for input in &mut item.sig.inputs {
         *input = strip_role_attrs(input);
@@ -37,9 +46,7 @@ pub fn method(
     }
     item.attrs
         .push(syn::parse_quote!(#[allow(unused_variables, async_fn_in_trait)]));
-    let error = error.into_compile_error();
-    let associated_const = description.map(Description::associated_const);
-    quote!(#error #associated_const #item)
+    item
 }
 
 pub fn not_a_trait_method(

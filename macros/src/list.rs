@@ -6,7 +6,8 @@ use syn::{ItemTrait, Meta, TraitItem};
 
 use crate::attr;
 use crate::ctxt::Errors;
-use crate::expand::{const_ident, is_endpoint_attr, token_spans, with_errors};
+use crate::expand::{self, const_ident, is_endpoint_attr, token_spans, with_errors};
+use crate::fallback;
 use crate::path;
 
 // Input:
@@ -58,16 +59,8 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
         Some(const_ident(&method.sig.ident))
     });
     let listed: Vec<_> = listed.collect();
-    let doc = format!(
-        " The endpoints of this trait's {} `#[askui_endpoint]` methods, in declaration order.",
-        listed.len()
-    );
-    let endpoints: TraitItem = syn::parse_quote! {
-        #[doc = #doc]
-        const ENDPOINTS: &'static [::askui_runtime::__private::Endpoint] = &[#(Self::#listed),*];
-    };
-    let twin = blocking.then(|| blocking_twin(&item, endpoints.clone()));
-    item.items.push(endpoints);
+    let twin = blocking.then(|| blocking_twin(&item));
+    item.items.push(endpoints_const(&listed));
     with_errors(quote!(#item #twin), errors)
 }
 
@@ -80,8 +73,10 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
 //         const ENDPOINTS: &'static [Endpoint] = …;
 //     }
 /// The same endpoint methods, declared without `async`, so each expands to a blocking call.
-/// Other items of the trait are not copied: they may name async methods.
-fn blocking_twin(item: &ItemTrait, endpoints: TraitItem) -> ItemTrait {
+/// Other items of the trait are not copied: they may name async methods. A method with
+/// mistakes gets only a placeholder here, so that its errors are reported once, by the
+/// original.
+fn blocking_twin(item: &ItemTrait) -> ItemTrait {
     let mut twin = item.clone();
     twin.ident = format_ident!("Blocking{}", item.ident, span = item.ident.span());
     let doc = format!(
@@ -92,18 +87,41 @@ fn blocking_twin(item: &ItemTrait, endpoints: TraitItem) -> ItemTrait {
     twin.supertraits =
         syn::parse_quote!(::core::convert::AsRef<::askui_runtime::__private::BlockingClient>);
     twin.colon_token = Some(Default::default());
+    let mut listed = Vec::new();
     twin.items = item
         .items
         .iter()
-        .filter_map(|trait_item| match trait_item {
-            TraitItem::Fn(method) if method.attrs.iter().any(is_endpoint_attr) => {
-                let mut method = method.clone();
-                method.sig.asyncness = None;
-                Some(TraitItem::Fn(method))
+        .filter_map(|trait_item| {
+            let TraitItem::Fn(method) = trait_item else {
+                return None;
+            };
+            let attribute = method.attrs.iter().find(|attr| is_endpoint_attr(attr))?;
+            let mut method = method.clone();
+            method.sig.asyncness = None;
+            let args = match &attribute.meta {
+                Meta::List(list) => list.tokens.clone(),
+                _ => TokenStream::new(),
+            };
+            if expand::has_mistakes(args, &method) {
+                method.attrs.retain(|attr| !is_endpoint_attr(attr));
+                return Some(TraitItem::Fn(fallback::placeholder(&method)));
             }
-            _ => None,
+            listed.push(const_ident(&method.sig.ident));
+            Some(TraitItem::Fn(method))
         })
         .collect();
-    twin.items.push(endpoints);
+    twin.items.push(endpoints_const(&listed));
     twin
+}
+
+/// `const ENDPOINTS`, listing the associated consts of `listed`.
+fn endpoints_const(listed: &[Ident]) -> TraitItem {
+    let doc = format!(
+        " The endpoints of this trait's {} `#[askui_endpoint]` methods, in declaration order.",
+        listed.len()
+    );
+    syn::parse_quote! {
+        #[doc = #doc]
+        const ENDPOINTS: &'static [::askui_runtime::__private::Endpoint] = &[#(Self::#listed),*];
+    }
 }

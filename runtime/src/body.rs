@@ -456,14 +456,21 @@ impl Part {
     }
 
     /// The file at `path`, opened and streamed when the call is sent. Its file name is the
-    /// path's last component unless [`file_name`](Self::file_name) says otherwise.
+    /// path's last component and its content type is guessed from the extension
+    /// (`application/octet-stream` if unknown), unless [`file_name`](Self::file_name) or
+    /// [`content_type`](Self::content_type) say otherwise.
     pub fn path(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
         let file_name = path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned());
+        let content_type = mime_guess::from_path(&path)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_owned();
         Part {
             file_name,
+            content_type: Some(content_type),
             ..Self::new(PartContent::Path(path))
         }
     }

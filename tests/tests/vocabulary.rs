@@ -280,6 +280,7 @@ async fn multipart_parts_carry_names_file_names_types_and_exact_bytes() {
     );
     assert_eq!(parts[1].body, binary);
     assert_eq!(parts[2].file_name.as_deref(), Some("scan.pdf"));
+    assert_eq!(parts[2].content_type.as_deref(), Some("application/pdf"));
     assert_eq!(parts[2].body, b"%PDF-1.7 on disk");
     assert_eq!(parts[3].file_name.as_deref(), Some("streamed.txt"));
     assert_eq!(parts[3].body, b"streamed");
