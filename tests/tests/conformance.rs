@@ -472,10 +472,12 @@ fn valid_session() -> Value {
 }
 
 #[test]
-fn every_endpoint_is_an_operation_of_both_documents() {
-    for spec in [Spec::seed(), Spec::full()] {
-        assert!(!endpoints().is_empty());
-        for endpoint in endpoints() {
+fn every_endpoint_is_an_operation_of_the_documents() {
+    // The seed document describes only the customer-portal session; the full one all.
+    let seed = [<Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION];
+    for (spec, endpoints) in [(Spec::seed(), &seed[..]), (Spec::full(), endpoints())] {
+        assert!(!endpoints.is_empty());
+        for endpoint in endpoints {
             let operation = spec.operation(endpoint);
             let mut declared: Vec<&str> = operation["parameters"]
                 .as_array()
@@ -891,4 +893,87 @@ async fn the_checker_finds_vocabulary_departures() {
         problems.iter().any(|p| p.contains("`agent`")),
         "{problems:?}"
     );
+}
+
+/// Every billing call, sent with the replies the wire tests use: the requests conform to
+/// the document, and so do the replies.
+#[tokio::test]
+async fn every_billing_request_and_reply_conforms() {
+    use askui_workspaces::billing::{CreateCheckoutSessionCommand, ReturnUrl};
+    let spec = Spec::full();
+    let replies = [
+        (
+            <Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION,
+            valid_session(),
+        ),
+        (
+            <Client as Billing>::CREATE_CHECKOUT_SESSION,
+            valid_session(),
+        ),
+        (
+            <Client as Billing>::LIST_PRICES,
+            json!({"prices": [{"id": "price_1", "productName": "Team", "unitAmount": 4900,
+                "currency": "eur", "recurringInterval": "month", "recurringIntervalCount": 1,
+                "productAllowedUsage": 1000}]}),
+        ),
+        (
+            <Client as Billing>::GET_SUBSCRIPTION,
+            json!({"currentPeriodStart": "2026-11-01T00:00:00Z",
+                "currentPeriodEnd": "2026-12-01T00:00:00Z",
+                "items": [{"productAllowedUsage": 1000}], "isTrial": false}),
+        ),
+    ];
+    assert_eq!(
+        replies.len(),
+        endpoints().len(),
+        "a billing endpoint is not covered"
+    );
+    let workspace_id = Uuid::new_v4();
+    for (endpoint, reply) in replies {
+        assert_eq!(
+            spec.response_problems(
+                &endpoint,
+                200,
+                Some("application/json"),
+                reply.to_string().as_bytes()
+            ),
+            Vec::<String>::new(),
+            "the reply used for {endpoint}"
+        );
+        let (server, client) =
+            askui_tests::serve(Reply::json(200, reply), Some(Auth::basic("a-token"))).await;
+        let return_url = ReturnUrl::new("https://app.example/back").unwrap();
+        match endpoint.name() {
+            "create_customer_portal_session" => drop(
+                client
+                    .create_customer_portal_session(
+                        workspace_id,
+                        &CreateCustomerPortalSessionRequestDto::new("https://app.example/back")
+                            .unwrap(),
+                    )
+                    .await
+                    .unwrap(),
+            ),
+            "create_checkout_session" => drop(
+                client
+                    .create_checkout_session(
+                        workspace_id,
+                        &CreateCheckoutSessionCommand {
+                            price_id: "price_1".into(),
+                            return_url,
+                        },
+                    )
+                    .await
+                    .unwrap(),
+            ),
+            "list_prices" => drop(client.list_prices(workspace_id).await.unwrap()),
+            "get_subscription" => drop(client.get_subscription(workspace_id).await.unwrap()),
+            other => panic!("no call for {other}"),
+        }
+        assert_eq!(
+            spec.request_problems(&endpoint, &server.only_request()),
+            Vec::<String>::new(),
+            "{endpoint}"
+        );
+    }
 }

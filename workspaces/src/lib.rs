@@ -13,9 +13,13 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod billing;
 
 pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};
+/// The date-time type of the API types: `chrono::DateTime<Utc>`.
+pub use chrono::{self, DateTime, Utc};
 /// The versions of these crates that the API types use.
 pub use url::{self, Url};
 pub use uuid::{self, Uuid};
