@@ -10,14 +10,19 @@ use askui_runtime::{
     askui_endpoints,
 };
 use askui_tests::{Recorded, RecordingServer, Reply};
+use askui_workspaces::access_tokens::AccessTokens;
 use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionRequestDto};
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// Every endpoint of the client that the seed document describes.
-fn endpoints() -> &'static [Endpoint] {
-    <Client as Billing>::ENDPOINTS
+/// Every endpoint of `askui-workspaces`, walked through the traits' `ENDPOINTS`.
+fn endpoints() -> Vec<Endpoint> {
+    [
+        <Client as Billing>::ENDPOINTS,
+        <Client as AccessTokens>::ENDPOINTS,
+    ]
+    .concat()
 }
 
 struct Spec {
@@ -475,7 +480,8 @@ fn valid_session() -> Value {
 fn every_endpoint_is_an_operation_of_the_documents() {
     // The seed document describes only the customer-portal session; the full one all.
     let seed = [<Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION];
-    for (spec, endpoints) in [(Spec::seed(), &seed[..]), (Spec::full(), endpoints())] {
+    let all = endpoints();
+    for (spec, endpoints) in [(Spec::seed(), &seed[..]), (Spec::full(), &all[..])] {
         assert!(!endpoints.is_empty());
         for endpoint in endpoints {
             let operation = spec.operation(endpoint);
@@ -754,7 +760,8 @@ impl Sample for Client {}
 #[test]
 fn declarations_match_the_document() {
     let spec = Spec::full();
-    let all = endpoints().iter().chain(<Client as Sample>::ENDPOINTS);
+    let declared = endpoints();
+    let all = declared.iter().chain(<Client as Sample>::ENDPOINTS);
     for endpoint in all {
         assert_eq!(
             spec.declaration_problems(endpoint),
@@ -925,7 +932,7 @@ async fn every_billing_request_and_reply_conforms() {
     ];
     assert_eq!(
         replies.len(),
-        endpoints().len(),
+        <Client as Billing>::ENDPOINTS.len(),
         "a billing endpoint is not covered"
     );
     let workspace_id = Uuid::new_v4();
@@ -970,6 +977,142 @@ async fn every_billing_request_and_reply_conforms() {
             "get_subscription" => drop(client.get_subscription(workspace_id).await.unwrap()),
             other => panic!("no call for {other}"),
         }
+        assert_eq!(
+            spec.request_problems(&endpoint, &server.only_request()),
+            Vec::<String>::new(),
+            "{endpoint}"
+        );
+    }
+}
+
+/// Every access-token call, sent with replies of the documented shapes: the requests and the
+/// replies conform to the document.
+#[tokio::test]
+async fn every_access_token_request_and_reply_conforms() {
+    use askui_workspaces::access_tokens::{
+        CreateSubjectAccessTokenCommand, CreateWorkspaceAccessTokenRequestDto,
+        ListAccessTokensQuery, LookupAccessTokenCommand, LookupWorkspaceAccessTokenCommand,
+        TokenName,
+    };
+    let spec = Spec::full();
+    let token_id = Uuid::new_v4();
+    let subject_token = json!({"id": token_id, "createdAt": "2026-11-01T10:00:00Z", "name": "ci",
+        "expiresAt": null, "creatorId": "user-1"});
+    let ws_token = json!({"id": token_id, "name": "deploy", "createdAt": "2026-11-01T10:00:00Z",
+        "expiresAt": "2027-01-01T00:00:00Z"});
+    let lookup = json!({"accessTokenId": token_id});
+    let cases: Vec<(Endpoint, u16, Option<Value>)> = vec![
+        (
+            <Client as AccessTokens>::CREATE_ACCESS_TOKEN,
+            201,
+            Some(json!({"token": subject_token, "tokenString": "secret"})),
+        ),
+        (
+            <Client as AccessTokens>::LIST_ACCESS_TOKENS,
+            200,
+            Some(json!({"data": [subject_token]})),
+        ),
+        (
+            <Client as AccessTokens>::LOOKUP_ACCESS_TOKEN,
+            200,
+            Some(lookup.clone()),
+        ),
+        (<Client as AccessTokens>::DELETE_ACCESS_TOKEN, 204, None),
+        (
+            <Client as AccessTokens>::CREATE_WORKSPACE_ACCESS_TOKEN,
+            201,
+            Some(json!({"privateToken": ws_token, "tokenString": "secret"})),
+        ),
+        (
+            <Client as AccessTokens>::LIST_WORKSPACE_ACCESS_TOKENS,
+            200,
+            Some(json!([ws_token])),
+        ),
+        (
+            <Client as AccessTokens>::LOOKUP_WORKSPACE_ACCESS_TOKEN,
+            200,
+            Some(lookup),
+        ),
+        (
+            <Client as AccessTokens>::DELETE_WORKSPACE_ACCESS_TOKEN,
+            204,
+            None,
+        ),
+    ];
+    assert_eq!(
+        cases.len(),
+        <Client as AccessTokens>::ENDPOINTS.len(),
+        "an endpoint is not covered"
+    );
+    let workspace_id = Uuid::new_v4();
+    for (endpoint, status, body) in cases {
+        let (reply, bytes) = match &body {
+            Some(body) => (
+                Reply::json(status, body.clone()),
+                body.to_string().into_bytes(),
+            ),
+            None => (Reply::empty(status), Vec::new()),
+        };
+        let content_type = body.as_ref().map(|_| "application/json");
+        assert_eq!(
+            spec.response_problems(&endpoint, status, content_type, &bytes),
+            Vec::<String>::new(),
+            "the reply used for {endpoint}"
+        );
+        let (server, client) = askui_tests::serve(reply, Some(Auth::bearer("a-token"))).await;
+        let name = || TokenName::new("ci").unwrap();
+        let result = match endpoint.name() {
+            "create_access_token" => client
+                .create_access_token(&CreateSubjectAccessTokenCommand {
+                    name: name(),
+                    expires_at: Some("2027-01-01T00:00:00Z".parse().unwrap()),
+                })
+                .await
+                .map(drop),
+            "list_access_tokens" => client
+                .list_access_tokens(
+                    &ListAccessTokensQuery::new()
+                        .subject_id("user-1")
+                        .skip(0)
+                        .limit(100)
+                        .unwrap(),
+                )
+                .await
+                .map(drop),
+            "lookup_access_token" => client
+                .lookup_access_token(&LookupAccessTokenCommand::new("tok").unwrap())
+                .await
+                .map(drop),
+            "delete_access_token" => client.delete_access_token(token_id).await,
+            "create_workspace_access_token" => client
+                .create_workspace_access_token(
+                    workspace_id,
+                    &CreateWorkspaceAccessTokenRequestDto {
+                        name: name(),
+                        expires_at: None,
+                    },
+                )
+                .await
+                .map(drop),
+            "list_workspace_access_tokens" => client
+                .list_workspace_access_tokens(workspace_id)
+                .await
+                .map(drop),
+            "lookup_workspace_access_token" => client
+                .lookup_workspace_access_token(
+                    workspace_id,
+                    &LookupWorkspaceAccessTokenCommand::new("tok").unwrap(),
+                )
+                .await
+                .map(drop),
+            "delete_workspace_access_token" => {
+                client
+                    .delete_workspace_access_token(workspace_id, token_id)
+                    .await
+            }
+            other => panic!("no call for {other}"),
+        };
+        result.unwrap();
         assert_eq!(
             spec.request_problems(&endpoint, &server.only_request()),
             Vec::<String>::new(),

@@ -15,6 +15,7 @@
 
 #![deny(missing_docs)]
 
+pub mod access_tokens;
 pub mod billing;
 
 pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};

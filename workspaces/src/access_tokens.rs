@@ -1,0 +1,447 @@
+//! Operations tagged `access-tokens`: the caller's own (subject) tokens and workspace tokens.
+
+use std::fmt;
+
+use askui_runtime::{Error, askui_endpoint, askui_endpoints};
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+/// Access tokens: create, list, look up and delete the caller's tokens and a workspace's.
+///
+/// Implemented for [`Client`](askui_runtime::Client); with the `blocking` feature,
+/// [`BlockingAccessTokens`] has the same methods for `askui_runtime::blocking::Client`.
+#[cfg_attr(feature = "blocking", askui_endpoints(blocking))]
+#[cfg_attr(not(feature = "blocking"), askui_endpoints)]
+pub trait AccessTokens: AsRef<askui_runtime::Client> {
+    /// Create Access Token: a token of the caller's own (subject), answered with its secret
+    /// once.
+    ///
+    /// Operation `create_access_token_api_v1_access_tokens_post`.
+    ///
+    /// Errors: 401, 403, 500 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(post, "/api/v1/access-tokens")]
+    async fn create_access_token(
+        &self,
+        body: &CreateSubjectAccessTokenCommand,
+    ) -> Result<CreateSubjectAccessTokenResponseDto, Error>;
+
+    /// List Access Tokens: the caller's tokens, or a subject's, a page at a time.
+    ///
+    /// Operation `list_access_tokens_api_v1_access_tokens_get`.
+    ///
+    /// Errors: 401, 500 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(get, "/api/v1/access-tokens")]
+    async fn list_access_tokens(
+        &self,
+        #[query(flatten)] query: &ListAccessTokensQuery,
+    ) -> Result<ListSubjectAccessTokensResponseDto, Error>;
+
+    /// Lookup Global Access Token ID: converts a sensitive global-level access token into
+    /// its stable identifier, so that clients can refer to a token (to delete it, or to get
+    /// its usage) without sending its value. The token may be base64-encoded (as in an
+    /// `Authorization` header) or raw.
+    ///
+    /// Operation `lookup_access_token_api_v1_access_tokens_lookup_post`.
+    ///
+    /// Errors: 401, 404, 500 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(post, "/api/v1/access-tokens/lookup")]
+    async fn lookup_access_token(
+        &self,
+        body: &LookupAccessTokenCommand,
+    ) -> Result<LookupAccessTokenResponseDto, Error>;
+
+    /// Delete Access Token: one of the caller's tokens (204).
+    ///
+    /// Operation `delete_access_token_api_v1_access_tokens__token_id__delete`.
+    ///
+    /// Errors: 401, 403, 404, 500 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(delete, "/api/v1/access-tokens/{token_id}")]
+    async fn delete_access_token(&self, token_id: Uuid) -> Result<(), Error>;
+
+    /// Create Access Token for a workspace, answered with its secret once.
+    ///
+    /// Operation `create_access_token_api_v1_workspaces__workspace_id__access_tokens_post`.
+    ///
+    /// Errors: 404 when the caller is not a member of the workspace (list-shaped
+    /// `detail()`); 422 for an invalid request.
+    #[askui_endpoint(post, "/api/v1/workspaces/{workspace_id}/access-tokens")]
+    async fn create_workspace_access_token(
+        &self,
+        workspace_id: Uuid,
+        body: &CreateWorkspaceAccessTokenRequestDto,
+    ) -> Result<CreateWorkspaceAccessTokenResponseDto, Error>;
+
+    /// List Access Tokens of a workspace (the answer is a bare JSON array).
+    ///
+    /// Operation `list_access_tokens_api_v1_workspaces__workspace_id__access_tokens_get`.
+    ///
+    /// Errors: 404 when the caller is not a member of the workspace (list-shaped
+    /// `detail()`); 422 for an invalid request.
+    #[askui_endpoint(get, "/api/v1/workspaces/{workspace_id}/access-tokens")]
+    async fn list_workspace_access_tokens(
+        &self,
+        workspace_id: Uuid,
+    ) -> Result<Vec<ListAccessTokenResponseDto>, Error>;
+
+    /// Lookup Workspace Access Token ID: converts a sensitive workspace-level access token
+    /// into its stable identifier within the workspace (see
+    /// [`lookup_access_token`](Self::lookup_access_token)).
+    ///
+    /// Operation `lookup_workspace_access_token_api_v1_workspaces__workspace_id__access_tokens_lookup_post`.
+    ///
+    /// Errors: 401, 403, 404, 500 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(post, "/api/v1/workspaces/{workspace_id}/access-tokens/lookup")]
+    async fn lookup_workspace_access_token(
+        &self,
+        workspace_id: Uuid,
+        body: &LookupWorkspaceAccessTokenCommand,
+    ) -> Result<LookupWorkspaceAccessTokenResponseDto, Error>;
+
+    /// Delete Access Token of a workspace (204).
+    ///
+    /// Operation `delete_access_token_api_v1_workspaces__workspace_id__access_tokens__token_id__delete`.
+    ///
+    /// Errors: 404 when the caller is not a member of the workspace (list-shaped
+    /// `detail()`); 422 for an invalid request.
+    #[askui_endpoint(delete, "/api/v1/workspaces/{workspace_id}/access-tokens/{token_id}")]
+    async fn delete_workspace_access_token(
+        &self,
+        workspace_id: Uuid,
+        token_id: Uuid,
+    ) -> Result<(), Error>;
+}
+
+impl AccessTokens for askui_runtime::Client {}
+
+#[cfg(feature = "blocking")]
+impl BlockingAccessTokens for askui_runtime::blocking::Client {}
+
+/// The secret value of an access token: never shown by `Debug`, sent and read as a plain
+/// string on the wire.
+///
+/// ```
+/// use askui_workspaces::access_tokens::TokenSecret;
+///
+/// let secret = TokenSecret::new("s3cr3t");
+/// assert_eq!(format!("{secret:?}"), "TokenSecret(<redacted>)");
+/// assert_eq!(secret.expose_secret(), "s3cr3t");
+/// ```
+#[derive(Clone)]
+pub struct TokenSecret(SecretString);
+
+impl TokenSecret {
+    /// Wraps a token value.
+    pub fn new(secret: impl Into<String>) -> Self {
+        TokenSecret(SecretString::from(secret.into()))
+    }
+
+    /// The token value, e.g. for `askui_runtime::Auth::basic`.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for TokenSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSecret(<redacted>)")
+    }
+}
+
+impl Serialize for TokenSecret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose_secret())
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenSecret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(TokenSecret::new)
+    }
+}
+
+fn non_empty(token: String) -> Result<TokenSecret, Error> {
+    if token.is_empty() {
+        return Err(Error::invalid_argument("accessToken", "must not be empty"));
+    }
+    Ok(TokenSecret::new(token))
+}
+
+/// A token's name: 1 to 128 characters, as the document requires. Checked when built, so
+/// an invalid name is an error before any I/O.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TokenName(String);
+
+impl TokenName {
+    /// Checks `name`.
+    pub fn new(name: impl Into<String>) -> Result<Self, Error> {
+        let name = name.into();
+        let length = name.chars().count();
+        if !(1..=128).contains(&length) {
+            return Err(Error::invalid_argument(
+                "name",
+                format!("must be 1 to 128 characters, not {length}"),
+            ));
+        }
+        Ok(TokenName(name))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for TokenName {
+    type Error = Error;
+    fn try_from(name: String) -> Result<Self, Error> {
+        TokenName::new(name)
+    }
+}
+
+impl From<TokenName> for String {
+    fn from(name: TokenName) -> String {
+        name.0
+    }
+}
+
+/// The request of [`AccessTokens::create_access_token`].
+///
+/// ```
+/// use askui_workspaces::access_tokens::{CreateSubjectAccessTokenCommand, TokenName};
+///
+/// let body = CreateSubjectAccessTokenCommand { name: TokenName::new("ci")?, expires_at: None };
+/// // An optional field left out is not sent.
+/// assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"name":"ci"}"#);
+/// assert!(TokenName::new("").is_err());
+/// # Ok::<(), askui_workspaces::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSubjectAccessTokenCommand {
+    /// The token's name.
+    pub name: TokenName,
+    /// When the token stops working; never if `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// The request of [`AccessTokens::create_workspace_access_token`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateWorkspaceAccessTokenRequestDto {
+    /// The token's name.
+    pub name: TokenName,
+    /// When the token stops working; never if `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A subject's token as listed and created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectAccessTokenResponseDto {
+    /// The token's id.
+    #[serde(default)]
+    pub id: Option<Uuid>,
+    /// When it was created.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// The token's name.
+    pub name: String,
+    /// When it stops working; `null` for never (always sent).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Who created it.
+    pub creator_id: String,
+}
+
+/// The response of [`AccessTokens::create_access_token`]: the token and, once, its secret.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSubjectAccessTokenResponseDto {
+    /// The new token.
+    pub token: SubjectAccessTokenResponseDto,
+    /// Its secret value, shown only in this answer.
+    pub token_string: TokenSecret,
+}
+
+/// Query parameters of [`AccessTokens::list_access_tokens`], checked when set.
+///
+/// ```
+/// use askui_workspaces::access_tokens::ListAccessTokensQuery;
+///
+/// let query = ListAccessTokensQuery::new().skip(100).limit(50)?;
+/// assert!(ListAccessTokensQuery::new().limit(0).is_err());
+/// # Ok::<(), askui_workspaces::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ListAccessTokensQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skip: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+}
+
+impl ListAccessTokensQuery {
+    /// No filter, the server's paging (the first 100).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only the tokens of this subject.
+    pub fn subject_id(mut self, subject_id: impl Into<String>) -> Self {
+        self.subject_id = Some(subject_id.into());
+        self
+    }
+
+    /// Skips this many tokens.
+    pub fn skip(mut self, skip: u64) -> Self {
+        self.skip = Some(skip);
+        self
+    }
+
+    /// At most this many tokens, 1 to 100.
+    pub fn limit(mut self, limit: u32) -> Result<Self, Error> {
+        if !(1..=100).contains(&limit) {
+            return Err(Error::invalid_argument(
+                "limit",
+                format!("must be 1 to 100, not {limit}"),
+            ));
+        }
+        self.limit = Some(limit);
+        Ok(self)
+    }
+}
+
+/// The response of [`AccessTokens::list_access_tokens`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListSubjectAccessTokensResponseDto {
+    /// One page of tokens.
+    pub data: Vec<SubjectAccessTokenResponseDto>,
+}
+
+/// The request of [`AccessTokens::lookup_access_token`]: the sensitive token value.
+///
+/// ```
+/// use askui_workspaces::access_tokens::LookupAccessTokenCommand;
+///
+/// let body = LookupAccessTokenCommand::new("s3cr3t")?;
+/// assert!(!format!("{body:?}").contains("s3cr3t"));
+/// assert!(LookupAccessTokenCommand::new("").is_err());
+/// # Ok::<(), askui_workspaces::Error>(())
+/// ```
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupAccessTokenCommand {
+    access_token: TokenSecret,
+}
+
+impl LookupAccessTokenCommand {
+    /// The token to look up, raw or base64-encoded; an empty one is an error before any I/O.
+    pub fn new(access_token: impl Into<String>) -> Result<Self, Error> {
+        Ok(Self {
+            access_token: non_empty(access_token.into())?,
+        })
+    }
+
+    /// The token to look up.
+    pub fn access_token(&self) -> &TokenSecret {
+        &self.access_token
+    }
+}
+
+/// The response of [`AccessTokens::lookup_access_token`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupAccessTokenResponseDto {
+    /// The token's stable, non-sensitive id.
+    pub access_token_id: Uuid,
+}
+
+/// The request of [`AccessTokens::lookup_workspace_access_token`].
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupWorkspaceAccessTokenCommand {
+    access_token: TokenSecret,
+}
+
+impl LookupWorkspaceAccessTokenCommand {
+    /// The token to look up, raw or base64-encoded; an empty one is an error before any I/O.
+    pub fn new(access_token: impl Into<String>) -> Result<Self, Error> {
+        Ok(Self {
+            access_token: non_empty(access_token.into())?,
+        })
+    }
+
+    /// The token to look up.
+    pub fn access_token(&self) -> &TokenSecret {
+        &self.access_token
+    }
+}
+
+/// The response of [`AccessTokens::lookup_workspace_access_token`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupWorkspaceAccessTokenResponseDto {
+    /// The token's stable, non-sensitive id.
+    pub access_token_id: Uuid,
+}
+
+/// A workspace token as created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessTokenResponseDto {
+    /// When it was created.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// The token's id.
+    pub id: Uuid,
+    /// The token's name.
+    pub name: String,
+    /// When it stops working; never if `None`.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// The response of [`AccessTokens::create_workspace_access_token`]: the token and, once,
+/// its secret.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateWorkspaceAccessTokenResponseDto {
+    /// The new token.
+    pub private_token: AccessTokenResponseDto,
+    /// Its secret value, shown only in this answer.
+    pub token_string: TokenSecret,
+}
+
+/// One token of [`AccessTokens::list_workspace_access_tokens`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListAccessTokenResponseDto {
+    /// The token's id.
+    pub id: Uuid,
+    /// The token's name.
+    pub name: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working; never if `None`.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+// The calls must stay usable in `tokio::spawn`: this fails to compile if a future is not `Send`.
+const _: () = {
+    fn assert_send<T: Send>(_: &T) {}
+    #[allow(dead_code)]
+    fn access_token_futures_are_send(
+        client: &askui_runtime::Client,
+        query: &ListAccessTokensQuery,
+    ) {
+        assert_send(&client.list_access_tokens(query));
+        assert_send(&client.delete_workspace_access_token(Uuid::nil(), Uuid::nil()));
+    }
+};
