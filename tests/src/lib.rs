@@ -4,6 +4,8 @@
 //! over the wire; [`RawServer`] hands the raw TCP stream to a handler, for servers that
 //! misbehave below HTTP (resets, endless or stalled bodies).
 
+pub mod spec;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

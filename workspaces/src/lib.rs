@@ -16,7 +16,13 @@
 #![deny(missing_docs)]
 
 pub mod access_tokens;
+pub mod analytics;
+pub mod auth;
 pub mod billing;
+pub mod dashboard;
+pub mod runs;
+pub mod schedules;
+pub mod tools;
 
 pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};
 /// The date-time type of the API types: `chrono::DateTime<Utc>`.
