@@ -3,6 +3,8 @@
 use askui_runtime::{Error, askui_endpoint, askui_endpoints};
 use serde::{Deserialize, Serialize};
 
+use crate::Email;
+
 /// Email verification jobs. Both operations are public: the document gives them no
 /// security requirement, so they work on a client without [`Auth`](askui_runtime::Auth).
 #[cfg_attr(feature = "blocking", askui_endpoints(blocking))]
@@ -48,26 +50,21 @@ impl BlockingAuthentication for askui_runtime::blocking::Client {}
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SendVerificationEmailCommand {
-    email: String,
+    email: Email,
 }
 
 impl SendVerificationEmailCommand {
     /// Checks that `email` looks like an address (`local@domain`, no spaces): the document
     /// declares `format: email`.
     pub fn new(email: impl Into<String>) -> Result<Self, Error> {
-        let email = email.into();
-        let valid = email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
-        }) && !email.chars().any(char::is_whitespace);
-        if !valid {
-            return Err(Error::invalid_argument("email", "not an email address"));
-        }
-        Ok(Self { email })
+        Ok(Self {
+            email: Email::new(email)?,
+        })
     }
 
     /// The address.
     pub fn email(&self) -> &str {
-        &self.email
+        self.email.as_str()
     }
 }
 

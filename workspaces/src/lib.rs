@@ -20,9 +20,16 @@ pub mod analytics;
 pub mod auth;
 pub mod billing;
 pub mod dashboard;
+pub mod invites;
 pub mod runs;
 pub mod schedules;
 pub mod tools;
+pub mod workspace_memberships;
+pub mod workspaces;
+
+mod common;
+
+pub use common::Email;
 
 pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};
 /// The date-time type of the API types: `chrono::DateTime<Utc>`.
