@@ -1,0 +1,283 @@
+//! The `files` and `runner-jobs` operations of `askui-workspaces` on the wire: the exact
+//! request (query, multi-segment paths, multipart parts), the documented answers decoded and
+//! checked against the document, and the documented error shapes.
+
+use std::sync::LazyLock;
+
+use askui_runtime::{Auth, Endpoint};
+use askui_tests::spec::Spec;
+use askui_tests::{Recorded, Reply, serve, with_header};
+use askui_workspaces::Client;
+use askui_workspaces::files::{
+    FileListItem, Files, GenerateSignedCookiesCommand, ListFilesQuery, UploadFile,
+};
+use askui_workspaces::runner_jobs::{
+    CompleteRunnerJobRequestDto, CompletedStatus, RunnerJobStatus, RunnerJobs,
+};
+use askui_workspaces::schedules::RunnerHost;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const WORKSPACE: Uuid = Uuid::from_u128(0x3f0c_5a1e_9b7d_4c2a_8e61_0d4f_2b9a_7c15);
+const WS: &str = "3f0c5a1e-9b7d-4c2a-8e61-0d4f2b9a7c15";
+
+fn conforms(endpoint: Endpoint, request: &Recorded, status: u16, answer: Option<&Value>) {
+    static SPEC: LazyLock<Spec> = LazyLock::new(Spec::full);
+    SPEC.assert_request(&endpoint, request);
+    SPEC.assert_answer(&endpoint, status, answer);
+}
+
+async fn start(status: u16, answer: Option<&Value>) -> (askui_tests::RecordingServer, Client) {
+    let reply = match answer {
+        Some(body) => Reply::json(status, body.clone()),
+        None => Reply::empty(status),
+    };
+    serve(reply, Some(Auth::basic("tok"))).await
+}
+
+#[tokio::test]
+async fn list_files_pages_files_and_folders() {
+    let page = json!({"data": [
+        {"type": "file", "name": "a.png", "path": format!("workspaces/{WS}/runs/a.png"),
+         "url": "https://cdn.example/a.png?sig=1", "size": 1234, "lastModified": "2026-11-01T10:00:00Z"},
+        {"type": "folder", "name": "old", "path": format!("workspaces/{WS}/runs/old/")},
+    ], "nextContinuationToken": "t2"});
+    let (server, client) = start(200, Some(&page)).await;
+    let query = ListFilesQuery::new(format!("workspaces/{WS}/runs/"))
+        .folders()
+        .limit(2)
+        .unwrap()
+        .continuation_token("t1")
+        .with_urls();
+    let listed = client.list_files(&query).await.unwrap();
+    assert!(matches!(&listed.data[0], FileListItem::File(file) if file.size == 1234));
+    assert!(matches!(&listed.data[1], FileListItem::Folder(folder) if folder.name == "old"));
+    assert_eq!(listed.next_continuation_token.as_deref(), Some("t2"));
+    let request = server.only_request();
+    assert_eq!(
+        request.target,
+        format!(
+            "/api/v1/files?prefix=workspaces%2F{WS}%2Fruns%2F&delimiter=%2F&limit=2&continuation_token=t1&expand=url"
+        )
+    );
+    conforms(<Client as Files>::LIST_FILES, &request, 200, Some(&page));
+    // The discriminator is always sent, and read also when missing.
+    let item: FileListItem = serde_json::from_value(json!({"name": "b", "path": "b/"})).unwrap();
+    assert_eq!(serde_json::to_value(&item).unwrap()["type"], "folder");
+
+    let (_server, client) = start(401, Some(&json!({"detail": "Not authenticated"}))).await;
+    let error = client
+        .list_files(&ListFilesQuery::new(""))
+        .await
+        .unwrap_err();
+    assert_eq!(error.detail().as_deref(), Some("Not authenticated"));
+}
+
+#[tokio::test]
+async fn upload_and_delete_files_by_multi_segment_path() {
+    let answer =
+        json!({"filePath": format!("workspaces/{WS}/runs/shot 1.png"), "contentType": "image/png"});
+    let (server, client) = start(201, Some(&answer)).await;
+    let dir = std::env::temp_dir().join(format!("askui-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let local = dir.join("shot 1.png");
+    std::fs::write(&local, b"\x89PNG fake").unwrap();
+    let uploaded = client
+        .upload_file(
+            &format!("workspaces/{WS}/runs/shot 1.png"),
+            Some(true),
+            UploadFile::path(&local),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(uploaded.content_type, "image/png");
+    let request = server.only_request();
+    assert_eq!(request.method, "PUT");
+    assert_eq!(
+        request.target,
+        format!("/api/v1/files/workspaces/{WS}/runs/shot%201.png?strict=true")
+    );
+    let parts = request.multipart();
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].name, "file");
+    assert_eq!(parts[0].file_name.as_deref(), Some("shot 1.png"));
+    assert_eq!(parts[0].content_type.as_deref(), Some("image/png"));
+    assert_eq!(parts[0].body, b"\x89PNG fake");
+    conforms(<Client as Files>::UPLOAD_FILE, &request, 201, Some(&answer));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    for (status, detail) in [(413, "File too large"), (422, "Invalid file path")] {
+        let (_server, client) = start(status, Some(&json!({"detail": detail}))).await;
+        let error = client
+            .upload_file(
+                "workspaces/w/a.txt",
+                None,
+                UploadFile::bytes(b"x".to_vec(), "a.txt", "text/plain"),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(error.detail().as_deref(), Some(detail));
+        assert!(error.validation().is_none());
+    }
+
+    let (server, client) = start(204, None).await;
+    client
+        .delete_file(&format!("workspaces/{WS}/runs/shot 1.png"))
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(
+        (request.method.as_str(), request.target.as_str()),
+        (
+            "DELETE",
+            &*format!("/api/v1/files/workspaces/{WS}/runs/shot%201.png")
+        )
+    );
+    conforms(<Client as Files>::DELETE_FILE, &request, 204, None);
+    let error = client
+        .delete_file("workspaces/../secrets")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), askui_runtime::ErrorKind::InvalidArgument);
+}
+
+#[tokio::test]
+async fn signed_cookies_come_back_as_headers() {
+    let server = askui_tests::RecordingServer::always(with_header(
+        Reply::json(200, json!({})),
+        "set-cookie",
+        "CloudFront-Policy=abc; Secure; HttpOnly",
+    ))
+    .await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .auth(Auth::bearer("tok"))
+        .build()
+        .unwrap();
+    let answer = client
+        .set_signed_cookies(&GenerateSignedCookiesCommand {
+            workspace_id: Some(WORKSPACE),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.headers["set-cookie"],
+        "CloudFront-Policy=abc; Secure; HttpOnly"
+    );
+    let request = server.only_request();
+    assert_eq!(request.json(), json!({"workspaceId": WS}));
+    conforms(
+        <Client as Files>::SET_SIGNED_COOKIES,
+        &request,
+        200,
+        Some(&json!({})),
+    );
+    // Required but nullable: `null` is sent, not left out.
+    let (server, client) = start(200, Some(&Value::Null)).await;
+    client
+        .set_signed_cookies(&GenerateSignedCookiesCommand { workspace_id: None })
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(request.json(), json!({"workspaceId": null}));
+    conforms(
+        <Client as Files>::SET_SIGNED_COOKIES,
+        &request,
+        200,
+        Some(&Value::Null),
+    );
+}
+
+fn leased() -> Value {
+    json!({"id": "j1", "ack": "ack-1", "status": "RUNNING", "visible": "2026-11-01T10:05:00Z",
+        "runner_id": "r1", "tries": 1, "data": {"credentials": {"workspace_id": WS,
+        "access_token": "run-secret"}, "workflows": null, "schedule_results_api_url": "https://a",
+        "results_api_url": "https://b", "workflows_api_url": "https://c",
+        "inference_api_url": "https://d", "data": {"k": 1}}})
+}
+
+#[tokio::test]
+async fn runner_jobs_lease_ping_complete() {
+    let (server, client) = start(200, Some(&leased())).await;
+    let job = client
+        .lease(
+            RunnerHost::SelfHosted,
+            "r 1",
+            Some(WORKSPACE),
+            &["gpu", "linux"],
+        )
+        .await
+        .unwrap()
+        .expect("a job");
+    assert_eq!(job.status, RunnerJobStatus::Running);
+    assert_eq!(
+        job.data.credentials.access_token.expose_secret(),
+        "run-secret"
+    );
+    assert!(
+        !format!("{job:?}").contains("run-secret"),
+        "the job's token is redacted"
+    );
+    let request = server.only_request();
+    assert_eq!(
+        request.target,
+        format!(
+            "/api/v1/runner-jobs/lease?runner_host=SELF&runner_id=r+1&workspace_id={WS}&tags=gpu&tags=linux"
+        )
+    );
+    conforms(
+        <Client as RunnerJobs>::LEASE,
+        &request,
+        200,
+        Some(&leased()),
+    );
+
+    // No job: JSON `null`.
+    let (server, client) = start(200, Some(&Value::Null)).await;
+    assert!(
+        client
+            .lease(RunnerHost::Askui, "r1", None, &[])
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let request = server.only_request();
+    assert_eq!(
+        request.target,
+        "/api/v1/runner-jobs/lease?runner_host=ASKUI&runner_id=r1"
+    );
+    conforms(
+        <Client as RunnerJobs>::LEASE,
+        &request,
+        200,
+        Some(&Value::Null),
+    );
+
+    let pinged = json!({"visible": "2026-11-01T10:10:00Z", "cancel_job": false});
+    let (server, client) = start(200, Some(&pinged)).await;
+    assert!(!client.ping("ack-1").await.unwrap().cancel_job);
+    let request = server.only_request();
+    assert_eq!(request.target, "/api/v1/runner-jobs/ping?ack=ack-1");
+    conforms(<Client as RunnerJobs>::PING, &request, 200, Some(&pinged));
+
+    let (server, client) = start(204, None).await;
+    client
+        .complete(
+            "ack-1",
+            &CompleteRunnerJobRequestDto {
+                status: CompletedStatus::Passed,
+            },
+        )
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(request.target, "/api/v1/runner-jobs/complete?ack=ack-1");
+    assert_eq!(request.json(), json!({"status": "PASSED"}));
+    conforms(<Client as RunnerJobs>::COMPLETE, &request, 204, None);
+
+    let (_server, client) = start(422, Some(&json!({"detail": [{"loc": ["query", "ack"], "msg": "Field required", "type": "missing"}]}))).await;
+    let error = client.ping("").await.unwrap_err();
+    assert_eq!(error.validation().unwrap().detail[0].error_type, "missing");
+}

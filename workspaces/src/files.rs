@@ -1,0 +1,275 @@
+//! Operations tagged `files`: a workspace's files, under `workspaces/{workspace_id}/…`.
+
+use askui_runtime::{
+    ByteStream, Error, IntoMultipart, Multipart, Part, Response, askui_endpoint, askui_endpoints,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Files: list, upload (up to 5 GB, streamed), delete, and signed cookies for reading them.
+#[cfg_attr(feature = "blocking", askui_endpoints(blocking))]
+#[cfg_attr(not(feature = "blocking"), askui_endpoints)]
+pub trait Files: AsRef<askui_runtime::Client> {
+    /// List Files under a prefix, a page at a time. Within a workspace the prefix must start
+    /// with `workspaces/{workspace_id}/`; a prefix outside any workspace lists nothing.
+    /// Follow `next_continuation_token` for the next page.
+    ///
+    /// Operation `list_files_api_v1_files_get`.
+    ///
+    /// Errors: 401, 500 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(get, "/api/v1/files")]
+    async fn list_files(
+        &self,
+        #[query(flatten)] query: &ListFilesQuery,
+    ) -> Result<FilesListResponseDto, Error>;
+
+    /// Upload File (max. 5 GB) to `file_path` (e.g. `workspaces/{id}/runs/a.png`; each
+    /// segment is encoded), replacing a file that exists there. With `strict`, unsupported
+    /// characters in the path are an error instead of being replaced. The upload is
+    /// streamed and may take long: the call waits up to an hour (pass `CallOptions` for
+    /// another limit).
+    ///
+    /// Operation `upload_file_api_v1_files__file_path__put`.
+    ///
+    /// Errors: 401, 403, 413 (too large), 422 and 500 with a string `detail()` (here 422 is
+    /// not a validation report).
+    #[askui_endpoint(put, "/api/v1/files/<file_path..>", timeout = "1h")]
+    async fn upload_file(
+        &self,
+        file_path: &str,
+        #[query] strict: Option<bool>,
+        #[multipart] file: UploadFile,
+        #[options] options: Option<&askui_runtime::CallOptions>,
+    ) -> Result<UploadFileResponse, Error>;
+
+    /// Delete File at `file_path` (204, also when there is none). One file, not a folder.
+    ///
+    /// Operation `delete_file_api_v1_files__file_path__delete`.
+    ///
+    /// Errors: 401, 403, 404, 500 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(delete, "/api/v1/files/<file_path..>")]
+    async fn delete_file(&self, file_path: &str) -> Result<(), Error>;
+
+    /// Set Signed Cookies: http-only, secure cookies for reading files through CloudFront in
+    /// every accessible workspace (none without a workspace id). The cookies are in the
+    /// answer's `Set-Cookie` headers; its body is any JSON.
+    ///
+    /// Operation `set_signed_cookies_api_v1_files_signed_cookies_post`.
+    ///
+    /// Errors: 401, 403 with a string `detail()`; 422 for an invalid request.
+    #[askui_endpoint(post, "/api/v1/files/signed-cookies")]
+    async fn set_signed_cookies(
+        &self,
+        body: &GenerateSignedCookiesCommand,
+    ) -> Result<Response<Value>, Error>;
+}
+
+impl Files for askui_runtime::Client {}
+
+#[cfg(feature = "blocking")]
+impl BlockingFiles for askui_runtime::blocking::Client {}
+
+/// The file of [`Files::upload_file`]: sent as the multipart part `file`, streamed.
+///
+/// ```no_run
+/// use askui_workspaces::files::UploadFile;
+///
+/// let from_disk = UploadFile::path("report.pdf"); // opened when the call is sent
+/// let in_memory = UploadFile::bytes(b"hello".to_vec(), "hello.txt", "text/plain");
+/// ```
+pub struct UploadFile(Part);
+
+impl UploadFile {
+    /// The file at `path`, with its name and a content type guessed from the extension.
+    pub fn path(path: impl Into<std::path::PathBuf>) -> Self {
+        UploadFile(Part::path(path))
+    }
+
+    /// Bytes in memory, with a file name and content type.
+    pub fn bytes(bytes: Vec<u8>, file_name: &str, content_type: &str) -> Self {
+        UploadFile(
+            Part::bytes(bytes)
+                .file_name(file_name)
+                .content_type(content_type),
+        )
+    }
+
+    /// A stream (of `length` bytes, if known), with a file name and content type.
+    pub fn stream(
+        stream: ByteStream,
+        length: Option<u64>,
+        file_name: &str,
+        content_type: &str,
+    ) -> Self {
+        let part = match length {
+            Some(length) => Part::stream_with_length(stream, length),
+            None => Part::stream(stream),
+        };
+        UploadFile(part.file_name(file_name).content_type(content_type))
+    }
+}
+
+impl IntoMultipart for UploadFile {
+    fn into_multipart(self) -> Multipart {
+        Multipart::new().part("file", self.0)
+    }
+}
+
+/// The query of [`Files::list_files`].
+///
+/// ```
+/// use askui_workspaces::files::ListFilesQuery;
+///
+/// let query = ListFilesQuery::new("workspaces/3f0c…/runs/").folders().limit(100)?.with_urls();
+/// assert!(ListFilesQuery::new("").limit(1001).is_err());
+/// # Ok::<(), askui_workspaces::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ListFilesQuery {
+    prefix: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delimiter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    continuation_token: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    expand: Vec<&'static str>,
+}
+
+impl ListFilesQuery {
+    /// Files whose path starts with `prefix` (end a folder with `/`).
+    pub fn new(prefix: impl Into<String>) -> Self {
+        ListFilesQuery {
+            prefix: prefix.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Groups by folder (`delimiter=/`): the files of this folder, and its subfolders as
+    /// [`FileListItem::Folder`].
+    pub fn folders(mut self) -> Self {
+        self.delimiter = Some("/".into());
+        self
+    }
+
+    /// At most this many items per page, 1 to 1000 (the server's default is 10).
+    pub fn limit(mut self, limit: u32) -> Result<Self, Error> {
+        if !(1..=1000).contains(&limit) {
+            return Err(Error::invalid_argument(
+                "limit",
+                format!("must be 1 to 1000, not {limit}"),
+            ));
+        }
+        self.limit = Some(limit);
+        Ok(self)
+    }
+
+    /// The page after the one that returned this token.
+    pub fn continuation_token(mut self, token: impl Into<String>) -> Self {
+        self.continuation_token = Some(token.into());
+        self
+    }
+
+    /// Adds a signed URL (valid for an hour) to each file.
+    pub fn with_urls(mut self) -> Self {
+        self.expand = vec!["url"];
+        self
+    }
+}
+
+/// The response of [`Files::list_files`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilesListResponseDto {
+    /// Files and folders of this page.
+    pub data: Vec<FileListItem>,
+    /// The token of the next page, if there is one.
+    #[serde(default)]
+    pub next_continuation_token: Option<String>,
+}
+
+/// A file or a folder of a listing: sent with its `type`, read also without one (the
+/// document does not require it), by its fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", from = "ListedItem")]
+pub enum FileListItem {
+    /// A file.
+    File(FileDto),
+    /// A folder.
+    Folder(FolderDto),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ListedItem {
+    Tagged(TaggedItem),
+    File(FileDto),
+    Folder(FolderDto),
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum TaggedItem {
+    File(FileDto),
+    Folder(FolderDto),
+}
+
+impl From<ListedItem> for FileListItem {
+    fn from(item: ListedItem) -> Self {
+        match item {
+            ListedItem::Tagged(TaggedItem::File(file)) | ListedItem::File(file) => {
+                FileListItem::File(file)
+            }
+            ListedItem::Tagged(TaggedItem::Folder(folder)) | ListedItem::Folder(folder) => {
+                FileListItem::Folder(folder)
+            }
+        }
+    }
+}
+
+/// A file of a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileDto {
+    /// Its name.
+    pub name: String,
+    /// Its path.
+    pub path: String,
+    /// A signed URL, valid for an hour, when asked for ([`ListFilesQuery::with_urls`]).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When it last changed.
+    pub last_modified: DateTime<Utc>,
+}
+
+/// A folder of a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderDto {
+    /// Its name.
+    pub name: String,
+    /// Its path.
+    pub path: String,
+}
+
+/// The response of [`Files::upload_file`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadFileResponse {
+    /// Where the file is.
+    pub file_path: String,
+    /// Its content type.
+    pub content_type: String,
+}
+
+/// The request of [`Files::set_signed_cookies`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateSignedCookiesCommand {
+    /// The workspace whose files to read; no cookies are set for `None` (sent as `null`).
+    pub workspace_id: Option<Uuid>,
+}
