@@ -16,6 +16,8 @@
 #![deny(missing_docs)]
 
 pub mod access_tokens;
+pub mod agent_executions;
+pub mod agents;
 pub mod analytics;
 pub mod auth;
 pub mod billing;

@@ -69,19 +69,29 @@ impl ExtractDataCommand {
     }
 }
 
-/// The schema of the data to extract: an object schema with at least one property.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The schema of data to extract: an object schema with at least one property (also an
+/// agent's `dataSchema`). Built with [`JsonSchema::new`], which checks it; read as the
+/// server sends it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JsonSchema {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     /// Always `"object"`.
-    #[serde(rename = "type")]
-    kind: &'static str,
+    #[serde(rename = "type", default)]
+    kind: SchemaType,
     properties: Map<String, Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     required: Vec<String>,
+}
+
+/// The one `type` a data schema has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+enum SchemaType {
+    #[default]
+    #[serde(rename = "object")]
+    Object,
 }
 
 impl JsonSchema {
@@ -103,7 +113,7 @@ impl JsonSchema {
         Ok(JsonSchema {
             title: None,
             description: None,
-            kind: "object",
+            kind: SchemaType::Object,
             properties,
             required: Vec::new(),
         })
@@ -130,6 +140,11 @@ impl JsonSchema {
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
+    }
+
+    /// The properties, each a JSON schema.
+    pub fn properties(&self) -> &Map<String, Value> {
+        &self.properties
     }
 
     /// The properties that must be extracted.

@@ -1,0 +1,300 @@
+//! The `agents` and `agent-executions` operations of `askui-workspaces` on the wire: the
+//! discriminated unions (data destinations, execution states, deliveries) sent with their
+//! discriminator and read by it, multipart input files, and every request and answer checked
+//! against the document.
+
+use std::sync::LazyLock;
+
+use askui_runtime::{Auth, Endpoint, Part};
+use askui_tests::spec::Spec;
+use askui_tests::{Recorded, Reply, serve};
+use askui_workspaces::Client;
+use askui_workspaces::agent_executions::{
+    AgentExecutionState, AgentExecutionStatus, AgentExecutionUpdateCommand, AgentExecutions,
+    Delivery, InputFiles, ListAgentExecutionsQuery,
+};
+use askui_workspaces::agents::{
+    AgentCreateCommand, AgentName, AgentStatus, AgentUpdateCommand, Agents, DataDestination,
+    DataDestinationCreate, EmailAgentTriggerCreate, ListAgentsQuery,
+};
+use askui_workspaces::schedules::RunnerHost;
+use askui_workspaces::tools::JsonSchema;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const WORKSPACE: Uuid = Uuid::from_u128(0x3f0c_5a1e_9b7d_4c2a_8e61_0d4f_2b9a_7c15);
+const AGENT: Uuid = Uuid::from_u128(0x9d2e_41c0_5b7a_4f3e_a1c2_7e8f_0b1d_2c3a);
+const WS: &str = "3f0c5a1e-9b7d-4c2a-8e61-0d4f2b9a7c15";
+const AG: &str = "9d2e41c0-5b7a-4f3e-a1c2-7e8f0b1d2c3a";
+
+fn conforms(endpoint: Endpoint, request: &Recorded, status: u16, answer: Option<&Value>) {
+    static SPEC: LazyLock<Spec> = LazyLock::new(Spec::full);
+    SPEC.assert_request(&endpoint, request);
+    SPEC.assert_answer(&endpoint, status, answer);
+}
+
+async fn start(status: u16, answer: Option<&Value>) -> (askui_tests::RecordingServer, Client) {
+    let reply = match answer {
+        Some(body) => Reply::json(status, body.clone()),
+        None => Reply::empty(status),
+    };
+    serve(reply, Some(Auth::bearer("tok"))).await
+}
+
+fn agent() -> Value {
+    json!({"id": AG, "name": "Invoices", "status": "ACTIVE", "autoConfirm": false,
+        "emailTrigger": {"active": true, "allowedSenders": ["ann@example.com"], "email": "invoices+1@agents.example"},
+        "dataSchema": {"type": "object", "properties": {"total": {"type": "number"}}},
+        "dataDestinations": [
+            {"type": "ASKUI_WORKFLOW", "host": "ASKUI", "runnerTags": [], "workflows": ["wf/book"]},
+            {"type": "WEBHOOK", "url": "https://hooks.example/in", "headers": {"X-Key": "k"}}],
+        "workspaceId": WS})
+}
+
+#[tokio::test]
+async fn agents() {
+    let page = json!({"data": [agent()], "hasMore": true, "totalCount": 3});
+    let (server, client) = start(200, Some(&page)).await;
+    let query = ListAgentsQuery::new()
+        .workspaces([WORKSPACE])
+        .statuses([AgentStatus::Active])
+        .skip(1)
+        .limit(1)
+        .unwrap()
+        .with_total_count();
+    let listed = client.list_agents(&query).await.unwrap();
+    assert!(listed.has_more);
+    assert!(
+        matches!(&listed.data[0].data_destinations[1], DataDestination::Webhook { url, .. } if url.as_str() == "https://hooks.example/in")
+    );
+    let request = server.only_request();
+    assert_eq!(
+        request.target,
+        format!("/api/v1/agents?workspace_id={WS}&status=ACTIVE&skip=1&limit=1&expand=total_count")
+    );
+    conforms(<Client as Agents>::LIST_AGENTS, &request, 200, Some(&page));
+
+    let (server, client) = start(201, Some(&agent())).await;
+    let mut body =
+        AgentCreateCommand::new(AgentName::new("Invoices").unwrap(), WORKSPACE, "invoice-v1")
+            .unwrap();
+    body.data_schema =
+        Some(JsonSchema::new([("total".to_owned(), json!({"type": "number"}))]).unwrap());
+    body.data_destinations = vec![DataDestinationCreate::AskuiWorkflow {
+        host: Some(RunnerHost::SelfHosted),
+        runner_tags: vec!["gpu".into()],
+        workflows: vec!["wf/book".into()],
+    }];
+    body.email_trigger = Some(EmailAgentTriggerCreate {
+        local_part: Some("invoices".into()),
+        ..Default::default()
+    });
+    assert_eq!(client.create_agent(&body).await.unwrap().id, Some(AGENT));
+    let request = server.only_request();
+    assert_eq!(
+        request.json(),
+        json!({"name": "Invoices", "dataSchema": {"type": "object", "properties": {"total": {"type": "number"}}},
+            "dataDestinations": [{"type": "ASKUI_WORKFLOW", "host": "SELF", "runnerTags": ["gpu"], "workflows": ["wf/book"]}],
+            "emailTrigger": {"localPart": "invoices"}, "workspaceId": WS, "templateId": "invoice-v1"})
+    );
+    conforms(
+        <Client as Agents>::CREATE_AGENT,
+        &request,
+        201,
+        Some(&agent()),
+    );
+    // A constraint of an optional field is checked when the call is made, before any I/O.
+    body.email_trigger = Some(EmailAgentTriggerCreate {
+        local_part: Some("not valid!".into()),
+        ..Default::default()
+    });
+    let error = client.create_agent(&body).await.unwrap_err();
+    assert_eq!(error.kind(), askui_runtime::ErrorKind::InvalidArgument);
+    assert_eq!(server.requests().len(), 1);
+    let (_server, client) = start(409, None).await;
+    body.email_trigger = None;
+    assert_eq!(
+        client
+            .create_agent(&body)
+            .await
+            .unwrap_err()
+            .status()
+            .map(|s| s.as_u16()),
+        Some(409)
+    );
+
+    let templates = json!({"data": [{"id": "invoice-v1", "name": "Invoice", "url": "https://docs.example/t",
+        "lastModified": "2026-11-01T10:00:00Z"}]});
+    let (server, client) = start(200, Some(&templates)).await;
+    assert_eq!(
+        client.list_agent_templates().await.unwrap().data[0].id,
+        "invoice-v1"
+    );
+    conforms(
+        <Client as Agents>::LIST_AGENT_TEMPLATES,
+        &server.only_request(),
+        200,
+        Some(&templates),
+    );
+
+    let (server, client) = start(200, Some(&agent())).await;
+    let update = AgentUpdateCommand {
+        status: Some(AgentStatus::Archived),
+        auto_confirm: Some(true),
+        ..Default::default()
+    };
+    client.update_agent(AGENT, &update).await.unwrap();
+    let request = server.only_request();
+    assert_eq!(
+        (request.method.as_str(), request.target.as_str()),
+        ("PATCH", &*format!("/api/v1/agents/{AG}"))
+    );
+    assert_eq!(
+        request.json(),
+        json!({"status": "ARCHIVED", "autoConfirm": true})
+    );
+    conforms(
+        <Client as Agents>::UPDATE_AGENT,
+        &request,
+        200,
+        Some(&agent()),
+    );
+    assert!(AgentName::new(" leading space").is_err());
+    assert!(AgentName::new("x".repeat(65)).is_err());
+}
+
+fn execution(state: Value) -> Value {
+    json!({"id": AG, "agentId": AG, "workspaceId": WS, "state": state})
+}
+
+#[tokio::test]
+async fn agent_executions() {
+    let page = json!({"data": [
+        execution(json!({"status": "PENDING_REVIEW", "dataExtracted": {"total": 12.5}})),
+        execution(json!({"status": "DELIVERED_TO_DESTINATION", "dataExtracted": {"total": 12.5},
+            "dataConfirmed": {"total": 12.5}, "deliveries": [{"type": "ASKUI_WORKFLOW", "scheduleId": "s1"},
+            {"type": "WEBHOOK", "response": {"statusCode": 200, "headers": {}, "body": "ok"}}]})),
+    ]});
+    let (server, client) = start(200, Some(&page)).await;
+    let query = ListAgentExecutionsQuery::new().agents([AGENT]).statuses([
+        AgentExecutionStatus::PendingReview,
+        AgentExecutionStatus::DeliveredToDestination,
+    ]);
+    let listed = client.list_agent_executions(&query).await.unwrap();
+    assert!(
+        matches!(&listed.data[0].state, AgentExecutionState::PendingReview { data_extracted } if data_extracted["total"] == 12.5)
+    );
+    assert!(
+        matches!(&listed.data[1].state, AgentExecutionState::DeliveredToDestination { deliveries, .. }
+        if matches!(&deliveries[1], Delivery::Webhook { response } if response.body == "ok"))
+    );
+    let request = server.only_request();
+    assert_eq!(
+        request.target,
+        format!(
+            "/api/v1/agent-executions?agent_id={AG}&status=PENDING_REVIEW&status=DELIVERED_TO_DESTINATION"
+        )
+    );
+    conforms(
+        <Client as AgentExecutions>::LIST_AGENT_EXECUTIONS,
+        &request,
+        200,
+        Some(&page),
+    );
+    // A state added later does not break the listing.
+    let later = json!({"data": [execution(json!({"status": "ARCHIVED_BY_POLICY"}))]});
+    let (_server, client) = start(200, Some(&later)).await;
+    let listed = client
+        .list_agent_executions(&ListAgentExecutionsQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.data[0].state, AgentExecutionState::Unknown);
+
+    let created = execution(json!({"status": "PENDING_DATA_EXTRACTION"}));
+    let (server, client) = start(201, Some(&created)).await;
+    let files = InputFiles::part(
+        Part::bytes(b"%PDF-1".to_vec())
+            .file_name("a.pdf")
+            .content_type("application/pdf"),
+    )
+    .and(
+        Part::bytes(b"%PDF-2".to_vec())
+            .file_name("b.pdf")
+            .content_type("application/pdf"),
+    );
+    let execution_answer = client.create_agent_execution(AGENT, files).await.unwrap();
+    assert_eq!(
+        execution_answer.state,
+        AgentExecutionState::PendingDataExtraction
+    );
+    let request = server.only_request();
+    assert_eq!(
+        request.target,
+        format!("/api/v1/agent-executions?agent_id={AG}")
+    );
+    let parts = request.multipart();
+    assert_eq!(
+        parts
+            .iter()
+            .map(|p| (p.name.as_str(), p.body.as_slice()))
+            .collect::<Vec<_>>(),
+        [
+            ("input_files", &b"%PDF-1"[..]),
+            ("input_files", &b"%PDF-2"[..])
+        ]
+    );
+    conforms(
+        <Client as AgentExecutions>::CREATE_AGENT_EXECUTION,
+        &request,
+        201,
+        Some(&created),
+    );
+
+    let confirmed = execution(
+        json!({"status": "CONFIRMED", "dataExtracted": {"total": 12.5}, "dataConfirmed": {"total": 13}}),
+    );
+    let (server, client) = start(200, Some(&confirmed)).await;
+    let command =
+        AgentExecutionUpdateCommand::confirm(json!({"total": 13}).as_object().unwrap().clone())
+            .unwrap();
+    client
+        .update_agent_execution(AGENT, &command)
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(
+        request.json(),
+        json!({"state": {"status": "CONFIRMED", "dataConfirmed": {"total": 13}}})
+    );
+    conforms(
+        <Client as AgentExecutions>::UPDATE_AGENT_EXECUTION,
+        &request,
+        200,
+        Some(&confirmed),
+    );
+
+    let canceled = execution(json!({"status": "CANCELED", "dataExtracted": null}));
+    let (server, client) = start(200, Some(&canceled)).await;
+    client
+        .update_agent_execution(AGENT, &AgentExecutionUpdateCommand::cancel())
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(request.json(), json!({"state": {"status": "CANCELED"}}));
+    conforms(
+        <Client as AgentExecutions>::UPDATE_AGENT_EXECUTION,
+        &request,
+        200,
+        Some(&canceled),
+    );
+
+    for status in [400, 404, 409, 422] {
+        let (_server, client) = start(status, None).await;
+        let error = client
+            .update_agent_execution(AGENT, &AgentExecutionUpdateCommand::cancel())
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(error.body(), Some(&askui_runtime::ErrorBody::Empty));
+    }
+}
