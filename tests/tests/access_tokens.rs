@@ -265,3 +265,28 @@ fn the_blocking_twin_lists_and_deletes() {
         format!("/api/v1/workspaces/{WS}/access-tokens")
     );
 }
+
+#[tokio::test]
+async fn all_access_tokens_stops_at_a_short_page() {
+    use futures_util::TryStreamExt;
+    let server = askui_tests::RecordingServer::start(|request| {
+        let count = if request.target.contains("skip=2") {
+            1
+        } else {
+            2
+        };
+        Reply::json(200, json!({"data": vec![subject_token(); count]}))
+    })
+    .await;
+    let client = askui_runtime::Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let tokens: Vec<_> = client
+        .all_access_tokens(ListAccessTokensQuery::new().limit(2).unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(tokens.len(), 3);
+    assert_eq!(server.requests().len(), 2);
+}

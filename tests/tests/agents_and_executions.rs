@@ -298,3 +298,55 @@ async fn agent_executions() {
         assert_eq!(error.body(), Some(&askui_runtime::ErrorBody::Empty));
     }
 }
+
+#[tokio::test]
+async fn all_agents_walks_every_page() {
+    use futures_util::TryStreamExt;
+    // Three agents in pages of two: `skip` advances while `hasMore`.
+    let server = askui_tests::RecordingServer::start(|request| {
+        let skip = if request.target.contains("skip=2") {
+            2
+        } else {
+            0
+        };
+        let names: Vec<Value> = ["A1", "A2", "A3"]
+            .iter()
+            .skip(skip)
+            .take(2)
+            .map(|name| {
+                let mut agent = agent();
+                agent["name"] = json!(name);
+                agent
+            })
+            .collect();
+        Reply::json(200, json!({"data": names, "hasMore": skip == 0}))
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .auth(Auth::bearer("tok"))
+        .build()
+        .unwrap();
+    let agents: Vec<_> = client
+        .all_agents(ListAgentsQuery::new().limit(2).unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<&str> = agents.iter().map(|agent| agent.name.as_str()).collect();
+    assert_eq!(names, ["A1", "A2", "A3"]);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/api/v1/agents?skip=0&limit=2",
+            "/api/v1/agents?skip=2&limit=2"
+        ]
+    );
+
+    // An error ends the stream after it is yielded.
+    let (_server, client) = start(500, None).await;
+    let results: Vec<_> =
+        futures_util::StreamExt::collect::<Vec<_>>(client.all_agents(ListAgentsQuery::new())).await;
+    assert_eq!(results.len(), 1);
+    assert!(results[0].is_err());
+}

@@ -281,3 +281,36 @@ async fn runner_jobs_lease_ping_complete() {
     let error = client.ping("").await.unwrap_err();
     assert_eq!(error.validation().unwrap().detail[0].error_type, "missing");
 }
+
+#[tokio::test]
+async fn all_files_follows_continuation_tokens() {
+    use futures_util::TryStreamExt;
+    let server = askui_tests::RecordingServer::start(|request| {
+        let body = if request.target.contains("continuation_token=t2") {
+            json!({"data": [{"type": "folder", "name": "c", "path": "w/c/"}]})
+        } else {
+            json!({"data": [{"type": "folder", "name": "a", "path": "w/a/"},
+                {"type": "folder", "name": "b", "path": "w/b/"}], "nextContinuationToken": "t2"})
+        };
+        Reply::json(200, body)
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let items: Vec<FileListItem> = client
+        .all_files(ListFilesQuery::new("w/").folders())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 3);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/api/v1/files?prefix=w%2F&delimiter=%2F",
+            "/api/v1/files?prefix=w%2F&delimiter=%2F&continuation_token=t2"
+        ]
+    );
+}

@@ -111,6 +111,31 @@ pub trait AccessTokens: AsRef<askui_runtime::Client> {
         workspace_id: Uuid,
         token_id: Uuid,
     ) -> Result<(), Error>;
+
+    /// Every token matching `query`, page after page
+    /// ([`list_access_tokens`](Self::list_access_tokens) with `skip` advanced until a page
+    /// comes back short, as this list has no `hasMore`).
+    fn all_access_tokens(
+        &self,
+        query: ListAccessTokensQuery,
+    ) -> impl futures_core::Stream<Item = Result<SubjectAccessTokenResponseDto, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        let start = query.skip.unwrap_or(0);
+        let page_size = u64::from(query.limit.unwrap_or(100));
+        crate::paging::items(start, move |skip| {
+            let page = query.clone().skip(skip);
+            async move {
+                let answer = self.list_access_tokens(&page).await?;
+                let count = answer.data.len() as u64;
+                Ok(crate::paging::Page {
+                    items: answer.data,
+                    next: (count >= page_size && count > 0).then_some(skip + count),
+                })
+            }
+        })
+    }
 }
 
 impl AccessTokens for askui_runtime::Client {}

@@ -47,6 +47,31 @@ pub trait AgentExecutions: AsRef<askui_runtime::Client> {
         agent_execution_id: Uuid,
         body: &AgentExecutionUpdateCommand,
     ) -> Result<AgentExecution, Error>;
+
+    /// Every execution matching `query`, page after page
+    /// ([`list_agent_executions`](Self::list_agent_executions) with `skip` advanced while
+    /// `has_more`). Pages are fetched as the stream is read.
+    fn all_agent_executions(
+        &self,
+        query: ListAgentExecutionsQuery,
+    ) -> impl futures_core::Stream<Item = Result<AgentExecution, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        let start = query.skip.unwrap_or(0);
+        crate::paging::items(start, move |skip| {
+            let page = query.clone().skip(skip);
+            async move {
+                let answer = self.list_agent_executions(&page).await?;
+                let next = skip + answer.data.len() as u64;
+                let more = answer.has_more && !answer.data.is_empty();
+                Ok(crate::paging::Page {
+                    items: answer.data,
+                    next: more.then_some(next),
+                })
+            }
+        })
+    }
 }
 
 impl AgentExecutions for askui_runtime::Client {}

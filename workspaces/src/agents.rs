@@ -51,6 +51,39 @@ pub trait Agents: AsRef<askui_runtime::Client> {
     #[askui_endpoint(patch, "/api/v1/agents/{agent_id}")]
     async fn update_agent(&self, agent_id: Uuid, body: &AgentUpdateCommand)
     -> Result<Agent, Error>;
+
+    /// Every agent matching `query`, page after page ([`list_agents`](Self::list_agents)
+    /// with `skip` advanced while `has_more`). Pages are fetched as the stream is read.
+    ///
+    /// ```no_run
+    /// use askui_workspaces::agents::{Agents, ListAgentsQuery};
+    /// use futures_util::TryStreamExt;
+    ///
+    /// # async fn run(client: askui_workspaces::Client) -> Result<(), askui_workspaces::Error> {
+    /// let agents: Vec<_> = client.all_agents(ListAgentsQuery::new()).try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    fn all_agents(
+        &self,
+        query: ListAgentsQuery,
+    ) -> impl futures_core::Stream<Item = Result<Agent, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        let start = query.skip.unwrap_or(0);
+        crate::paging::items(start, move |skip| {
+            let page = query.clone().skip(skip);
+            async move {
+                let answer = self.list_agents(&page).await?;
+                let next = skip + answer.data.len() as u64;
+                let more = answer.has_more && !answer.data.is_empty();
+                Ok(crate::paging::Page {
+                    items: answer.data,
+                    next: more.then_some(next),
+                })
+            }
+        })
+    }
 }
 
 impl Agents for askui_runtime::Client {}

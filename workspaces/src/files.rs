@@ -64,6 +64,29 @@ pub trait Files: AsRef<askui_runtime::Client> {
         &self,
         body: &GenerateSignedCookiesCommand,
     ) -> Result<Response<Value>, Error>;
+
+    /// Every file and folder under `query`'s prefix, page after page
+    /// ([`list_files`](Self::list_files) following `next_continuation_token`). Pages are
+    /// fetched as the stream is read.
+    fn all_files(
+        &self,
+        query: ListFilesQuery,
+    ) -> impl futures_core::Stream<Item = Result<FileListItem, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        crate::paging::items(query, move |page| async move {
+            let answer = self.list_files(&page).await?;
+            let next = answer
+                .next_continuation_token
+                .filter(|token| !token.is_empty() && !answer.data.is_empty())
+                .map(|token| page.continuation_token(token));
+            Ok(crate::paging::Page {
+                items: answer.data,
+                next,
+            })
+        })
+    }
 }
 
 impl Files for askui_runtime::Client {}

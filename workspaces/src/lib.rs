@@ -32,6 +32,7 @@ pub mod workspace_memberships;
 pub mod workspaces;
 
 mod common;
+mod paging;
 
 pub use common::Email;
 
