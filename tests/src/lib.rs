@@ -210,6 +210,19 @@ pub async fn serve(
     (server, client)
 }
 
+/// A server answering every request with `status` and the JSON `answer` (or no body), and a
+/// client of it with a Bearer token.
+pub async fn serve_answer(
+    status: u16,
+    answer: Option<&serde_json::Value>,
+) -> (RecordingServer, askui_runtime::Client) {
+    let reply = match answer {
+        Some(body) => Reply::json(status, body.clone()),
+        None => Reply::empty(status),
+    };
+    serve(reply, Some(askui_runtime::Auth::bearer("tok"))).await
+}
+
 /// A TCP server on 127.0.0.1 whose handler gets each raw connection.
 pub struct RawServer {
     addr: SocketAddr,

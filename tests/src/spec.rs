@@ -480,3 +480,11 @@ impl Spec {
         );
     }
 }
+
+/// Checks a request a wire test sent, and the answer its server gave, against the full
+/// document (read once per test binary): what every `askui-workspaces` wire test asserts.
+pub fn conforms(endpoint: &Endpoint, request: &Recorded, status: u16, answer: Option<&Value>) {
+    static FULL: std::sync::LazyLock<Spec> = std::sync::LazyLock::new(Spec::full);
+    FULL.assert_request(endpoint, request);
+    FULL.assert_answer(endpoint, status, answer);
+}

@@ -3,11 +3,9 @@
 //! discriminator and read by it, multipart input files, and every request and answer checked
 //! against the document.
 
-use std::sync::LazyLock;
-
-use askui_runtime::{Auth, Endpoint, Part};
-use askui_tests::spec::Spec;
-use askui_tests::{Recorded, Reply, serve};
+use askui_runtime::{Auth, Part};
+use askui_tests::spec::conforms;
+use askui_tests::{Reply, serve_answer};
 use askui_workspaces::Client;
 use askui_workspaces::agent_executions::{
     AgentExecutionState, AgentExecutionStatus, AgentExecutionUpdateCommand, AgentExecutions,
@@ -27,20 +25,6 @@ const AGENT: Uuid = Uuid::from_u128(0x9d2e_41c0_5b7a_4f3e_a1c2_7e8f_0b1d_2c3a);
 const WS: &str = "3f0c5a1e-9b7d-4c2a-8e61-0d4f2b9a7c15";
 const AG: &str = "9d2e41c0-5b7a-4f3e-a1c2-7e8f0b1d2c3a";
 
-fn conforms(endpoint: Endpoint, request: &Recorded, status: u16, answer: Option<&Value>) {
-    static SPEC: LazyLock<Spec> = LazyLock::new(Spec::full);
-    SPEC.assert_request(&endpoint, request);
-    SPEC.assert_answer(&endpoint, status, answer);
-}
-
-async fn start(status: u16, answer: Option<&Value>) -> (askui_tests::RecordingServer, Client) {
-    let reply = match answer {
-        Some(body) => Reply::json(status, body.clone()),
-        None => Reply::empty(status),
-    };
-    serve(reply, Some(Auth::bearer("tok"))).await
-}
-
 fn agent() -> Value {
     json!({"id": AG, "name": "Invoices", "status": "ACTIVE", "autoConfirm": false,
         "emailTrigger": {"active": true, "allowedSenders": ["ann@example.com"], "email": "invoices+1@agents.example"},
@@ -54,7 +38,7 @@ fn agent() -> Value {
 #[tokio::test]
 async fn agents() {
     let page = json!({"data": [agent()], "hasMore": true, "totalCount": 3});
-    let (server, client) = start(200, Some(&page)).await;
+    let (server, client) = serve_answer(200, Some(&page)).await;
     let query = ListAgentsQuery::new()
         .workspaces([WORKSPACE])
         .statuses([AgentStatus::Active])
@@ -72,9 +56,9 @@ async fn agents() {
         request.target,
         format!("/api/v1/agents?workspace_id={WS}&status=ACTIVE&skip=1&limit=1&expand=total_count")
     );
-    conforms(<Client as Agents>::LIST_AGENTS, &request, 200, Some(&page));
+    conforms(&<Client as Agents>::LIST_AGENTS, &request, 200, Some(&page));
 
-    let (server, client) = start(201, Some(&agent())).await;
+    let (server, client) = serve_answer(201, Some(&agent())).await;
     let mut body =
         AgentCreateCommand::new(AgentName::new("Invoices").unwrap(), WORKSPACE, "invoice-v1")
             .unwrap();
@@ -98,7 +82,7 @@ async fn agents() {
             "emailTrigger": {"localPart": "invoices"}, "workspaceId": WS, "templateId": "invoice-v1"})
     );
     conforms(
-        <Client as Agents>::CREATE_AGENT,
+        &<Client as Agents>::CREATE_AGENT,
         &request,
         201,
         Some(&agent()),
@@ -111,7 +95,7 @@ async fn agents() {
     let error = client.create_agent(&body).await.unwrap_err();
     assert_eq!(error.kind(), askui_runtime::ErrorKind::InvalidArgument);
     assert_eq!(server.requests().len(), 1);
-    let (_server, client) = start(409, None).await;
+    let (_server, client) = serve_answer(409, None).await;
     body.email_trigger = None;
     assert_eq!(
         client
@@ -125,19 +109,19 @@ async fn agents() {
 
     let templates = json!({"data": [{"id": "invoice-v1", "name": "Invoice", "url": "https://docs.example/t",
         "lastModified": "2026-11-01T10:00:00Z"}]});
-    let (server, client) = start(200, Some(&templates)).await;
+    let (server, client) = serve_answer(200, Some(&templates)).await;
     assert_eq!(
         client.list_agent_templates().await.unwrap().data[0].id,
         "invoice-v1"
     );
     conforms(
-        <Client as Agents>::LIST_AGENT_TEMPLATES,
+        &<Client as Agents>::LIST_AGENT_TEMPLATES,
         &server.only_request(),
         200,
         Some(&templates),
     );
 
-    let (server, client) = start(200, Some(&agent())).await;
+    let (server, client) = serve_answer(200, Some(&agent())).await;
     let update = AgentUpdateCommand {
         status: Some(AgentStatus::Archived),
         auto_confirm: Some(true),
@@ -154,7 +138,7 @@ async fn agents() {
         json!({"status": "ARCHIVED", "autoConfirm": true})
     );
     conforms(
-        <Client as Agents>::UPDATE_AGENT,
+        &<Client as Agents>::UPDATE_AGENT,
         &request,
         200,
         Some(&agent()),
@@ -175,7 +159,7 @@ async fn agent_executions() {
             "dataConfirmed": {"total": 12.5}, "deliveries": [{"type": "ASKUI_WORKFLOW", "scheduleId": "s1"},
             {"type": "WEBHOOK", "response": {"statusCode": 200, "headers": {}, "body": "ok"}}]})),
     ]});
-    let (server, client) = start(200, Some(&page)).await;
+    let (server, client) = serve_answer(200, Some(&page)).await;
     let query = ListAgentExecutionsQuery::new().agents([AGENT]).statuses([
         AgentExecutionStatus::PendingReview,
         AgentExecutionStatus::DeliveredToDestination,
@@ -196,14 +180,14 @@ async fn agent_executions() {
         )
     );
     conforms(
-        <Client as AgentExecutions>::LIST_AGENT_EXECUTIONS,
+        &<Client as AgentExecutions>::LIST_AGENT_EXECUTIONS,
         &request,
         200,
         Some(&page),
     );
     // A state added later does not break the listing.
     let later = json!({"data": [execution(json!({"status": "ARCHIVED_BY_POLICY"}))]});
-    let (_server, client) = start(200, Some(&later)).await;
+    let (_server, client) = serve_answer(200, Some(&later)).await;
     let listed = client
         .list_agent_executions(&ListAgentExecutionsQuery::default())
         .await
@@ -211,7 +195,7 @@ async fn agent_executions() {
     assert_eq!(listed.data[0].state, AgentExecutionState::Unknown);
 
     let created = execution(json!({"status": "PENDING_DATA_EXTRACTION"}));
-    let (server, client) = start(201, Some(&created)).await;
+    let (server, client) = serve_answer(201, Some(&created)).await;
     let files = InputFiles::part(
         Part::bytes(b"%PDF-1".to_vec())
             .file_name("a.pdf")
@@ -244,7 +228,7 @@ async fn agent_executions() {
         ]
     );
     conforms(
-        <Client as AgentExecutions>::CREATE_AGENT_EXECUTION,
+        &<Client as AgentExecutions>::CREATE_AGENT_EXECUTION,
         &request,
         201,
         Some(&created),
@@ -253,7 +237,7 @@ async fn agent_executions() {
     let confirmed = execution(
         json!({"status": "CONFIRMED", "dataExtracted": {"total": 12.5}, "dataConfirmed": {"total": 13}}),
     );
-    let (server, client) = start(200, Some(&confirmed)).await;
+    let (server, client) = serve_answer(200, Some(&confirmed)).await;
     let command =
         AgentExecutionUpdateCommand::confirm(json!({"total": 13}).as_object().unwrap().clone())
             .unwrap();
@@ -267,14 +251,14 @@ async fn agent_executions() {
         json!({"state": {"status": "CONFIRMED", "dataConfirmed": {"total": 13}}})
     );
     conforms(
-        <Client as AgentExecutions>::UPDATE_AGENT_EXECUTION,
+        &<Client as AgentExecutions>::UPDATE_AGENT_EXECUTION,
         &request,
         200,
         Some(&confirmed),
     );
 
     let canceled = execution(json!({"status": "CANCELED", "dataExtracted": null}));
-    let (server, client) = start(200, Some(&canceled)).await;
+    let (server, client) = serve_answer(200, Some(&canceled)).await;
     client
         .update_agent_execution(AGENT, &AgentExecutionUpdateCommand::cancel())
         .await
@@ -282,14 +266,14 @@ async fn agent_executions() {
     let request = server.only_request();
     assert_eq!(request.json(), json!({"state": {"status": "CANCELED"}}));
     conforms(
-        <Client as AgentExecutions>::UPDATE_AGENT_EXECUTION,
+        &<Client as AgentExecutions>::UPDATE_AGENT_EXECUTION,
         &request,
         200,
         Some(&canceled),
     );
 
     for status in [400, 404, 409, 422] {
-        let (_server, client) = start(status, None).await;
+        let (_server, client) = serve_answer(status, None).await;
         let error = client
             .update_agent_execution(AGENT, &AgentExecutionUpdateCommand::cancel())
             .await
@@ -344,7 +328,7 @@ async fn all_agents_walks_every_page() {
     );
 
     // An error ends the stream after it is yielded.
-    let (_server, client) = start(500, None).await;
+    let (_server, client) = serve_answer(500, None).await;
     let results: Vec<_> =
         futures_util::StreamExt::collect::<Vec<_>>(client.all_agents(ListAgentsQuery::new())).await;
     assert_eq!(results.len(), 1);

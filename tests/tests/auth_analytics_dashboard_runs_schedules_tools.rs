@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use askui_runtime::{Auth, CallOptions, ErrorKind};
+use askui_tests::spec::conforms;
 use askui_tests::{Reply, serve};
 use askui_workspaces::analytics::{Analytics, IdentifyCommand};
 use askui_workspaces::auth::{Authentication, SendVerificationEmailCommand};
@@ -18,20 +19,6 @@ use askui_workspaces::tools::{ExtractDataCommand, JsonSchema, Tools};
 use askui_workspaces::{Client, Utc};
 use serde_json::json;
 use uuid::Uuid;
-
-/// Every request these tests send, and every success answer they give, is checked against
-/// the vendored document too.
-fn conforms(
-    endpoint: askui_runtime::Endpoint,
-    request: &askui_tests::Recorded,
-    status: u16,
-    answer: Option<serde_json::Value>,
-) {
-    static SPEC: std::sync::LazyLock<askui_tests::spec::Spec> =
-        std::sync::LazyLock::new(askui_tests::spec::Spec::full);
-    SPEC.assert_request(&endpoint, request);
-    SPEC.assert_answer(&endpoint, status, answer.as_ref());
-}
 
 const WORKSPACE: Uuid = Uuid::from_u128(0x3f0c_5a1e_9b7d_4c2a_8e61_0d4f_2b9a_7c15);
 const OTHER_WORKSPACE: Uuid = Uuid::from_u128(0x9d2e_41c0_5b7a_4f3e_a1c2_7e8f_0b1d_2c3a);
@@ -57,10 +44,10 @@ async fn email_verification_needs_no_credentials() {
     assert_eq!(request.header("authorization"), None);
     assert_eq!(request.json(), json!({"email": "ann@example.com"}));
     conforms(
-        <Client as Authentication>::SEND_VERIFICATION_EMAIL,
+        &<Client as Authentication>::SEND_VERIFICATION_EMAIL,
         &request,
         200,
-        Some(json!({"jobId": "job-1", "jobStatus": "pending"})),
+        Some(&json!({"jobId": "job-1", "jobStatus": "pending"})),
     );
 
     let (server, client) = serve(
@@ -100,7 +87,7 @@ async fn identify() {
     let request = server.only_request();
     assert_eq!(request.target, "/api/v1/analytics/identify");
     assert_eq!(request.json(), json!({"anonymousId": WS, "traits": traits}));
-    conforms(<Client as Analytics>::IDENTIFY, &request, 204, None);
+    conforms(&<Client as Analytics>::IDENTIFY, &request, 204, None);
 }
 
 #[tokio::test]
@@ -131,11 +118,11 @@ async fn aggregate_usage_events() {
     assert_eq!(usage.data[0].count, 12);
     let request = server.only_request();
     conforms(
-        <Client as Dashboard>::AGGREGATE_USAGE_EVENTS,
+        &<Client as Dashboard>::AGGREGATE_USAGE_EVENTS,
         &request,
         200,
         Some(
-            json!({"data": [{"workspaceId": WS, "userId": "u1", "date": "2026-11-03",
+            &json!({"data": [{"workspaceId": WS, "userId": "u1", "date": "2026-11-03",
             "count": 12, "userEmail": "ann@example.com"}]}),
         ),
     );
@@ -234,11 +221,11 @@ async fn create_and_suspend_schedules() {
         json!({"name": "nightly", "host": "SELF", "ended_after": 10, "schedule": "0 2 * * *"})
     );
     conforms(
-        <Client as Schedules>::CREATE_SCHEDULE,
+        &<Client as Schedules>::CREATE_SCHEDULE,
         &request,
         201,
         Some(
-            json!({"id": "s1", "name": "nightly", "started_at": "2026-11-01T02:00:00Z",
+            &json!({"id": "s1", "name": "nightly", "started_at": "2026-11-01T02:00:00Z",
             "run_template": run_template(), "runs_count": 0}),
         ),
     );
@@ -254,7 +241,12 @@ async fn create_and_suspend_schedules() {
         )
     );
     assert!(request.body.is_empty());
-    conforms(<Client as Schedules>::SUSPEND_SCHEDULE, &request, 204, None);
+    conforms(
+        &<Client as Schedules>::SUSPEND_SCHEDULE,
+        &request,
+        204,
+        None,
+    );
     assert!(ScheduleName::new("x".repeat(64)).is_err());
 }
 
@@ -285,10 +277,10 @@ async fn extract_data_waits_long_and_reads_string_422s() {
             "properties": {"total": {"type": "number"}}, "required": ["total"]}})
     );
     conforms(
-        <Client as Tools>::EXTRACT_DATA,
+        &<Client as Tools>::EXTRACT_DATA,
         &request,
         200,
-        Some(json!({"data": {"total": 12.5}})),
+        Some(&json!({"data": {"total": 12.5}})),
     );
 
     let (_server, client) = serve(

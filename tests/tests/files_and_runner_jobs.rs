@@ -2,11 +2,9 @@
 //! request (query, multi-segment paths, multipart parts), the documented answers decoded and
 //! checked against the document, and the documented error shapes.
 
-use std::sync::LazyLock;
-
-use askui_runtime::{Auth, Endpoint};
-use askui_tests::spec::Spec;
-use askui_tests::{Recorded, Reply, serve, with_header};
+use askui_runtime::Auth;
+use askui_tests::spec::conforms;
+use askui_tests::{Reply, serve_answer, with_header};
 use askui_workspaces::Client;
 use askui_workspaces::files::{
     FileListItem, Files, GenerateSignedCookiesCommand, ListFilesQuery, UploadFile,
@@ -21,20 +19,6 @@ use uuid::Uuid;
 const WORKSPACE: Uuid = Uuid::from_u128(0x3f0c_5a1e_9b7d_4c2a_8e61_0d4f_2b9a_7c15);
 const WS: &str = "3f0c5a1e-9b7d-4c2a-8e61-0d4f2b9a7c15";
 
-fn conforms(endpoint: Endpoint, request: &Recorded, status: u16, answer: Option<&Value>) {
-    static SPEC: LazyLock<Spec> = LazyLock::new(Spec::full);
-    SPEC.assert_request(&endpoint, request);
-    SPEC.assert_answer(&endpoint, status, answer);
-}
-
-async fn start(status: u16, answer: Option<&Value>) -> (askui_tests::RecordingServer, Client) {
-    let reply = match answer {
-        Some(body) => Reply::json(status, body.clone()),
-        None => Reply::empty(status),
-    };
-    serve(reply, Some(Auth::basic("tok"))).await
-}
-
 #[tokio::test]
 async fn list_files_pages_files_and_folders() {
     let page = json!({"data": [
@@ -42,7 +26,7 @@ async fn list_files_pages_files_and_folders() {
          "url": "https://cdn.example/a.png?sig=1", "size": 1234, "lastModified": "2026-11-01T10:00:00Z"},
         {"type": "folder", "name": "old", "path": format!("workspaces/{WS}/runs/old/")},
     ], "nextContinuationToken": "t2"});
-    let (server, client) = start(200, Some(&page)).await;
+    let (server, client) = serve_answer(200, Some(&page)).await;
     let query = ListFilesQuery::new(format!("workspaces/{WS}/runs/"))
         .folders()
         .limit(2)
@@ -60,12 +44,12 @@ async fn list_files_pages_files_and_folders() {
             "/api/v1/files?prefix=workspaces%2F{WS}%2Fruns%2F&delimiter=%2F&limit=2&continuation_token=t1&expand=url"
         )
     );
-    conforms(<Client as Files>::LIST_FILES, &request, 200, Some(&page));
+    conforms(&<Client as Files>::LIST_FILES, &request, 200, Some(&page));
     // The discriminator is always sent, and read also when missing.
     let item: FileListItem = serde_json::from_value(json!({"name": "b", "path": "b/"})).unwrap();
     assert_eq!(serde_json::to_value(&item).unwrap()["type"], "folder");
 
-    let (_server, client) = start(401, Some(&json!({"detail": "Not authenticated"}))).await;
+    let (_server, client) = serve_answer(401, Some(&json!({"detail": "Not authenticated"}))).await;
     let error = client
         .list_files(&ListFilesQuery::new(""))
         .await
@@ -77,7 +61,7 @@ async fn list_files_pages_files_and_folders() {
 async fn upload_and_delete_files_by_multi_segment_path() {
     let answer =
         json!({"filePath": format!("workspaces/{WS}/runs/shot 1.png"), "contentType": "image/png"});
-    let (server, client) = start(201, Some(&answer)).await;
+    let (server, client) = serve_answer(201, Some(&answer)).await;
     let dir = std::env::temp_dir().join(format!("askui-upload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let local = dir.join("shot 1.png");
@@ -104,11 +88,16 @@ async fn upload_and_delete_files_by_multi_segment_path() {
     assert_eq!(parts[0].file_name.as_deref(), Some("shot 1.png"));
     assert_eq!(parts[0].content_type.as_deref(), Some("image/png"));
     assert_eq!(parts[0].body, b"\x89PNG fake");
-    conforms(<Client as Files>::UPLOAD_FILE, &request, 201, Some(&answer));
+    conforms(
+        &<Client as Files>::UPLOAD_FILE,
+        &request,
+        201,
+        Some(&answer),
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 
     for (status, detail) in [(413, "File too large"), (422, "Invalid file path")] {
-        let (_server, client) = start(status, Some(&json!({"detail": detail}))).await;
+        let (_server, client) = serve_answer(status, Some(&json!({"detail": detail}))).await;
         let error = client
             .upload_file(
                 "workspaces/w/a.txt",
@@ -122,7 +111,7 @@ async fn upload_and_delete_files_by_multi_segment_path() {
         assert!(error.validation().is_none());
     }
 
-    let (server, client) = start(204, None).await;
+    let (server, client) = serve_answer(204, None).await;
     client
         .delete_file(&format!("workspaces/{WS}/runs/shot 1.png"))
         .await
@@ -135,7 +124,7 @@ async fn upload_and_delete_files_by_multi_segment_path() {
             &*format!("/api/v1/files/workspaces/{WS}/runs/shot%201.png")
         )
     );
-    conforms(<Client as Files>::DELETE_FILE, &request, 204, None);
+    conforms(&<Client as Files>::DELETE_FILE, &request, 204, None);
     let error = client
         .delete_file("workspaces/../secrets")
         .await
@@ -169,13 +158,13 @@ async fn signed_cookies_come_back_as_headers() {
     let request = server.only_request();
     assert_eq!(request.json(), json!({"workspaceId": WS}));
     conforms(
-        <Client as Files>::SET_SIGNED_COOKIES,
+        &<Client as Files>::SET_SIGNED_COOKIES,
         &request,
         200,
         Some(&json!({})),
     );
     // Required but nullable: `null` is sent, not left out.
-    let (server, client) = start(200, Some(&Value::Null)).await;
+    let (server, client) = serve_answer(200, Some(&Value::Null)).await;
     client
         .set_signed_cookies(&GenerateSignedCookiesCommand { workspace_id: None })
         .await
@@ -183,7 +172,7 @@ async fn signed_cookies_come_back_as_headers() {
     let request = server.only_request();
     assert_eq!(request.json(), json!({"workspaceId": null}));
     conforms(
-        <Client as Files>::SET_SIGNED_COOKIES,
+        &<Client as Files>::SET_SIGNED_COOKIES,
         &request,
         200,
         Some(&Value::Null),
@@ -200,7 +189,7 @@ fn leased() -> Value {
 
 #[tokio::test]
 async fn runner_jobs_lease_ping_complete() {
-    let (server, client) = start(200, Some(&leased())).await;
+    let (server, client) = serve_answer(200, Some(&leased())).await;
     let job = client
         .lease(
             RunnerHost::SelfHosted,
@@ -228,14 +217,14 @@ async fn runner_jobs_lease_ping_complete() {
         )
     );
     conforms(
-        <Client as RunnerJobs>::LEASE,
+        &<Client as RunnerJobs>::LEASE,
         &request,
         200,
         Some(&leased()),
     );
 
     // No job: JSON `null`.
-    let (server, client) = start(200, Some(&Value::Null)).await;
+    let (server, client) = serve_answer(200, Some(&Value::Null)).await;
     assert!(
         client
             .lease(RunnerHost::Askui, "r1", None, &[])
@@ -249,20 +238,20 @@ async fn runner_jobs_lease_ping_complete() {
         "/api/v1/runner-jobs/lease?runner_host=ASKUI&runner_id=r1"
     );
     conforms(
-        <Client as RunnerJobs>::LEASE,
+        &<Client as RunnerJobs>::LEASE,
         &request,
         200,
         Some(&Value::Null),
     );
 
     let pinged = json!({"visible": "2026-11-01T10:10:00Z", "cancel_job": false});
-    let (server, client) = start(200, Some(&pinged)).await;
+    let (server, client) = serve_answer(200, Some(&pinged)).await;
     assert!(!client.ping("ack-1").await.unwrap().cancel_job);
     let request = server.only_request();
     assert_eq!(request.target, "/api/v1/runner-jobs/ping?ack=ack-1");
-    conforms(<Client as RunnerJobs>::PING, &request, 200, Some(&pinged));
+    conforms(&<Client as RunnerJobs>::PING, &request, 200, Some(&pinged));
 
-    let (server, client) = start(204, None).await;
+    let (server, client) = serve_answer(204, None).await;
     client
         .complete(
             "ack-1",
@@ -275,9 +264,9 @@ async fn runner_jobs_lease_ping_complete() {
     let request = server.only_request();
     assert_eq!(request.target, "/api/v1/runner-jobs/complete?ack=ack-1");
     assert_eq!(request.json(), json!({"status": "PASSED"}));
-    conforms(<Client as RunnerJobs>::COMPLETE, &request, 204, None);
+    conforms(&<Client as RunnerJobs>::COMPLETE, &request, 204, None);
 
-    let (_server, client) = start(422, Some(&json!({"detail": [{"loc": ["query", "ack"], "msg": "Field required", "type": "missing"}]}))).await;
+    let (_server, client) = serve_answer(422, Some(&json!({"detail": [{"loc": ["query", "ack"], "msg": "Field required", "type": "missing"}]}))).await;
     let error = client.ping("").await.unwrap_err();
     assert_eq!(error.validation().unwrap().detail[0].error_type, "missing");
 }

@@ -2,11 +2,8 @@
 //! on the wire: the exact request, the documented success answer decoded (and checked
 //! against the document, as is the request), and a documented error shape.
 
-use std::sync::LazyLock;
-
-use askui_runtime::{Auth, Endpoint};
-use askui_tests::spec::Spec;
-use askui_tests::{Recorded, Reply, serve};
+use askui_tests::serve_answer;
+use askui_tests::spec::conforms;
 use askui_workspaces::invites::{
     CreateInviteCommand, InviteAction, InviteStatus, Invites, ProcessWorkspaceInviteCommand,
 };
@@ -27,20 +24,6 @@ const OTHER: Uuid = Uuid::from_u128(0x9d2e_41c0_5b7a_4f3e_a1c2_7e8f_0b1d_2c3a);
 const WS: &str = "3f0c5a1e-9b7d-4c2a-8e61-0d4f2b9a7c15";
 const OT: &str = "9d2e41c0-5b7a-4f3e-a1c2-7e8f0b1d2c3a";
 
-fn conforms(endpoint: Endpoint, request: &Recorded, status: u16, answer: Option<&Value>) {
-    static SPEC: LazyLock<Spec> = LazyLock::new(Spec::full);
-    SPEC.assert_request(&endpoint, request);
-    SPEC.assert_answer(&endpoint, status, answer);
-}
-
-async fn start(status: u16, answer: Option<&Value>) -> (askui_tests::RecordingServer, Client) {
-    let reply = match answer {
-        Some(body) => Reply::json(status, body.clone()),
-        None => Reply::empty(status),
-    };
-    serve(reply, Some(Auth::bearer("tok"))).await
-}
-
 fn invite(status: &str) -> Value {
     json!({"id": OT, "email": "bob@example.com", "workspaceId": WS, "inviterId": "ann",
         "privileges": ["ROLE_WORKSPACE_MEMBER"], "status": status,
@@ -51,7 +34,7 @@ fn invite(status: &str) -> Value {
 #[tokio::test]
 async fn invites() {
     let list = json!({"invites": [invite("pending"), invite("superseded")]});
-    let (server, client) = start(200, Some(&list)).await;
+    let (server, client) = serve_answer(200, Some(&list)).await;
     let mine = client.list_user_invites().await.unwrap();
     assert_eq!(mine.invites[0].status, InviteStatus::Pending);
     assert_eq!(
@@ -62,14 +45,14 @@ async fn invites() {
     let request = server.only_request();
     assert_eq!(request.target, "/api/v1/invites");
     conforms(
-        <Client as Invites>::LIST_USER_INVITES,
+        &<Client as Invites>::LIST_USER_INVITES,
         &request,
         200,
         Some(&json!({"invites": [invite("pending")]})),
     );
 
     let list = json!({"invites": [invite("accepted")]});
-    let (server, client) = start(200, Some(&list)).await;
+    let (server, client) = serve_answer(200, Some(&list)).await;
     assert_eq!(
         client.list_invites(WORKSPACE).await.unwrap().invites.len(),
         1
@@ -77,14 +60,14 @@ async fn invites() {
     let request = server.only_request();
     assert_eq!(request.target, format!("/api/v1/workspaces/{WS}/invites"));
     conforms(
-        <Client as Invites>::LIST_INVITES,
+        &<Client as Invites>::LIST_INVITES,
         &request,
         200,
         Some(&list),
     );
 
     let created = invite("pending");
-    let (server, client) = start(201, Some(&created)).await;
+    let (server, client) = serve_answer(201, Some(&created)).await;
     let body = CreateInviteCommand {
         email: Email::new("bob@example.com").unwrap(),
         privilege: WorkspacePrivilege::Member,
@@ -99,14 +82,14 @@ async fn invites() {
         json!({"email": "bob@example.com", "privilege": "ROLE_WORKSPACE_MEMBER"})
     );
     conforms(
-        <Client as Invites>::CREATE_INVITE,
+        &<Client as Invites>::CREATE_INVITE,
         &request,
         201,
         Some(&created),
     );
 
     let accepted = invite("accepted");
-    let (server, client) = start(200, Some(&accepted)).await;
+    let (server, client) = serve_answer(200, Some(&accepted)).await;
     let answer = client
         .process_invite(
             WORKSPACE,
@@ -125,14 +108,14 @@ async fn invites() {
     );
     assert_eq!(request.json(), json!({"action": "accept"}));
     conforms(
-        <Client as Invites>::PROCESS_INVITE,
+        &<Client as Invites>::PROCESS_INVITE,
         &request,
         200,
         Some(&accepted),
     );
 
     let revoked = invite("revoked");
-    let (server, client) = start(200, Some(&revoked)).await;
+    let (server, client) = serve_answer(200, Some(&revoked)).await;
     assert_eq!(
         client.revoke_invite(WORKSPACE, OTHER).await.unwrap().status,
         InviteStatus::Revoked
@@ -140,13 +123,13 @@ async fn invites() {
     let request = server.only_request();
     assert_eq!(request.method, "DELETE");
     conforms(
-        <Client as Invites>::REVOKE_INVITE,
+        &<Client as Invites>::REVOKE_INVITE,
         &request,
         200,
         Some(&revoked),
     );
 
-    let (_server, client) = start(500, None).await;
+    let (_server, client) = serve_answer(500, None).await;
     let error = client.list_user_invites().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
 }
@@ -163,7 +146,7 @@ fn member(tokens: bool) -> Value {
 #[tokio::test]
 async fn workspaces() {
     let created = json!({"id": WS, "name": "QA", "memberships": [member(true)]});
-    let (server, client) = start(201, Some(&created)).await;
+    let (server, client) = serve_answer(201, Some(&created)).await;
     let body = CreateWorkspaceRequestDto {
         name: WorkspaceName::new("QA").unwrap(),
         first_member_id: Some("ann".into()),
@@ -181,14 +164,14 @@ async fn workspaces() {
         json!({"name": "QA", "firstMemberId": "ann", "billingAccountEmail": "billing@example.com"})
     );
     conforms(
-        <Client as Workspaces>::CREATE_WORKSPACE,
+        &<Client as Workspaces>::CREATE_WORKSPACE,
         &request,
         201,
         Some(&created),
     );
 
     let renamed = json!({"id": WS, "name": "QA 2", "memberships": [member(false)]});
-    let (server, client) = start(200, Some(&renamed)).await;
+    let (server, client) = serve_answer(200, Some(&renamed)).await;
     let body = UpdateWorkspaceNameRequestDto {
         name: WorkspaceName::new("QA 2").unwrap(),
     };
@@ -207,14 +190,14 @@ async fn workspaces() {
         format!("/api/v1/workspaces/{WS}?expand=workspaceMemberships")
     );
     conforms(
-        <Client as Workspaces>::UPDATE_WORKSPACE_NAME,
+        &<Client as Workspaces>::UPDATE_WORKSPACE_NAME,
         &request,
         200,
         Some(&renamed),
     );
     // Without `expand` the memberships are `null`, and still present.
     let plain = json!({"id": WS, "name": "QA 2", "memberships": null});
-    let (_server, client) = start(200, Some(&plain)).await;
+    let (_server, client) = serve_answer(200, Some(&plain)).await;
     assert_eq!(
         client
             .update_workspace_name(WORKSPACE, &body, None)
@@ -224,7 +207,7 @@ async fn workspaces() {
         None
     );
 
-    let (_server, client) = start(
+    let (_server, client) = serve_answer(
         404,
         Some(&json!({"detail": [{"msg": "Workspace not found"}]})),
     )
@@ -235,7 +218,7 @@ async fn workspaces() {
         .unwrap_err();
     assert_eq!(error.detail().as_deref(), Some("Workspace not found"));
 
-    let (server, client) = start(204, None).await;
+    let (server, client) = serve_answer(204, None).await;
     client.delete_workspace(WORKSPACE).await.unwrap();
     let request = server.only_request();
     assert_eq!(
@@ -243,7 +226,7 @@ async fn workspaces() {
         ("DELETE", &*format!("/api/v1/workspaces/{WS}"))
     );
     conforms(
-        <Client as Workspaces>::DELETE_WORKSPACE,
+        &<Client as Workspaces>::DELETE_WORKSPACE,
         &request,
         204,
         None,
@@ -257,7 +240,7 @@ async fn workspace_memberships() {
         "workspaceId": WS, "user": {"id": "ann", "email": "ann@example.com", "name": "Ann",
         "picture": "https://example.com/ann.png", "updatedAt": "2026-11-01T10:00:00Z",
         "createdAt": "2026-10-01T10:00:00Z", "emailVerified": true}, "workspace": null}]});
-    let (server, client) = start(200, Some(&listed)).await;
+    let (server, client) = serve_answer(200, Some(&listed)).await;
     let query = ListWorkspaceMembershipsQuery {
         user_id: vec!["ann".into()],
         workspace_id: vec![WORKSPACE, OTHER],
@@ -273,7 +256,7 @@ async fn workspace_memberships() {
         )
     );
     conforms(
-        <Client as WorkspaceMemberships>::LIST_WORKSPACE_MEMBERSHIPS,
+        &<Client as WorkspaceMemberships>::LIST_WORKSPACE_MEMBERSHIPS,
         &request,
         200,
         Some(&listed),
@@ -281,7 +264,7 @@ async fn workspace_memberships() {
 
     let bare =
         json!([{"privileges": ["ROLE_WORKSPACE_MEMBER"], "userId": "ann", "workspaceId": WS}]);
-    let (server, client) = start(200, Some(&bare)).await;
+    let (server, client) = serve_answer(200, Some(&bare)).await;
     #[allow(deprecated)]
     let memberships = client
         .list_user_workspace_memberships("ann", Some(UserMembershipsExpand::Workspace))
@@ -294,14 +277,14 @@ async fn workspace_memberships() {
         "/api/v1/users/ann/workspace-memberships?expand=workspace"
     );
     conforms(
-        <Client as WorkspaceMemberships>::LIST_USER_WORKSPACE_MEMBERSHIPS,
+        &<Client as WorkspaceMemberships>::LIST_USER_WORKSPACE_MEMBERSHIPS,
         &request,
         200,
         Some(&bare),
     );
 
     let created = json!({"id": OT, "userId": "bob", "workspaceId": WS, "privileges": ["ROLE_WORKSPACE_ADMIN"]});
-    let (server, client) = start(200, Some(&created)).await;
+    let (server, client) = serve_answer(200, Some(&created)).await;
     let body =
         CreateWorkspaceMembershipRequestDto::new("bob", WORKSPACE, Some(WorkspacePrivilege::Admin));
     let membership = client.create_workspace_membership(&body).await.unwrap();
@@ -315,13 +298,13 @@ async fn workspace_memberships() {
         json!({"userId": "bob", "workspaceId": WS, "privileges": ["ROLE_WORKSPACE_ADMIN"]})
     );
     conforms(
-        <Client as WorkspaceMemberships>::CREATE_WORKSPACE_MEMBERSHIP,
+        &<Client as WorkspaceMemberships>::CREATE_WORKSPACE_MEMBERSHIP,
         &request,
         200,
         Some(&created),
     );
 
-    let (server, client) = start(204, None).await;
+    let (server, client) = serve_answer(204, None).await;
     client.delete_workspace_membership(OTHER).await.unwrap();
     let request = server.only_request();
     assert_eq!(
@@ -329,14 +312,14 @@ async fn workspace_memberships() {
         format!("/api/v1/workspace-memberships/{OT}")
     );
     conforms(
-        <Client as WorkspaceMemberships>::DELETE_WORKSPACE_MEMBERSHIP,
+        &<Client as WorkspaceMemberships>::DELETE_WORKSPACE_MEMBERSHIP,
         &request,
         204,
         None,
     );
 
     let last_owner = json!({"detail": [{"msg": "Cannot delete the last ROLE_WORKSPACE_OWNER of the workspace. Please, delete the workspace instead."}]});
-    let (_server, client) = start(409, Some(&last_owner)).await;
+    let (_server, client) = serve_answer(409, Some(&last_owner)).await;
     let error = client.delete_workspace_membership(OTHER).await.unwrap_err();
     assert!(
         error

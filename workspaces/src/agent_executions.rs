@@ -381,13 +381,7 @@ impl ListAgentExecutionsQuery {
     }
     /// At most this many executions, 1 to 100.
     pub fn limit(mut self, limit: u32) -> Result<Self, Error> {
-        if !(1..=100).contains(&limit) {
-            return Err(Error::invalid_argument(
-                "limit",
-                format!("must be 1 to 100, not {limit}"),
-            ));
-        }
-        self.limit = Some(limit);
+        self.limit = Some(crate::common::check_limit(limit, 100)?);
         Ok(self)
     }
 

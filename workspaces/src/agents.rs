@@ -529,13 +529,7 @@ impl ListAgentsQuery {
     }
     /// At most this many agents, 1 to 100.
     pub fn limit(mut self, limit: u32) -> Result<Self, Error> {
-        if !(1..=100).contains(&limit) {
-            return Err(Error::invalid_argument(
-                "limit",
-                format!("must be 1 to 100, not {limit}"),
-            ));
-        }
-        self.limit = Some(limit);
+        self.limit = Some(crate::common::check_limit(limit, 100)?);
         Ok(self)
     }
 

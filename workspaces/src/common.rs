@@ -61,3 +61,14 @@ pub(crate) fn check_name(field: &'static str, name: &str, max: usize) -> Result<
     }
     Ok(())
 }
+
+/// A page size of 1 to `max`, as the list operations require.
+pub(crate) fn check_limit(limit: u32, max: u32) -> Result<u32, Error> {
+    if !(1..=max).contains(&limit) {
+        return Err(Error::invalid_argument(
+            "limit",
+            format!("must be 1 to {max}, not {limit}"),
+        ));
+    }
+    Ok(limit)
+}

@@ -180,13 +180,7 @@ impl ListFilesQuery {
 
     /// At most this many items per page, 1 to 1000 (the server's default is 10).
     pub fn limit(mut self, limit: u32) -> Result<Self, Error> {
-        if !(1..=1000).contains(&limit) {
-            return Err(Error::invalid_argument(
-                "limit",
-                format!("must be 1 to 1000, not {limit}"),
-            ));
-        }
-        self.limit = Some(limit);
+        self.limit = Some(crate::common::check_limit(limit, 1000)?);
         Ok(self)
     }
 
