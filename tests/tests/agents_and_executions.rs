@@ -144,6 +144,28 @@ async fn agents() {
         Some(&agent()),
     );
     assert!(AgentName::new(" leading space").is_err());
+    // Destinations without their `type` are told apart by their fields.
+    let mut untagged = agent();
+    untagged["dataDestinations"] = json!([{"host": "SELF", "runnerTags": [], "workflows": ["w"]},
+        {"url": "https://hooks.example/x", "headers": {}}]);
+    let decoded: askui_workspaces::agents::Agent = serde_json::from_value(untagged).unwrap();
+    assert!(matches!(
+        decoded.data_destinations[0],
+        DataDestination::AskuiWorkflow { .. }
+    ));
+    assert!(matches!(
+        decoded.data_destinations[1],
+        DataDestination::Webhook { .. }
+    ));
+    // A value read as `Unknown` cannot be sent back: an error before any request.
+    let (server, client) = serve_answer(200, Some(&agent())).await;
+    let update = AgentUpdateCommand {
+        status: Some(AgentStatus::Unknown),
+        ..Default::default()
+    };
+    let error = client.update_agent(AGENT, &update).await.unwrap_err();
+    assert_eq!(error.kind(), askui_runtime::ErrorKind::InvalidArgument);
+    assert!(server.requests().is_empty());
     assert!(AgentName::new("x".repeat(65)).is_err());
 }
 
@@ -193,6 +215,21 @@ async fn agent_executions() {
         .await
         .unwrap();
     assert_eq!(listed.data[0].state, AgentExecutionState::Unknown);
+    // A state without its `status` reads as `Unknown` too; deliveries without `type` by fields.
+    let untagged = json!({"data": [execution(json!({"dataExtracted": {"a": 1}})),
+        execution(json!({"status": "DELIVERED_TO_DESTINATION", "dataExtracted": {"a": 1},
+            "dataConfirmed": {"a": 1}, "deliveries": [{"scheduleId": "s1"},
+            {"response": {"statusCode": 204, "headers": {}, "body": ""}}]}))]});
+    let (_server, client) = serve_answer(200, Some(&untagged)).await;
+    let listed = client
+        .list_agent_executions(&ListAgentExecutionsQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.data[0].state, AgentExecutionState::Unknown);
+    assert!(
+        matches!(&listed.data[1].state, AgentExecutionState::DeliveredToDestination { deliveries, .. }
+        if matches!(deliveries[..], [Delivery::AskuiWorkflow { .. }, Delivery::Webhook { .. }]))
+    );
 
     let created = execution(json!({"status": "PENDING_DATA_EXTRACTION"}));
     let (server, client) = serve_answer(201, Some(&created)).await;

@@ -45,9 +45,23 @@ async fn list_files_pages_files_and_folders() {
         )
     );
     conforms(&<Client as Files>::LIST_FILES, &request, 200, Some(&page));
-    // The discriminator is always sent, and read also when missing.
-    let item: FileListItem = serde_json::from_value(json!({"name": "b", "path": "b/"})).unwrap();
-    assert_eq!(serde_json::to_value(&item).unwrap()["type"], "folder");
+    // The discriminator is always sent, and read also when missing; a tagged entry that does
+    // not fit its variant is an error, not a folder.
+    let untagged: askui_workspaces::files::FilesListResponseDto =
+        serde_json::from_value(json!({"data": [
+        {"name": "b", "path": "b/"},
+        {"name": "c.txt", "path": "c.txt", "size": 1, "lastModified": "2026-11-01T10:00:00Z"}]}))
+        .unwrap();
+    assert!(matches!(&untagged.data[0], FileListItem::Folder(_)));
+    assert!(matches!(&untagged.data[1], FileListItem::File(_)));
+    assert_eq!(
+        serde_json::to_value(&untagged.data[0]).unwrap()["type"],
+        "folder"
+    );
+    let broken = serde_json::from_value::<askui_workspaces::files::FilesListResponseDto>(
+        json!({"data": [{"type": "file", "name": "d", "path": "d", "size": null}]}),
+    );
+    assert!(broken.is_err());
 
     let (_server, client) = serve_answer(401, Some(&json!({"detail": "Not authenticated"}))).await;
     let error = client

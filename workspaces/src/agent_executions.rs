@@ -140,7 +140,7 @@ pub enum AgentExecutionStatus {
     /// Delivered to its destinations.
     DeliveredToDestination,
     /// A status this client does not know yet (never send it).
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 
@@ -183,11 +183,11 @@ pub enum AgentExecutionState {
         /// The data as confirmed.
         data_confirmed: Map<String, Value>,
         /// What each destination answered.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "deliveries")]
         deliveries: Vec<Delivery>,
     },
     /// A state this client does not know yet.
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 
@@ -239,6 +239,7 @@ pub struct AgentExecution {
     /// Its workspace.
     pub workspace_id: Uuid,
     /// Where it is.
+    #[serde(deserialize_with = "state")]
     pub state: AgentExecutionState,
 }
 
@@ -278,6 +279,27 @@ enum UpdateState {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         deliveries: Vec<Delivery>,
     },
+}
+
+/// A state without its `status` cannot be told apart (two states have no fields): it reads
+/// as [`AgentExecutionState::Unknown`].
+fn state<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<AgentExecutionState, D::Error> {
+    crate::common::tagged_one(deserializer, "status", |_| "")
+}
+
+/// Deliveries, also without their `type` (told apart by `response`).
+fn deliveries<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Delivery>, D::Error> {
+    crate::common::tagged_list(deserializer, "type", |object| {
+        if object.contains_key("response") {
+            "WEBHOOK"
+        } else {
+            "ASKUI_WORKFLOW"
+        }
+    })
 }
 
 fn non_empty(field: &'static str, data: Map<String, Value>) -> Result<Map<String, Value>, Error> {

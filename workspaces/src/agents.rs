@@ -101,7 +101,7 @@ pub enum AgentStatus {
     /// Archived.
     Archived,
     /// A status this client does not know yet (never send it).
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 
@@ -189,13 +189,14 @@ pub struct AgentCreateCommand {
     pub name: AgentName,
     /// What the agent is for, at most 1024 characters.
     pub description: Option<String>,
-    /// The data to extract; the template's if `None`.
+    /// The JSON schema of the data to extract.
     pub data_schema: Option<JsonSchema>,
     /// Confirm extracted data without a review.
     pub auto_confirm: Option<bool>,
     /// Where confirmed data goes.
     pub data_destinations: Vec<DataDestinationCreate>,
-    /// The parent agent, if any.
+    /// The agent this one is a new version of; that parent is archived when this one is
+    /// created.
     pub parent_id: Option<Uuid>,
     /// The email trigger's settings.
     pub email_trigger: Option<EmailAgentTriggerCreate>,
@@ -244,7 +245,8 @@ impl Serialize for AgentCreateCommand {
 }
 
 impl AgentCreateCommand {
-    /// An agent from a template (`template_id`: 1 to 64 letters, digits, `-`, `_`, `.`).
+    /// An agent whose files are copied from a template (`template_id`: 1 to 64 letters,
+    /// digits, `-`, `_`, `.`).
     pub fn new(
         name: AgentName,
         workspace_id: Uuid,
@@ -416,6 +418,19 @@ fn checked_local_part<S: serde::Serializer>(
     local_part.serialize(serializer)
 }
 
+/// Data destinations, also without their `type` (told apart by `url`).
+fn destinations<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<DataDestination>, D::Error> {
+    crate::common::tagged_list(deserializer, "type", |object| {
+        if object.contains_key("url") {
+            "WEBHOOK"
+        } else {
+            "ASKUI_WORKFLOW"
+        }
+    })
+}
+
 fn yes() -> bool {
     true
 }
@@ -472,6 +487,7 @@ pub struct Agent {
     #[serde(default)]
     pub data_schema: Option<JsonSchema>,
     /// Where confirmed data goes.
+    #[serde(deserialize_with = "destinations")]
     pub data_destinations: Vec<DataDestination>,
     /// Its workspace.
     pub workspace_id: Uuid,
@@ -565,7 +581,7 @@ pub struct AgentTemplate {
     /// What it is for.
     #[serde(default)]
     pub description: String,
-    /// Where it is described.
+    /// Its URL.
     pub url: Url,
     /// When it last changed.
     pub last_modified: DateTime<Utc>,

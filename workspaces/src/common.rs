@@ -1,6 +1,8 @@
 //! Types several tags share.
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 
 use askui_runtime::Error;
 
@@ -71,4 +73,51 @@ pub(crate) fn check_limit(limit: u32, max: u32) -> Result<u32, Error> {
         ));
     }
     Ok(limit)
+}
+
+/// Gives a JSON object that lacks it its discriminator `tag`, picked by `infer` from its
+/// fields: the document gives every discriminator a default but requires none, so a valid
+/// answer may leave it out. An object that has the tag is left as it is (and fails to decode
+/// if it does not fit that variant, rather than passing for another).
+fn fill_tag(value: &mut Value, tag: &str, infer: fn(&Map<String, Value>) -> &'static str) {
+    if let Value::Object(object) = value {
+        if !object.contains_key(tag) {
+            let inferred = infer(object);
+            object.insert(tag.to_owned(), Value::from(inferred));
+        }
+    }
+}
+
+/// A list of tagged enums, each read with [`fill_tag`].
+pub(crate) fn tagged_list<'de, D, T>(
+    deserializer: D,
+    tag: &str,
+    infer: fn(&Map<String, Value>) -> &'static str,
+) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Vec::<Value>::deserialize(deserializer)?
+        .into_iter()
+        .map(|mut value| {
+            fill_tag(&mut value, tag, infer);
+            serde_json::from_value(value).map_err(D::Error::custom)
+        })
+        .collect()
+}
+
+/// One tagged enum, read with [`fill_tag`].
+pub(crate) fn tagged_one<'de, D, T>(
+    deserializer: D,
+    tag: &str,
+    infer: fn(&Map<String, Value>) -> &'static str,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let mut value = Value::deserialize(deserializer)?;
+    fill_tag(&mut value, tag, infer);
+    serde_json::from_value(value).map_err(D::Error::custom)
 }

@@ -26,8 +26,9 @@ pub trait Files: AsRef<askui_runtime::Client> {
     ) -> Result<FilesListResponseDto, Error>;
 
     /// Upload File (max. 5 GB) to `file_path` (e.g. `workspaces/{id}/runs/a.png`; each
-    /// segment is encoded), replacing a file that exists there. With `strict`, unsupported
-    /// characters in the path are an error instead of being replaced. The upload is
+    /// segment is encoded), replacing a file that exists there. The server removes or
+    /// replaces unsupported characters and shortens paths over 1024 characters; with
+    /// `strict`, such a path is an error instead. The upload is
     /// streamed and may take long: the call waits up to an hour (pass `CallOptions` for
     /// another limit).
     ///
@@ -77,9 +78,13 @@ pub trait Files: AsRef<askui_runtime::Client> {
     {
         crate::paging::items(query, move |page| async move {
             let answer = self.list_files(&page).await?;
+            // An empty page may still carry a token; a token that does not move on ends the
+            // walk rather than looping.
             let next = answer
                 .next_continuation_token
-                .filter(|token| !token.is_empty() && !answer.data.is_empty())
+                .filter(|token| {
+                    !token.is_empty() && Some(token) != page.continuation_token.as_ref()
+                })
                 .map(|token| page.continuation_token(token));
             Ok(crate::paging::Page {
                 items: answer.data,
@@ -202,16 +207,17 @@ impl ListFilesQuery {
 #[serde(rename_all = "camelCase")]
 pub struct FilesListResponseDto {
     /// Files and folders of this page.
+    #[serde(deserialize_with = "items")]
     pub data: Vec<FileListItem>,
     /// The token of the next page, if there is one.
     #[serde(default)]
     pub next_continuation_token: Option<String>,
 }
 
-/// A file or a folder of a listing: sent with its `type`, read also without one (the
-/// document does not require it), by its fields.
+/// A file or a folder of a listing, by its `type` (always sent; read also without one, by
+/// its fields).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase", from = "ListedItem")]
+#[serde(tag = "type", rename_all = "lowercase")]
 pub enum FileListItem {
     /// A file.
     File(FileDto),
@@ -219,32 +225,15 @@ pub enum FileListItem {
     Folder(FolderDto),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ListedItem {
-    Tagged(TaggedItem),
-    File(FileDto),
-    Folder(FolderDto),
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum TaggedItem {
-    File(FileDto),
-    Folder(FolderDto),
-}
-
-impl From<ListedItem> for FileListItem {
-    fn from(item: ListedItem) -> Self {
-        match item {
-            ListedItem::Tagged(TaggedItem::File(file)) | ListedItem::File(file) => {
-                FileListItem::File(file)
-            }
-            ListedItem::Tagged(TaggedItem::Folder(folder)) | ListedItem::Folder(folder) => {
-                FileListItem::Folder(folder)
-            }
+/// Listed items, also without their `type` (a file has a size).
+fn items<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<FileListItem>, D::Error> {
+    crate::common::tagged_list(deserializer, "type", |object| {
+        if object.contains_key("size") || object.contains_key("lastModified") {
+            "file"
+        } else {
+            "folder"
         }
-    }
+    })
 }
 
 /// A file of a listing.

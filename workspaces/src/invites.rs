@@ -113,7 +113,7 @@ pub enum InviteStatus {
     /// Expired.
     Expired,
     /// A status this client does not know yet.
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 

@@ -72,7 +72,7 @@ pub enum RunnerJobStatus {
     /// Given up after too many tries.
     MaxRetriesExceeded,
     /// A status this client does not know yet.
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 
@@ -100,7 +100,7 @@ pub struct LeaseRunnerJobResponseDto {
 pub struct LeaseRunnerJobResponseDtoData {
     /// The credentials the run uses.
     pub credentials: LeaseRunnerJobResponseDtoDataCredentials,
-    /// Workflow paths; `null` for all (always sent).
+    /// Workflow paths, or `null` (always sent).
     pub workflows: Option<Vec<String>>,
     /// Where schedule results go.
     pub schedule_results_api_url: String,

@@ -53,7 +53,7 @@ pub enum RunStatus {
     /// Suspended with its schedule.
     Suspended,
     /// A status this client does not know yet.
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 

@@ -63,7 +63,7 @@ pub enum ScheduleStatus {
     /// Ended after its end time or run count.
     Ended,
     /// A status this client does not know yet.
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 

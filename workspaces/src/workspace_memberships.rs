@@ -80,7 +80,7 @@ pub enum WorkspacePrivilege {
     #[serde(rename = "ROLE_WORKSPACE_MEMBER")]
     Member,
     /// A privilege this client does not know yet (never send it).
-    #[serde(other)]
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 

@@ -101,7 +101,7 @@ impl From<WorkspaceName> for String {
 pub struct CreateWorkspaceRequestDto {
     /// The workspace's name.
     pub name: WorkspaceName,
-    /// Its first member; the caller if `None`.
+    /// Its first member, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_member_id: Option<String>,
     /// Who receives the bills.
