@@ -165,19 +165,15 @@ impl crate::ByteStream {
         let path = path.as_ref();
         let mut file = std::fs::File::create(path)
             .map_err(|error| Error::io(format!("cannot create `{}`", path.display()), error))?;
-        let mut reader = self.into_blocking_read();
-        let written = std::io::copy(&mut reader, &mut file).map_err(|error| {
-            // A read error is the download's own `Error`, passed through `io::Error`.
-            if error.get_ref().is_some_and(|inner| inner.is::<Error>()) {
-                if let Some(Ok(download)) =
-                    error.into_inner().map(|inner| inner.downcast::<Error>())
-                {
-                    return *download;
-                }
-                return Error::io("cannot read the body", std::io::Error::other("lost"));
-            }
-            Error::io("cannot write the body", error)
-        })?;
+        let mut stream = self;
+        let mut written = 0u64;
+        // Chunk by chunk: a download error stays the download's own `Error`, a disk error
+        // is `Io`.
+        while let Some(chunk) = futures_executor::block_on(stream.chunk())? {
+            std::io::Write::write_all(&mut file, &chunk)
+                .map_err(|error| Error::io("cannot write the body", error))?;
+            written += chunk.len() as u64;
+        }
         file.sync_all()
             .map_err(|error| Error::io("cannot write the body", error))?;
         Ok(written)

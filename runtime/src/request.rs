@@ -1,5 +1,5 @@
 //! Building, sending and reading one call. The generated code creates a [`Request`], hands
-//! it each argument (one method per role) and awaits [`Request::send`]; the call is then one
+//! it each argument (one method per role) and awaits [`Request::send_as`]; the call is then one
 //! [`Call`] value, which [`execute`] puts on the wire. Everything else happens here.
 
 use std::borrow::Cow;
@@ -16,10 +16,7 @@ use crate::body::{IntoBody, IntoMultipart, KeepAlive, RawBody};
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
 use crate::response::{RawResponse, read_body};
-use crate::{
-    ByteStream, Client, Endpoint, Error, ErrorBody, FromResponse, Multipart, PathPiece,
-    ResponseKind,
-};
+use crate::{ByteStream, Client, Endpoint, Error, ErrorBody, Multipart, PathPiece, ResponseKind};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a value is always exactly
 /// one segment: `/`, `?`, `#`, `%`, spaces and non-ASCII can never change the route.
@@ -66,7 +63,7 @@ pub(crate) enum Body {
 }
 
 /// One call being assembled by generated code. Argument errors are kept and returned by
-/// [`send`](Request::send) before any I/O, so the generated code needs no error handling.
+/// [`send_as`](Request::send_as) before any I/O, so the generated code needs no error handling.
 #[doc(hidden)]
 pub struct Request {
     client: Client,
@@ -226,14 +223,10 @@ impl Request {
         }
     }
 
-    /// Sends the request and reads a success response as `R`.
-    pub async fn send<R: FromResponse>(self) -> Result<R, Error> {
-        self.send_as(R::KIND, R::from_response).await
-    }
-
-    /// [`send`](Self::send) with the response reader named by the caller. Generated code
-    /// names it as `<T as FromResponse>::from_response`, the very path the endpoint's const
-    /// names for its kind, so that a `T` that cannot be read is reported once, not twice.
+    /// Sends the request and reads a success response with `read`. Generated code passes
+    /// `<T as FromResponse>::KIND` and `<T as FromResponse>::from_response`, the very path
+    /// the endpoint's const names for its kind, so that a `T` that cannot be read is reported
+    /// once, not twice.
     pub async fn send_as<R, F, Fut>(self, kind: ResponseKind, read: F) -> Result<R, Error>
     where
         F: FnOnce(RawResponse) -> Fut,

@@ -265,6 +265,9 @@ async fn multipart_parts_carry_names_file_names_types_and_exact_bytes() {
         request.target,
         "/agent-executions?agent_id=00000000-0000-0000-0000-000000000000"
     );
+    // One part has no known length (a reader): the body goes chunked.
+    assert_eq!(request.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(request.header("content-length"), None);
     let parts = request.multipart();
     assert_eq!(parts.len(), 4);
     assert_eq!(
@@ -429,6 +432,18 @@ async fn per_call_options_override_the_client_and_the_endpoint() {
     let last = server.requests().pop().unwrap();
     assert_eq!(last.header("x-trace"), Some("t-1"));
     assert_eq!(last.header("user-agent"), Some("per-call/1.0"));
+    // `Authorization` too: a call with other credentials than the client's.
+    let authed = Client::builder()
+        .base_url(server.base_url())
+        .auth(askui_runtime::Auth::bearer("client-token"))
+        .build()
+        .unwrap();
+    authed
+        .slow(&CallOptions::new().header("Authorization", "Bearer call-token"))
+        .await
+        .unwrap();
+    let last = server.requests().pop().unwrap();
+    assert_eq!(last.header("authorization"), Some("Bearer call-token"));
 
     let error = client
         .slow(&CallOptions::new().header("X-Bad", "a\nb"))
@@ -587,6 +602,12 @@ fn blocking_calls_send_the_same_request() {
     assert_eq!(requests[1].body, b"user=ann&scopes=read&remember=true");
     let parts = requests[2].multipart();
     assert_eq!(parts.len(), 2);
+    // Every part's length is known: the body declares it.
+    assert_eq!(
+        requests[2].header("content-length"),
+        Some(requests[2].body.len().to_string().as_str())
+    );
+    assert_eq!(requests[2].header("transfer-encoding"), None);
     assert_eq!(parts[1].body, b"two");
     assert_eq!(requests[3].target, "/api/v1/files/workspaces/w/a%20b.txt");
     assert_eq!(requests[3].body, b"file contents");

@@ -122,17 +122,14 @@ pub trait AccessTokens: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        let start = query.skip.unwrap_or(0);
-        let page_size = u64::from(query.limit.unwrap_or(100));
-        crate::paging::items(start, move |skip| {
+        // This list has no `hasMore`: a full page means there may be another.
+        let page_size = query.limit.unwrap_or(100) as usize;
+        crate::paging::by_skip(query.skip.unwrap_or(0), move |skip| {
             let page = query.clone().skip(skip);
             async move {
                 let answer = self.list_access_tokens(&page).await?;
-                let count = answer.data.len() as u64;
-                Ok(crate::paging::Page {
-                    items: answer.data,
-                    next: (count >= page_size && count > 0).then_some(skip + count),
-                })
+                let full = answer.data.len() >= page_size;
+                Ok((answer.data, full))
             }
         })
     }
@@ -193,44 +190,12 @@ fn non_empty(token: String) -> Result<TokenSecret, Error> {
     Ok(TokenSecret::new(token))
 }
 
+crate::common::bounded_name!(
 /// A token's name: 1 to 128 characters, as the document requires. Checked when built, so
 /// an invalid name is an error before any I/O.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct TokenName(String);
-
-impl TokenName {
-    /// Checks `name`.
-    pub fn new(name: impl Into<String>) -> Result<Self, Error> {
-        let name = name.into();
-        let length = name.chars().count();
-        if !(1..=128).contains(&length) {
-            return Err(Error::invalid_argument(
-                "name",
-                format!("must be 1 to 128 characters, not {length}"),
-            ));
-        }
-        Ok(TokenName(name))
-    }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for TokenName {
-    type Error = Error;
-    fn try_from(name: String) -> Result<Self, Error> {
-        TokenName::new(name)
-    }
-}
-
-impl From<TokenName> for String {
-    fn from(name: TokenName) -> String {
-        name.0
-    }
-}
+    TokenName,
+    128
+);
 
 /// The request of [`AccessTokens::create_access_token`].
 ///
@@ -253,16 +218,9 @@ pub struct CreateSubjectAccessTokenCommand {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// The request of [`AccessTokens::create_workspace_access_token`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateWorkspaceAccessTokenRequestDto {
-    /// The token's name.
-    pub name: TokenName,
-    /// When the token stops working; never if `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<DateTime<Utc>>,
-}
+/// The request of [`AccessTokens::create_workspace_access_token`]: the same fields as
+/// [`CreateSubjectAccessTokenCommand`].
+pub type CreateWorkspaceAccessTokenRequestDto = CreateSubjectAccessTokenCommand;
 
 /// A subject's token as listed and created.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -381,34 +339,13 @@ pub struct LookupAccessTokenResponseDto {
     pub access_token_id: Uuid,
 }
 
-/// The request of [`AccessTokens::lookup_workspace_access_token`].
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LookupWorkspaceAccessTokenCommand {
-    access_token: TokenSecret,
-}
+/// The request of [`AccessTokens::lookup_workspace_access_token`]: the same as
+/// [`LookupAccessTokenCommand`].
+pub type LookupWorkspaceAccessTokenCommand = LookupAccessTokenCommand;
 
-impl LookupWorkspaceAccessTokenCommand {
-    /// The token to look up, raw or base64-encoded; an empty one is an error before any I/O.
-    pub fn new(access_token: impl Into<String>) -> Result<Self, Error> {
-        Ok(Self {
-            access_token: non_empty(access_token.into())?,
-        })
-    }
-
-    /// The token to look up.
-    pub fn access_token(&self) -> &TokenSecret {
-        &self.access_token
-    }
-}
-
-/// The response of [`AccessTokens::lookup_workspace_access_token`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LookupWorkspaceAccessTokenResponseDto {
-    /// The token's stable, non-sensitive id.
-    pub access_token_id: Uuid,
-}
+/// The response of [`AccessTokens::lookup_workspace_access_token`]: the same as
+/// [`LookupAccessTokenResponseDto`].
+pub type LookupWorkspaceAccessTokenResponseDto = LookupAccessTokenResponseDto;
 
 /// A workspace token as created.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

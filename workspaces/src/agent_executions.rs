@@ -58,17 +58,11 @@ pub trait AgentExecutions: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        let start = query.skip.unwrap_or(0);
-        crate::paging::items(start, move |skip| {
+        crate::paging::by_skip(query.skip.unwrap_or(0), move |skip| {
             let page = query.clone().skip(skip);
             async move {
                 let answer = self.list_agent_executions(&page).await?;
-                let next = skip + answer.data.len() as u64;
-                let more = answer.has_more && !answer.data.is_empty();
-                Ok(crate::paging::Page {
-                    items: answer.data,
-                    next: more.then_some(next),
-                })
+                Ok((answer.data, answer.has_more))
             }
         })
     }
@@ -414,16 +408,5 @@ impl ListAgentExecutionsQuery {
     }
 }
 
-/// The response of [`AgentExecutions::list_agent_executions`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentExecutionsListResponse {
-    /// One page of executions.
-    pub data: Vec<AgentExecution>,
-    /// Whether more match.
-    #[serde(default)]
-    pub has_more: bool,
-    /// How many match, when asked for (accurate up to 100).
-    #[serde(default)]
-    pub total_count: Option<i64>,
-}
+/// One page of [`AgentExecution`]s.
+pub type AgentExecutionsListResponse = crate::ListResponse<AgentExecution>;

@@ -70,17 +70,11 @@ pub trait Agents: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        let start = query.skip.unwrap_or(0);
-        crate::paging::items(start, move |skip| {
+        crate::paging::by_skip(query.skip.unwrap_or(0), move |skip| {
             let page = query.clone().skip(skip);
             async move {
                 let answer = self.list_agents(&page).await?;
-                let next = skip + answer.data.len() as u64;
-                let more = answer.has_more && !answer.data.is_empty();
-                Ok(crate::paging::Page {
-                    items: answer.data,
-                    next: more.then_some(next),
-                })
+                Ok((answer.data, answer.has_more))
             }
         })
     }
@@ -556,19 +550,8 @@ impl ListAgentsQuery {
     }
 }
 
-/// The response of [`Agents::list_agents`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentsListResponse {
-    /// One page of agents.
-    pub data: Vec<Agent>,
-    /// Whether more agents match.
-    #[serde(default)]
-    pub has_more: bool,
-    /// How many match, when asked for (accurate up to 100).
-    #[serde(default)]
-    pub total_count: Option<i64>,
-}
+/// One page of [`Agent`]s.
+pub type AgentsListResponse = crate::ListResponse<Agent>;
 
 /// A template to create agents from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

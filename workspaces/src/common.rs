@@ -52,6 +52,45 @@ impl From<Email> for String {
     }
 }
 
+/// A name newtype of 1 to `$max` characters, checked when built (and when read), so an
+/// invalid one is an error before any I/O.
+macro_rules! bounded_name {
+    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks `name`.
+            pub fn new(name: impl Into<String>) -> Result<Self, askui_runtime::Error> {
+                let name = name.into();
+                $crate::common::check_name("name", &name, $max)?;
+                Ok($name(name))
+            }
+
+            /// The name.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = askui_runtime::Error;
+            fn try_from(name: String) -> Result<Self, askui_runtime::Error> {
+                $name::new(name)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(name: $name) -> String {
+                name.0
+            }
+        }
+    };
+}
+pub(crate) use bounded_name;
+
 /// A name of 1 to `MAX` characters, as several commands require; checked when built.
 pub(crate) fn check_name(field: &'static str, name: &str, max: usize) -> Result<(), Error> {
     let length = name.chars().count();
@@ -120,4 +159,19 @@ where
     let mut value = Value::deserialize(deserializer)?;
     fill_tag(&mut value, tag, infer);
     serde_json::from_value(value).map_err(D::Error::custom)
+}
+
+/// One page of a `skip`/`limit` list (agents, agent executions): the document's
+/// `AgentsListResponse` and `AgentExecutionsListResponse`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListResponse<T> {
+    /// The items of this page.
+    pub data: Vec<T>,
+    /// Whether more items match.
+    #[serde(default)]
+    pub has_more: bool,
+    /// How many match, when asked for (accurate up to 100).
+    #[serde(default)]
+    pub total_count: Option<i64>,
 }

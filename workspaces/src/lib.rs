@@ -34,7 +34,7 @@ pub mod workspaces;
 mod common;
 mod paging;
 
-pub use common::Email;
+pub use common::{Email, ListResponse};
 
 pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};
 /// The date-time type of the API types: `chrono::DateTime<Utc>`.

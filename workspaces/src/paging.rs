@@ -41,3 +41,23 @@ where
         }
     })
 }
+
+/// Every item of a `skip`/`limit` list from `start`: each page starts after the items seen,
+/// while `fetch` answers that there are more (and its page was not empty).
+pub(crate) fn by_skip<T, F, Fut>(start: u64, mut fetch: F) -> impl Stream<Item = Result<T, Error>>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, bool), Error>>,
+{
+    items(start, move |skip| {
+        let page = fetch(skip);
+        async move {
+            let (items, more) = page.await?;
+            let next = skip + items.len() as u64;
+            Ok(Page {
+                next: (more && !items.is_empty()).then_some(next),
+                items,
+            })
+        }
+    })
+}

@@ -67,38 +67,11 @@ pub enum ScheduleStatus {
     Unknown,
 }
 
+crate::common::bounded_name!(
 /// A schedule's name: 1 to 63 characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ScheduleName(String);
-
-impl ScheduleName {
-    /// Checks `name`.
-    pub fn new(name: impl Into<String>) -> Result<Self, Error> {
-        let name = name.into();
-        let length = name.chars().count();
-        if !(1..=63).contains(&length) {
-            return Err(Error::invalid_argument(
-                "name",
-                format!("must be 1 to 63 characters, not {length}"),
-            ));
-        }
-        Ok(ScheduleName(name))
-    }
-}
-
-impl TryFrom<String> for ScheduleName {
-    type Error = Error;
-    fn try_from(name: String) -> Result<Self, Error> {
-        ScheduleName::new(name)
-    }
-}
-
-impl From<ScheduleName> for String {
-    fn from(name: ScheduleName) -> String {
-        name.0
-    }
-}
+    ScheduleName,
+    63
+);
 
 /// The request of [`Schedules::create_schedule`]. Every field is optional; the server's
 /// defaults apply to what is left `None` (a single run, now, on AskUI's runners, named
@@ -181,37 +154,10 @@ pub struct RunnerAssignment {
     pub tags: Vec<String>,
 }
 
-/// The response of [`Schedules::create_schedule`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CreateScheduleResponseDto {
-    /// The schedule's id.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// When it was created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// Its name.
-    pub name: String,
-    /// Its state.
-    #[serde(default = "active")]
-    pub status: ScheduleStatus,
-    /// When it starts.
-    pub started_at: DateTime<Utc>,
-    /// When it ends, if set.
-    #[serde(default)]
-    pub ended_at: Option<DateTime<Utc>>,
-    /// The cron expression, if any.
-    #[serde(default)]
-    pub schedule: Option<String>,
-    /// After how many runs it ends, if set.
-    #[serde(default)]
-    pub ended_after: Option<i64>,
-    /// What each run executes.
-    pub run_template: RunTemplate,
-    /// How many runs it has started.
-    #[serde(default)]
-    pub runs_count: i64,
-}
+/// The response of [`Schedules::create_schedule`]: a [`ScheduleResponseDto`] (the
+/// document's `CreateScheduleResponseDto` lacks `version` and `next_run_to_be_started_at`,
+/// which are optional there).
+pub type CreateScheduleResponseDto = ScheduleResponseDto;
 
 /// A schedule as part of a run: the document's `ScheduleReponseDto` (sic).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -171,29 +171,9 @@ pub struct WorkspaceAccessToken {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// The response of [`WorkspaceMemberships::create_workspace_membership`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateWorkspaceMembershipResponseDto {
-    /// The membership's id.
-    #[serde(default)]
-    pub id: Option<Uuid>,
-    /// When it was created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// When it last changed.
-    #[serde(default)]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// The member.
-    pub user_id: String,
-    /// The workspace.
-    pub workspace_id: Uuid,
-    /// The member's privileges.
-    pub privileges: Vec<WorkspacePrivilege>,
-    /// The member's workspace tokens.
-    #[serde(default)]
-    pub access_tokens: Vec<WorkspaceAccessToken>,
-}
+/// The response of [`WorkspaceMemberships::create_workspace_membership`]: a membership
+/// with its tokens, as [`WorkspaceMemberDto`].
+pub type CreateWorkspaceMembershipResponseDto = WorkspaceMemberDto;
 
 /// A membership as created with a workspace or returned with a renamed one (the document's
 /// two `WorkspaceMembershipDto`s of the `workspaces` routes; the second has no tokens).

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::Email;
-use crate::common::check_name;
 use crate::workspace_memberships::WorkspaceMemberDto;
 
 /// Workspaces: create, rename, delete.
@@ -52,32 +51,11 @@ impl Workspaces for askui_runtime::Client {}
 #[cfg(feature = "blocking")]
 impl BlockingWorkspaces for askui_runtime::blocking::Client {}
 
+crate::common::bounded_name!(
 /// A workspace's name: 1 to 128 characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct WorkspaceName(String);
-
-impl WorkspaceName {
-    /// Checks `name`.
-    pub fn new(name: impl Into<String>) -> Result<Self, Error> {
-        let name = name.into();
-        check_name("name", &name, 128)?;
-        Ok(WorkspaceName(name))
-    }
-}
-
-impl TryFrom<String> for WorkspaceName {
-    type Error = Error;
-    fn try_from(name: String) -> Result<Self, Error> {
-        WorkspaceName::new(name)
-    }
-}
-
-impl From<WorkspaceName> for String {
-    fn from(name: WorkspaceName) -> String {
-        name.0
-    }
-}
+    WorkspaceName,
+    128
+);
 
 /// The request of [`Workspaces::create_workspace`].
 ///
