@@ -1,5 +1,5 @@
 //! What the declarative layer costs per call, measured side by side in one run against the
-//! same embedded server on 127.0.0.1:
+//! same AskUI fake (askui-fake) on 127.0.0.1:
 //!
 //! - `generated`: `client.create_customer_portal_session(…)` through `#[askui_endpoint]`;
 //! - `handwritten`: the same request written directly with reqwest and serde_json.
@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use askui_examples::{EmbeddedServer, ServerConfig};
+use askui_fake::{Config, FakeServer};
 use askui_runtime::reqwest;
 use askui_runtime::{Auth, Client};
 use askui_workspaces::billing::{
@@ -27,7 +27,7 @@ const TOKEN: &str = "bench-token";
 struct Fixture {
     runtime: tokio::runtime::Runtime,
     // Kept alive for the whole run.
-    _server: EmbeddedServer,
+    _server: FakeServer,
     base_url: String,
     workspace_id: Uuid,
     client: Client,
@@ -43,11 +43,10 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         .expect("tokio runtime");
     let workspace_id = Uuid::new_v4();
     let server = runtime
-        .block_on(EmbeddedServer::start(ServerConfig {
-            token: TOKEN.into(),
-            workspaces: vec![workspace_id],
-        }))
-        .expect("embedded server");
+        .block_on(FakeServer::start(
+            Config::new(TOKEN).workspace(workspace_id),
+        ))
+        .expect("AskUI fake");
     let base_url = server.base_url();
     let http = reqwest::Client::new();
     let client = Client::builder()

@@ -1,8 +1,8 @@
 //! Conformance with the vendored OpenAPI documents: the requests the client sends (method,
-//! path, parameters, body schema, security) and the answers of the embedded example server
+//! path, parameters, body schema, security) and the answers of the AskUI fake (`askui-fake`)
 //! are checked against `spec/`, with a JSON Schema validator for the bodies.
 
-use askui_examples::{EmbeddedServer, ServerConfig};
+use askui_fake::{Config, FakeServer};
 use askui_runtime::{
     Auth, Client, Endpoint, Error, Multipart, Part, askui_endpoint, askui_endpoints,
 };
@@ -185,18 +185,15 @@ async fn the_checker_finds_departures() {
     );
 }
 
-/// The example's embedded server answers as the document says, for every documented status.
+/// The AskUI fake answers the seed operation as its document says, for every documented status.
 #[tokio::test]
-async fn the_embedded_server_conforms() {
+async fn the_fake_conforms_to_the_seed_document() {
     let spec = Spec::seed();
     let endpoint = <Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION;
     let workspace = Uuid::new_v4();
-    let server = EmbeddedServer::start(ServerConfig {
-        token: "tok".into(),
-        workspaces: vec![workspace],
-    })
-    .await
-    .unwrap();
+    let server = FakeServer::start(Config::new("tok").workspace(workspace))
+        .await
+        .unwrap();
     let http = askui_runtime::reqwest::Client::new();
     let cases: [(String, Value, u16); 5] = [
         (

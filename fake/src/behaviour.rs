@@ -1,0 +1,537 @@
+//! The only hand-written answers: operations whose result depends on what earlier requests
+//! did (files, access tokens, agents) and the customer-portal session. Every other operation
+//! answers a valid instance of its documented success schema.
+
+use axum::http::StatusCode;
+use base64::Engine as _;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::openapi::Operation;
+use crate::schemas;
+use crate::state::{IssuedToken, Store, StoredFile, Upload, lock};
+use crate::validate::Parameters;
+
+/// Where the fake serves the signed URLs it hands out for files.
+pub(crate) const DOWNLOAD_PREFIX: &str = "/_fake/files/";
+/// Base of the fake billing-portal URLs.
+const SESSION_URL_BASE: &str = "https://billing.askui.example/session/";
+/// `maxLength` of `sessionUrl` in the document.
+const MAX_URL_LENGTH: usize = 2083;
+/// Longer file keys are shortened, or refused with `strict=true`, as the upload describes.
+const MAX_KEY_LENGTH: usize = 1024;
+
+/// A validated request.
+pub(crate) struct Call<'a> {
+    pub(crate) operation: &'a Operation,
+    pub(crate) parameters: Parameters,
+    pub(crate) body: Body,
+}
+
+pub(crate) enum Body {
+    None,
+    Json(Value),
+    Multipart(Vec<Upload>),
+}
+
+impl Body {
+    fn json(&self) -> &Value {
+        match self {
+            Body::Json(value) => value,
+            _ => &Value::Null,
+        }
+    }
+}
+
+/// What the server answers: a status and a JSON body, or no body.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Option<Value>,
+}
+
+impl Answer {
+    pub(crate) fn json(status: u16, body: Value) -> Answer {
+        Answer {
+            status: status_code(status),
+            body: Some(body),
+        }
+    }
+
+    /// FastAPI's `{"detail": "<text>"}`.
+    pub(crate) fn detail(status: u16, text: &str) -> Answer {
+        Answer::json(status, json!({ "detail": text }))
+    }
+
+    pub(crate) fn empty(status: u16) -> Answer {
+        Answer {
+            status: status_code(status),
+            body: None,
+        }
+    }
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// The answer to a validated, authorized request.
+pub(crate) fn answer(store: &Store, call: &Call<'_>) -> Answer {
+    let operation = call.operation;
+    // A workspace the caller is no member of: the operation's documented 404, where it
+    // documents one (`{"detail":[{"msg":"Workspace membership not found"}]}` and the like).
+    if let Some(workspace) = call.parameters.str("workspace_id") {
+        let known = Uuid::parse_str(workspace).is_ok_and(|id| store.workspaces.contains(&id));
+        if let (false, Some(example)) = (known, operation.example(404)) {
+            return Answer::json(404, example.clone());
+        }
+    }
+    let name = operation.id.split("_api_v1_").next().unwrap_or_default();
+    let scope = operation.template.as_str();
+    match (name, scope.starts_with("/api/v1/workspaces/{workspace_id}")) {
+        ("create_customer_portal_session", _) => customer_portal_session(call),
+        ("upload_file", _) => upload_file(store, call),
+        ("list_files", _) => list_files(store, call),
+        ("delete_file", _) => {
+            if let Some(key) = call.parameters.str("file_path") {
+                lock(&store.files).remove(key);
+            }
+            Answer::empty(204)
+        }
+        ("create_access_token", in_workspace) => create_token(store, call, in_workspace),
+        ("list_access_tokens", in_workspace) => list_tokens(store, call, in_workspace),
+        ("delete_access_token", in_workspace) => delete_token(store, call, in_workspace),
+        ("lookup_access_token" | "lookup_workspace_access_token", in_workspace) => {
+            lookup_token(store, call, in_workspace)
+        }
+        ("create_agent", _) => create_agent(store, call),
+        ("list_agents", _) => list_agents(store, call),
+        ("update_agent", _) => update_agent(store, call),
+        _ => generated(operation),
+    }
+}
+
+/// A valid instance of the documented success answer.
+pub(crate) fn generated(operation: &Operation) -> Answer {
+    match &operation.success {
+        (status, Some(schema)) => Answer::json(*status, schemas::instance(schema)),
+        (status, None) => Answer::empty(*status),
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn workspace_of(call: &Call<'_>) -> Option<Uuid> {
+    call.parameters
+        .str("workspace_id")
+        .and_then(|id| Uuid::parse_str(id).ok())
+}
+
+fn customer_portal_session(call: &Call<'_>) -> Answer {
+    let return_url = call.body.json()["returnUrl"].as_str().unwrap_or_default();
+    // The return URL travels in the session URL's query, shortened if needed so that the
+    // session URL still fits the documented `maxLength`.
+    let mut session = url::Url::parse(SESSION_URL_BASE)
+        .map(|base| base.join(&Uuid::new_v4().simple().to_string()))
+        .ok()
+        .and_then(Result::ok);
+    let Some(session) = session.as_mut() else {
+        return Answer::detail(500, "Internal Server Error");
+    };
+    let mut kept: String = return_url.to_owned();
+    loop {
+        session
+            .query_pairs_mut()
+            .clear()
+            .append_pair("return", &kept);
+        if session.as_str().len() <= MAX_URL_LENGTH || kept.is_empty() {
+            break;
+        }
+        kept.pop();
+    }
+    Answer::json(200, json!({ "sessionUrl": session.as_str() }))
+}
+
+/// The workspace a file key belongs to (`workspaces/<id>/…`), if the caller is a member.
+fn key_workspace(store: &Store, key: &str) -> Option<Uuid> {
+    let id = key.strip_prefix("workspaces/")?.split('/').next()?;
+    Uuid::parse_str(id)
+        .ok()
+        .filter(|id| store.workspaces.contains(id))
+}
+
+fn upload_file(store: &Store, call: &Call<'_>) -> Answer {
+    let Some(key) = call.parameters.str("file_path") else {
+        return Answer::detail(422, "file_path: Field required");
+    };
+    let strict = call.parameters.get("strict") == Some(&Value::Bool(true));
+    let cleaned: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "/!-_.*'() ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(MAX_KEY_LENGTH)
+        .collect();
+    if strict && cleaned != key {
+        return Answer::detail(
+            422,
+            "The file path contains unsupported characters or is longer than 1024 characters",
+        );
+    }
+    if key_workspace(store, &cleaned).is_none() {
+        return Answer::detail(403, "Not allowed to write to this path");
+    }
+    let Body::Multipart(parts) = &call.body else {
+        return Answer::detail(422, "file: Field required");
+    };
+    let Some(file) = parts.iter().find(|part| part.name == "file") else {
+        return Answer::detail(422, "file: Field required");
+    };
+    let content_type = file
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    lock(&store.files).insert(
+        cleaned.clone(),
+        StoredFile {
+            bytes: file.bytes.clone(),
+            content_type: content_type.clone(),
+            last_modified: now(),
+        },
+    );
+    Answer::json(
+        201,
+        json!({ "filePath": cleaned, "contentType": content_type }),
+    )
+}
+
+/// S3's listing: keys under `prefix` in order; with a delimiter, keys below the next
+/// delimiter collapse into one folder. A page ends after `limit` entries, and the
+/// continuation token is the path of its last entry.
+fn list_files(store: &Store, call: &Call<'_>) -> Answer {
+    let parameters = &call.parameters;
+    let prefix = parameters.str("prefix").unwrap_or_default();
+    let delimiter = parameters.str("delimiter").filter(|d| !d.is_empty());
+    let limit = parameters
+        .get("limit")
+        .and_then(Value::as_u64)
+        .unwrap_or(10) as usize;
+    let after = parameters
+        .str("continuation_token")
+        .and_then(|token| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(token)
+                .ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let with_urls = parameters.strings("expand").contains(&"url");
+    // Listing across workspaces is not possible: anything else lists nothing.
+    if key_workspace(store, prefix).is_none() {
+        return Answer::json(200, json!({ "data": [], "nextContinuationToken": null }));
+    }
+
+    let files = lock(&store.files);
+    let mut entries: Vec<(String, Value)> = Vec::new();
+    for (key, file) in files.range(prefix.to_owned()..) {
+        let Some(rest) = key.strip_prefix(prefix) else {
+            break;
+        };
+        if let Some(folder) = delimiter.and_then(|d| rest.find(d).map(|at| &rest[..at + d.len()])) {
+            let path = format!("{prefix}{folder}");
+            if entries.last().is_some_and(|(last, _)| *last == path) {
+                continue;
+            }
+            let name = folder.trim_end_matches(delimiter.unwrap_or("/"));
+            entries.push((
+                path.clone(),
+                json!({ "type": "folder", "name": name, "path": path }),
+            ));
+            continue;
+        }
+        let name = key.rsplit('/').next().unwrap_or(key);
+        let url = with_urls.then(|| download_url(store, key));
+        entries.push((
+            key.clone(),
+            json!({
+                "type": "file",
+                "name": name,
+                "path": key,
+                "url": url,
+                "size": file.bytes.len(),
+                "lastModified": file.last_modified,
+            }),
+        ));
+    }
+    let start = after.map_or(0, |after| {
+        entries.partition_point(|(path, _)| *path <= after)
+    });
+    let page: Vec<&(String, Value)> = entries.iter().skip(start).take(limit).collect();
+    let next = (start + page.len() < entries.len())
+        .then(|| page.last())
+        .flatten()
+        .map(|(path, _)| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(path));
+    let data: Vec<&Value> = page.iter().map(|(_, item)| item).collect();
+    Answer::json(200, json!({ "data": data, "nextContinuationToken": next }))
+}
+
+fn download_url(store: &Store, key: &str) -> String {
+    let encoded: Vec<String> = key
+        .split('/')
+        .map(|segment| {
+            percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        })
+        .collect();
+    format!(
+        "{}{DOWNLOAD_PREFIX}{}?signature={}",
+        store.base_url.get().map_or("", String::as_str),
+        encoded.join("/"),
+        store.download_secret
+    )
+}
+
+/// `GET /_fake/files/<key>?signature=…`: the file behind a signed URL. The signature is
+/// the credential, as with CloudFront; an `Authorization` header is not needed.
+pub(crate) fn download(store: &Store, key: &str, query: &str) -> Result<(String, Vec<u8>), Answer> {
+    let signed = url::form_urlencoded::parse(query.as_bytes())
+        .any(|(name, value)| name == "signature" && value == store.download_secret.as_str());
+    if !signed {
+        return Err(Answer::detail(403, "Forbidden"));
+    }
+    let files = lock(&store.files);
+    let file = files
+        .get(key)
+        .ok_or_else(|| Answer::detail(404, "Not Found"))?;
+    Ok((file.content_type.clone(), file.bytes.clone()))
+}
+
+fn create_token(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+    let body = call.body.json();
+    let token = IssuedToken {
+        id: Uuid::new_v4(),
+        workspace: if in_workspace {
+            workspace_of(call)
+        } else {
+            None
+        },
+        name: body["name"].as_str().unwrap_or_default().to_owned(),
+        created_at: now(),
+        expires_at: body.get("expiresAt").cloned().unwrap_or(Value::Null),
+        secret: format!("askui-fake-{}", Uuid::new_v4().simple()),
+    };
+    let answer = if in_workspace {
+        json!({ "privateToken": token_json(&token), "tokenString": token.secret })
+    } else {
+        json!({ "token": token_json(&token), "tokenString": token.secret })
+    };
+    lock(&store.tokens).push(token);
+    Answer::json(201, answer)
+}
+
+fn token_json(token: &IssuedToken) -> Value {
+    let mut json = json!({
+        "id": token.id,
+        "name": token.name,
+        "createdAt": token.created_at,
+        "expiresAt": token.expires_at,
+    });
+    if token.workspace.is_none() {
+        json["creatorId"] = json!("fake-user");
+    }
+    json
+}
+
+fn list_tokens(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+    let tokens = lock(&store.tokens);
+    let scope = if in_workspace {
+        workspace_of(call)
+    } else {
+        None
+    };
+    let mine = tokens.iter().filter(|token| token.workspace == scope);
+    if in_workspace {
+        // A bare array, as documented (oddity 8).
+        return Answer::json(200, Value::Array(mine.map(token_json).collect()));
+    }
+    let skip = call
+        .parameters
+        .get("skip")
+        .and_then(Value::as_u64)
+        .unwrap_or(0) as usize;
+    let limit = call
+        .parameters
+        .get("limit")
+        .and_then(Value::as_u64)
+        .unwrap_or(100) as usize;
+    let data: Vec<Value> = mine.skip(skip).take(limit).map(token_json).collect();
+    Answer::json(200, json!({ "data": data }))
+}
+
+fn delete_token(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+    let id = call
+        .parameters
+        .str("token_id")
+        .and_then(|id| Uuid::parse_str(id).ok());
+    let scope = if in_workspace {
+        workspace_of(call)
+    } else {
+        None
+    };
+    let mut tokens = lock(&store.tokens);
+    let before = tokens.len();
+    tokens.retain(|token| !(Some(token.id) == id && token.workspace == scope));
+    match (tokens.len() < before, in_workspace) {
+        (true, _) => Answer::empty(204),
+        (false, true) => Answer::json(
+            404,
+            json!({ "detail": [{ "msg": "Access token not found" }] }),
+        ),
+        (false, false) => Answer::detail(404, "Access token not found"),
+    }
+}
+
+/// The token is sent raw or base64-encoded, "similar to the Authorization header".
+fn lookup_token(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+    let sent = call.body.json()["accessToken"].as_str().unwrap_or_default();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(sent)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let scope = if in_workspace {
+        workspace_of(call)
+    } else {
+        None
+    };
+    let tokens = lock(&store.tokens);
+    let found = tokens.iter().find(|token| {
+        token.workspace == scope
+            && (token.secret == sent || decoded.as_deref() == Some(token.secret.as_str()))
+    });
+    match found {
+        Some(token) => Answer::json(200, json!({ "accessTokenId": token.id })),
+        None => Answer::detail(404, "Access token not found"),
+    }
+}
+
+fn create_agent(store: &Store, call: &Call<'_>) -> Answer {
+    let command = call.body.json();
+    let mut agents = lock(&store.agents);
+    let same_name = agents.iter().any(|agent| {
+        agent["workspaceId"] == command["workspaceId"] && agent["name"] == command["name"]
+    });
+    if same_name {
+        return Answer::empty(409);
+    }
+    let trigger = &command["emailTrigger"];
+    let local_part = trigger["localPart"]
+        .as_str()
+        .map_or_else(|| Uuid::new_v4().simple().to_string(), str::to_owned);
+    let destinations: Vec<Value> = command["dataDestinations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|destination| {
+            let mut stored = destination.clone();
+            if destination["type"] == "WEBHOOK" {
+                stored["headers"] = destination.get("headers").cloned().unwrap_or(json!({}));
+            } else {
+                stored["type"] = json!("ASKUI_WORKFLOW");
+                stored["host"] = destination.get("host").cloned().unwrap_or(json!("ASKUI"));
+                stored["runnerTags"] = destination.get("runnerTags").cloned().unwrap_or(json!([]));
+            }
+            stored
+        })
+        .collect();
+    let time = now();
+    let agent = json!({
+        "id": Uuid::new_v4(),
+        "createdAt": time,
+        "updatedAt": time,
+        "name": command["name"],
+        "status": "ACTIVE",
+        "autoConfirm": command.get("autoConfirm").cloned().unwrap_or(json!(false)),
+        "description": command.get("description").cloned().unwrap_or(json!("")),
+        "emailTrigger": {
+            "active": trigger.get("active").cloned().unwrap_or(json!(true)),
+            "allowedSenders": trigger.get("allowedSenders").cloned().unwrap_or(json!([])),
+            "email": format!("{local_part}@agents.askui.example"),
+        },
+        "dataSchema": command.get("dataSchema").cloned().unwrap_or(Value::Null),
+        "dataDestinations": destinations,
+        "workspaceId": command["workspaceId"],
+        "folderPath": format!("workspaces/{}/agents/{}", command["workspaceId"].as_str().unwrap_or_default(), command["name"].as_str().unwrap_or_default()),
+    });
+    agents.insert(0, agent.clone());
+    Answer::json(201, agent)
+}
+
+fn list_agents(store: &Store, call: &Call<'_>) -> Answer {
+    let parameters = &call.parameters;
+    let filter = |name: &str, field: &str, agent: &Value| {
+        let wanted = parameters.strings(name);
+        wanted.is_empty()
+            || agent[field]
+                .as_str()
+                .is_some_and(|value| wanted.contains(&value))
+    };
+    let agents = lock(&store.agents);
+    let matching: Vec<&Value> = agents
+        .iter()
+        .filter(|agent| {
+            filter("agent_id", "id", agent)
+                && filter("workspace_id", "workspaceId", agent)
+                && filter("status", "status", agent)
+        })
+        .collect();
+    let skip = parameters.get("skip").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let limit = parameters
+        .get("limit")
+        .and_then(Value::as_u64)
+        .unwrap_or(100) as usize;
+    let page: Vec<&Value> = matching.iter().copied().skip(skip).take(limit).collect();
+    let total = parameters
+        .strings("expand")
+        .contains(&"total_count")
+        .then(|| matching.len().min(100));
+    Answer::json(
+        200,
+        json!({
+            "data": page,
+            "hasMore": skip + page.len() < matching.len(),
+            "totalCount": total,
+        }),
+    )
+}
+
+fn update_agent(store: &Store, call: &Call<'_>) -> Answer {
+    let id = call.parameters.str("agent_id").unwrap_or_default();
+    let update = call.body.json();
+    let mut agents = lock(&store.agents);
+    let Some(index) = agents.iter().position(|agent| agent["id"] == id) else {
+        return Answer::detail(404, "Agent not found");
+    };
+    let mut agent = agents.remove(index);
+    for field in ["name", "description", "status", "autoConfirm"] {
+        if let Some(value) = update.get(field).filter(|value| !value.is_null()) {
+            agent[field] = value.clone();
+        }
+    }
+    let trigger = &update["emailTrigger"];
+    for field in ["active", "allowedSenders"] {
+        if let Some(value) = trigger.get(field).filter(|value| !value.is_null()) {
+            agent["emailTrigger"][field] = value.clone();
+        }
+    }
+    if let Some(local_part) = trigger["localPart"].as_str() {
+        agent["emailTrigger"]["email"] = json!(format!("{local_part}@agents.askui.example"));
+    }
+    agent["updatedAt"] = json!(now());
+    // Sorted by when they were last updated, newest first.
+    agents.insert(0, agent.clone());
+    Answer::json(200, agent)
+}
