@@ -84,6 +84,25 @@ impl Client {
         &self.inner.client
     }
 
+    /// [`crate::Client::download_url`], blocking: downloads `url`, an absolute link an API
+    /// handed out (a signed URL), without sending any credentials. The answer's body is read
+    /// as it is consumed ([`ByteStream::save_blocking`](crate::ByteStream::save_blocking),
+    /// [`ByteStream::into_blocking_read`](crate::ByteStream::into_blocking_read)); the
+    /// client's timeout bounds the wait for the headers and then for each chunk. An invalid
+    /// URL is an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) before any
+    /// I/O, a non-2xx answer a `Status` error, and the URL's query is never shown.
+    ///
+    /// ```no_run
+    /// # fn run(client: askui_runtime::blocking::Client, url: &str) -> Result<(), askui_runtime::Error> {
+    /// let written = client.download_url(url)?.save_blocking("report.pdf")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn download_url(&self, url: &str) -> Result<crate::ByteStream, Error> {
+        let download = crate::request::Download::new(&self.inner.client, url)?;
+        let keep_alive: crate::body::KeepAlive = self.inner.clone();
+        self.block_on(download.send(Some(keep_alive)))
+    }
+
     /// Sends a call built by a blocking method and waits for its answer. A streamed answer
     /// keeps this client's runtime alive, since its connection runs there.
     #[doc(hidden)]

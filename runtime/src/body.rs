@@ -91,8 +91,9 @@ impl From<String> for Bytes {
 /// ```
 pub struct ByteStream {
     inner: BoxStream,
-    /// Where a download came from, so that its errors name the call.
-    endpoint: Option<Box<crate::Endpoint>>,
+    /// Where a download came from (`GET /api/v1/…`, or a URL with its query redacted), so
+    /// that its errors name the call.
+    call: Option<Box<str>>,
     /// A download fails when no data comes for this long.
     idle: Option<Idle>,
     /// What the download's connection needs alive: the blocking client's runtime.
@@ -116,7 +117,7 @@ impl ByteStream {
     {
         ByteStream {
             inner: stream.map_ok(Into::into).map_err(Into::into).boxed(),
-            endpoint: None,
+            call: None,
             idle: None,
             _keep_alive: None,
         }
@@ -139,13 +140,13 @@ impl ByteStream {
     /// (a download may take long; a stalled one fails).
     pub(crate) fn from_response(
         response: reqwest::Response,
-        endpoint: crate::Endpoint,
+        call: Box<str>,
         idle: Option<Duration>,
         keep_alive: Option<KeepAlive>,
     ) -> Self {
         ByteStream {
             inner: response.bytes_stream().map_err(Into::into).boxed(),
-            endpoint: Some(Box::new(endpoint)),
+            call: Some(call),
             idle: idle.map(|limit| Idle {
                 limit,
                 timer: Box::pin(tokio::time::sleep(limit)),
@@ -174,8 +175,8 @@ impl ByteStream {
     }
 
     fn name_call(&self, error: Error) -> Error {
-        match &self.endpoint {
-            Some(endpoint) => error.with_endpoint(endpoint),
+        match &self.call {
+            Some(call) => error.with_call(call),
             None => error,
         }
     }

@@ -1,13 +1,14 @@
 //! The client every generated method runs on.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
 use url::Url;
 
-use crate::{Auth, Error};
+use crate::{Auth, ByteStream, Error};
 
 /// The AskUI Workspaces API.
 pub const DEFAULT_BASE_URL: &str = "https://workspaces.askui.com";
@@ -62,6 +63,42 @@ impl Client {
     /// The base URL the endpoint paths are appended to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// Downloads `url`, an absolute link an API handed out (a signed, time-limited URL of
+    /// another origin, such as `FileDto.url` of AskUI's file listing), as a [`ByteStream`]:
+    /// streamed, not bounded in size.
+    ///
+    /// ```no_run
+    /// # async fn run(client: askui_runtime::Client, url: &str) -> Result<(), askui_runtime::Error> {
+    /// let written = client.download_url(url).await?.save("report.pdf").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The `GET` carries `Accept: */*` and the client's `User-Agent`, and **no credentials**:
+    /// the client's [`Auth`] is never sent, since the URL's signature is its credential and the
+    /// link leads elsewhere. It goes through the client's HTTP client (proxies, TLS roots,
+    /// redirects), so any `default_headers` of your own
+    /// [`http_client`](ClientBuilder::http_client) are sent too: keep credentials in `Auth`.
+    /// The client's timeout bounds the wait for the answer's headers and then the wait for
+    /// each chunk, as for any `ByteStream` answer.
+    ///
+    /// The URL is checked when this is called: one that is not an absolute `http://` or
+    /// `https://` URL, or that has a user name or password, is an
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) before any I/O (the
+    /// future returns it). A non-2xx answer is an [`ErrorKind::Status`](crate::ErrorKind::Status)
+    /// error with [`Error::status`] (an expired signed URL answers 403: list again for a new
+    /// one). The URL's query, where its signature is, is never shown: errors name the call as
+    /// `GET https://host/path?<redacted>` ([`Error::endpoint`]), and the query's values are
+    /// removed from an error answer's body.
+    ///
+    /// The future owns what it needs (`'static`), so it can be spawned.
+    pub fn download_url(
+        &self,
+        url: &str,
+    ) -> impl Future<Output = Result<ByteStream, Error>> + Send + 'static {
+        let download = crate::request::Download::new(self, url);
+        async move { download?.send(None).await }
     }
 
     pub(crate) fn settings(&self) -> &Settings {

@@ -324,6 +324,15 @@ impl Error {
         self
     }
 
+    /// Names the call that failed when it is not an endpoint's: a download of a URL,
+    /// `GET https://host/path?<redacted>`.
+    pub(crate) fn with_call(mut self, call: &str) -> Self {
+        if self.inner.endpoint.is_none() {
+            self.inner.endpoint = Some(call.to_owned());
+        }
+        self
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
@@ -356,7 +365,9 @@ impl Error {
         }
     }
 
-    /// The endpoint whose call failed, as `METHOD /path/{template}`.
+    /// The endpoint whose call failed, as `METHOD /path/{template}`; for
+    /// [`Client::download_url`](crate::Client::download_url), `GET` and the URL with its
+    /// query redacted (`GET https://host/path?<redacted>`).
     pub fn endpoint(&self) -> Option<&str> {
         self.inner.endpoint.as_deref()
     }

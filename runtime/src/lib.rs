@@ -73,6 +73,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! A link an API hands out, such as a signed download URL on another origin, is fetched with
+//! [`Client::download_url`]: streamed as a [`ByteStream`], without the client's credentials,
+//! and with the URL's query (its signature) kept out of every error.
+//!
 //! With the `blocking` feature, a method declared without `async` is a blocking call through
 //! `askui_runtime::blocking::Client` (see the `blocking` module).
 //!

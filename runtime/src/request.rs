@@ -1,6 +1,7 @@
 //! Building, sending and reading one call. The generated code creates a [`Request`], hands
 //! it each argument (one method per role) and awaits [`Request::send_as`]; the call is then one
-//! [`Call`] value, which [`execute`] puts on the wire. Everything else happens here.
+//! [`Call`] value, which [`execute`] puts on the wire. Everything else happens here. A
+//! [`Download`] of a URL the API handed out shares the sending and the status check.
 
 use std::borrow::Cow;
 use std::fmt::{self, Display, Write as _};
@@ -11,8 +12,10 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
+use url::Url;
 
 use crate::body::{IntoBody, IntoMultipart, KeepAlive, RawBody};
+use crate::client::Settings;
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
 use crate::response::{RawResponse, read_body};
@@ -326,6 +329,26 @@ pub(crate) async fn execute(
     headers.extend(call.option_headers);
     let timeout = call.timeout.unwrap_or(settings.timeout);
     let streamed = response_kind == ResponseKind::Stream;
+    let response = send(settings, request, timeout, streamed, &[]).await?;
+    Ok(RawResponse {
+        response,
+        max_response_bytes: settings.max_response_bytes,
+        endpoint: endpoint.clone(),
+        idle_timeout: timeout.filter(|_| streamed),
+        keep_alive: call.keep_alive,
+    })
+}
+
+/// Sends a finished request and checks its status: what every call and every download
+/// share. A non-2xx answer is a `Status` error whose body is read up to [`ERROR_BODY_LIMIT`],
+/// with each of `secrets` replaced by `<redacted>` before it is decoded.
+async fn send(
+    settings: &Settings,
+    mut request: reqwest::Request,
+    timeout: Option<Duration>,
+    streamed: bool,
+    secrets: &[String],
+) -> Result<reqwest::Response, Error> {
     let response = match timeout {
         // A download may take long: the timeout bounds the wait for the headers here, and
         // then the wait for each chunk (`ByteStream`), not the whole body.
@@ -341,23 +364,120 @@ pub(crate) async fn execute(
     .map_err(Error::transport)?;
     let status = response.status();
     if status.is_success() {
-        Ok(RawResponse {
-            response,
-            max_response_bytes: settings.max_response_bytes,
-            endpoint: endpoint.clone(),
-            idle_timeout: timeout.filter(|_| streamed),
-            keep_alive: call.keep_alive,
-        })
-    } else {
-        let bytes = match read_body(response, ERROR_BODY_LIMIT).await {
-            Ok(
-                crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes),
-            ) => bytes,
-            // The status is the news; a body cut short by the peer still leaves it.
-            Err(_) => Vec::new(),
-        };
-        Err(Error::from_status(status, ErrorBody::parse(status, &bytes)))
+        return Ok(response);
     }
+    let mut bytes = match read_body(response, ERROR_BODY_LIMIT).await {
+        Ok(crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes)) => {
+            bytes
+        }
+        // The status is the news; a body cut short by the peer still leaves it.
+        Err(_) => Vec::new(),
+    };
+    if !secrets.is_empty() {
+        bytes = redact(&bytes, secrets);
+    }
+    Err(Error::from_status(status, ErrorBody::parse(status, &bytes)))
+}
+
+/// `bytes` as text with every occurrence of each secret (longest first) replaced by
+/// `<redacted>`.
+fn redact(bytes: &[u8], secrets: &[String]) -> Vec<u8> {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    for secret in secrets {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), "<redacted>");
+        }
+    }
+    text.into_bytes()
+}
+
+/// A `GET` of an absolute URL that an API handed out, such as a signed download link
+/// (`FileDto.url`): checked when made, sent without the client's credentials, read as a
+/// [`ByteStream`]. The URL's query (the signature) is never shown: errors name the call
+/// as `GET https://host/path?<redacted>`, and the query's values are scrubbed from an
+/// error answer's body (S3 repeats the signature it was given).
+pub(crate) struct Download {
+    client: Client,
+    url: Url,
+    shown: Box<str>,
+    /// The query's values, encoded and decoded, longest first.
+    secrets: Vec<String>,
+}
+
+impl Download {
+    /// Checks `url` before any I/O. Its text is never repeated in an error.
+    pub(crate) fn new(client: &Client, url: &str) -> Result<Download, Error> {
+        let mut url = Url::parse(url.trim()).map_err(|error| {
+            Error::invalid_argument("url", "not an absolute URL").with_source(error)
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::invalid_argument(
+                "url",
+                "only http:// and https:// URLs can be downloaded",
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            // reqwest would send them as `Authorization: Basic`; a signed URL has none.
+            return Err(Error::invalid_argument(
+                "url",
+                "the URL must not carry a user name or password",
+            ));
+        }
+        url.set_fragment(None);
+        let mut shown = url.clone();
+        shown.set_query(None);
+        let mut shown = format!("GET {shown}");
+        if url.query().is_some() {
+            shown.push_str("?<redacted>");
+        }
+        Ok(Download {
+            client: client.clone(),
+            secrets: query_secrets(&url),
+            url,
+            shown: shown.into_boxed_str(),
+        })
+    }
+
+    /// Sends the `GET` with `Accept: */*` and the client's `User-Agent`, nothing else: no
+    /// `Authorization`, whichever `Auth` the client has. The client's timeout bounds the wait
+    /// for the headers and then for each chunk, as for any `ByteStream` answer.
+    pub(crate) async fn send(self, keep_alive: Option<KeepAlive>) -> Result<ByteStream, Error> {
+        let settings = self.client.settings();
+        let mut request = reqwest::Request::new(http::Method::GET, self.url);
+        let headers = request.headers_mut();
+        headers.insert(ACCEPT, ANY);
+        if let Some(user_agent) = &settings.user_agent {
+            headers.insert(USER_AGENT, user_agent.clone());
+        }
+        let timeout = settings.timeout;
+        match send(settings, request, timeout, true, &self.secrets).await {
+            Ok(response) => Ok(ByteStream::from_response(
+                response, self.shown, timeout, keep_alive,
+            )),
+            Err(error) => Err(error.with_call(&self.shown)),
+        }
+    }
+}
+
+/// The values of `url`'s query as sent and as decoded: what an error body must not repeat.
+/// Values under 8 characters are left alone; no signature is that short, and scrubbing
+/// them would garble the message.
+fn query_secrets(url: &Url) -> Vec<String> {
+    const SHORTEST: usize = 8;
+    let Some(query) = url.query() else {
+        return Vec::new();
+    };
+    let mut secrets: Vec<String> = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').map(|(_, value)| value.to_owned()))
+        .chain(url.query_pairs().map(|(_, value)| value.into_owned()))
+        .chain([query.to_owned()])
+        .filter(|value| value.len() >= SHORTEST)
+        .collect();
+    // Longest first, so that a value inside another is not replaced first; equal ones meet.
+    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    secrets.dedup();
+    secrets
 }
 
 /// Appends the path to `out`: literal pieces as they are, parameters from `values`.
@@ -546,6 +666,59 @@ mod tests {
         let error = request.error.unwrap();
         assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument);
         assert!(error.to_string().contains("`x-trace`"), "{error}");
+    }
+
+    #[test]
+    fn download_urls_are_checked_and_never_shown() {
+        let client = Client::builder().build().unwrap();
+        for bad in [
+            "",
+            "/api/v1/files/a.png?Signature=hunter2hunter2",
+            "cdn.example/a.png?Signature=hunter2hunter2",
+            "ftp://cdn.example/a.png?Signature=hunter2hunter2",
+            "file:///etc/passwd?Signature=hunter2hunter2",
+            "https://user:hunter2hunter2@cdn.example/a.png",
+            "https://bad host/a.png?Signature=hunter2hunter2",
+        ] {
+            let Err(error) = Download::new(&client, bad) else {
+                panic!("accepted {bad:?}");
+            };
+            assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument, "{bad}");
+            assert!(
+                !format!("{error} {error:?}").contains("hunter2"),
+                "{error:?}"
+            );
+        }
+        let Ok(download) = Download::new(
+            &client,
+            " https://cdn.example/w/a%20b.png?Expires=1&Signature=ab%2Bcd~hunter2#frag ",
+        ) else {
+            panic!("rejected a signed URL");
+        };
+        assert_eq!(
+            &*download.shown,
+            "GET https://cdn.example/w/a%20b.png?<redacted>"
+        );
+        assert_eq!(download.url.fragment(), None);
+        assert_eq!(
+            download.secrets,
+            [
+                "Expires=1&Signature=ab%2Bcd~hunter2",
+                "ab%2Bcd~hunter2",
+                "ab+cd~hunter2"
+            ]
+        );
+        let scrubbed = redact(
+            b"<SignatureProvided>ab+cd~hunter2</SignatureProvided>",
+            &download.secrets,
+        );
+        assert_eq!(
+            scrubbed,
+            b"<SignatureProvided><redacted></SignatureProvided>"
+        );
+        let plain = Download::new(&client, "http://127.0.0.1:9/a.png").unwrap();
+        assert_eq!(&*plain.shown, "GET http://127.0.0.1:9/a.png");
+        assert!(plain.secrets.is_empty());
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl RawResponse {
     pub fn into_stream(self) -> ByteStream {
         ByteStream::from_response(
             self.response,
-            self.endpoint,
+            self.endpoint.to_string().into_boxed_str(),
             self.idle_timeout,
             self.keep_alive,
         )

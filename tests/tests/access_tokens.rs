@@ -290,3 +290,66 @@ async fn all_access_tokens_stops_at_a_short_page() {
     assert_eq!(tokens.len(), 3);
     assert_eq!(server.requests().len(), 2);
 }
+
+/// Tokens in pages of two by `skip`: two, then one (a short page, the end); with `fail`, the
+/// page at `skip=2` is a 500 instead.
+fn token_pages(fail: bool) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync {
+    move |request| {
+        let second = request.target.contains("skip=2");
+        if fail && second {
+            return Reply::json(500, json!({"detail": "boom"}));
+        }
+        let names: &[&str] = if second { &["c"] } else { &["a", "b"] };
+        let tokens: Vec<_> = names
+            .iter()
+            .map(|name| {
+                let mut token = subject_token();
+                token["name"] = json!(name);
+                token
+            })
+            .collect();
+        Reply::json(200, json!({ "data": tokens }))
+    }
+}
+
+#[test]
+fn blocking_all_access_tokens_stops_at_a_short_page_or_an_error() {
+    use askui_workspaces::access_tokens::BlockingAccessTokensExt;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(askui_tests::RecordingServer::start(token_pages(false)));
+    let client = askui_runtime::Client::builder()
+        .base_url(server.base_url())
+        .auth(Auth::basic("tok"))
+        .build_blocking()
+        .unwrap();
+    let query = ListAccessTokensQuery::new()
+        .subject_id("user 1")
+        .limit(2)
+        .unwrap();
+    let mut tokens = client.all_access_tokens(query.clone());
+    assert!(server.requests().is_empty(), "nothing is fetched up front");
+    let names: Vec<String> = (&mut tokens).map(|token| token.unwrap().name).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert!(tokens.next().is_none());
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/api/v1/access-tokens?subject_id=user+1&skip=0&limit=2",
+            "/api/v1/access-tokens?subject_id=user+1&skip=2&limit=2"
+        ]
+    );
+
+    let server = runtime.block_on(askui_tests::RecordingServer::start(token_pages(true)));
+    let client = askui_runtime::Client::builder()
+        .base_url(server.base_url())
+        .build_blocking()
+        .unwrap();
+    let results: Vec<_> = client.all_access_tokens(query).collect();
+    assert_eq!(results.len(), 3);
+    assert!(results[..2].iter().all(Result::is_ok));
+    let error = results[2].as_ref().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.detail().as_deref(), Some("boom"));
+    assert_eq!(server.requests().len(), 2);
+}

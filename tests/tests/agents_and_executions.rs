@@ -371,3 +371,202 @@ async fn all_agents_walks_every_page() {
     assert_eq!(results.len(), 1);
     assert!(results[0].is_err());
 }
+
+/// A blocking client of `server`, with Bearer auth.
+fn blocking_client(server: &askui_tests::RecordingServer) -> askui_runtime::blocking::Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .auth(Auth::bearer("tok"))
+        .build_blocking()
+        .unwrap()
+}
+
+fn targets(server: &askui_tests::RecordingServer) -> Vec<String> {
+    server.requests().into_iter().map(|r| r.target).collect()
+}
+
+/// Agents `A1`…`A3` in pages of two by `skip`, `hasMore` on the first; with `fail`, the
+/// page at `skip=2` is a 500 instead.
+fn agent_pages(fail: bool) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync {
+    move |request| {
+        let skip = if request.target.contains("skip=2") {
+            2
+        } else {
+            0
+        };
+        if fail && skip == 2 {
+            return Reply::json(500, json!({"detail": "boom"}));
+        }
+        let agents: Vec<Value> = ["A1", "A2", "A3"]
+            .iter()
+            .skip(skip)
+            .take(2)
+            .map(|name| {
+                let mut agent = agent();
+                agent["name"] = json!(name);
+                agent
+            })
+            .collect();
+        Reply::json(200, json!({"data": agents, "hasMore": skip == 0}))
+    }
+}
+
+#[test]
+fn blocking_all_agents_fetches_each_page_as_the_iterator_advances() {
+    use askui_workspaces::agents::BlockingAgentsExt;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(askui_tests::RecordingServer::start(agent_pages(false)));
+    let client = blocking_client(&server);
+    let query = ListAgentsQuery::new()
+        .statuses([AgentStatus::Active])
+        .limit(2)
+        .unwrap();
+    let mut agents = client.all_agents(query);
+    assert!(server.requests().is_empty(), "nothing is fetched up front");
+    let mut names = Vec::new();
+    let mut requests_seen = Vec::new();
+    for agent in &mut agents {
+        names.push(agent.unwrap().name);
+        requests_seen.push(server.requests().len());
+    }
+    assert_eq!(names, ["A1", "A2", "A3"]);
+    // The second page is asked for only once the first is used up.
+    assert_eq!(requests_seen, [1, 1, 2]);
+    assert!(agents.next().is_none());
+    assert_eq!(
+        targets(&server),
+        [
+            "/api/v1/agents?status=ACTIVE&skip=0&limit=2",
+            "/api/v1/agents?status=ACTIVE&skip=2&limit=2"
+        ]
+    );
+
+    // An error is yielded once, and ends the walk.
+    let server = runtime.block_on(askui_tests::RecordingServer::start(agent_pages(true)));
+    let client = blocking_client(&server);
+    let mut agents = client.all_agents(ListAgentsQuery::new().limit(2).unwrap());
+    assert_eq!(agents.next().unwrap().unwrap().name, "A1");
+    assert_eq!(agents.next().unwrap().unwrap().name, "A2");
+    let error = agents.next().unwrap().unwrap_err();
+    assert_eq!(
+        error.status(),
+        Some(askui_runtime::StatusCode::INTERNAL_SERVER_ERROR)
+    );
+    assert_eq!(error.detail().as_deref(), Some("boom"));
+    assert!(agents.next().is_none());
+    assert!(agents.next().is_none());
+    assert_eq!(
+        targets(&server),
+        [
+            "/api/v1/agents?skip=0&limit=2",
+            "/api/v1/agents?skip=2&limit=2"
+        ]
+    );
+}
+
+/// Executions `1`…`3` in pages of two by `skip`, `hasMore` on the first; with `fail`, the
+/// page at `skip=2` is a 500 instead.
+fn execution_pages(fail: bool) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync {
+    move |request| {
+        let skip = if request.target.contains("skip=2") {
+            2
+        } else {
+            0
+        };
+        if fail && skip == 2 {
+            return Reply::empty(500);
+        }
+        let executions: Vec<Value> = (1..=3u128)
+            .skip(skip)
+            .take(2)
+            .map(|n| {
+                let mut execution = execution(json!({"status": "PENDING_DATA_EXTRACTION"}));
+                execution["id"] = json!(Uuid::from_u128(n));
+                execution
+            })
+            .collect();
+        Reply::json(200, json!({"data": executions, "hasMore": skip == 0}))
+    }
+}
+
+const EXECUTION_PAGES: [&str; 2] = [
+    "/api/v1/agent-executions?agent_id=9d2e41c0-5b7a-4f3e-a1c2-7e8f0b1d2c3a&skip=0&limit=2",
+    "/api/v1/agent-executions?agent_id=9d2e41c0-5b7a-4f3e-a1c2-7e8f0b1d2c3a&skip=2&limit=2",
+];
+
+#[tokio::test]
+async fn all_agent_executions_walks_every_page() {
+    use futures_util::TryStreamExt;
+    let server = askui_tests::RecordingServer::start(execution_pages(false)).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let query = ListAgentExecutionsQuery::new()
+        .agents([AGENT])
+        .limit(2)
+        .unwrap();
+    let executions: Vec<_> = client
+        .all_agent_executions(query.clone())
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<Option<Uuid>> = executions.iter().map(|execution| execution.id).collect();
+    assert_eq!(
+        ids,
+        (1..=3)
+            .map(|n| Some(Uuid::from_u128(n)))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(targets(&server), EXECUTION_PAGES);
+
+    let server = askui_tests::RecordingServer::start(execution_pages(true)).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let results: Vec<_> =
+        futures_util::StreamExt::collect::<Vec<_>>(client.all_agent_executions(query)).await;
+    assert_eq!(results.len(), 3);
+    assert!(results[..2].iter().all(Result::is_ok));
+    assert_eq!(
+        results[2].as_ref().unwrap_err().status(),
+        Some(askui_runtime::StatusCode::INTERNAL_SERVER_ERROR)
+    );
+    assert_eq!(targets(&server), EXECUTION_PAGES);
+}
+
+#[test]
+fn blocking_all_agent_executions_walks_every_page_and_stops_after_an_error() {
+    use askui_workspaces::agent_executions::BlockingAgentExecutionsExt;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(askui_tests::RecordingServer::start(execution_pages(false)));
+    let client = blocking_client(&server);
+    let query = ListAgentExecutionsQuery::new()
+        .agents([AGENT])
+        .limit(2)
+        .unwrap();
+    let executions: Vec<_> = client
+        .all_agent_executions(query.clone())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let ids: Vec<Option<Uuid>> = executions.iter().map(|execution| execution.id).collect();
+    assert_eq!(
+        ids,
+        (1..=3)
+            .map(|n| Some(Uuid::from_u128(n)))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(targets(&server), EXECUTION_PAGES);
+
+    let server = runtime.block_on(askui_tests::RecordingServer::start(execution_pages(true)));
+    let client = blocking_client(&server);
+    let results: Vec<_> = client.all_agent_executions(query).collect();
+    assert_eq!(results.len(), 3);
+    assert!(results[..2].iter().all(Result::is_ok));
+    assert_eq!(
+        results[2].as_ref().unwrap_err().status(),
+        Some(askui_runtime::StatusCode::INTERNAL_SERVER_ERROR)
+    );
+    assert_eq!(targets(&server), EXECUTION_PAGES);
+}

@@ -317,3 +317,69 @@ async fn all_files_follows_continuation_tokens() {
         ]
     );
 }
+
+/// Folders `a`, `b` then `c` by continuation token; the second page repeats its own token,
+/// which ends the walk. With `fail`, the second page is a 500 instead.
+fn file_pages(fail: bool) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync {
+    move |request| {
+        if !request.target.contains("continuation_token=t2") {
+            return Reply::json(
+                200,
+                json!({"data": [{"type": "folder", "name": "a", "path": "w/a/"},
+                    {"type": "folder", "name": "b", "path": "w/b/"}], "nextContinuationToken": "t2"}),
+            );
+        }
+        if fail {
+            return Reply::json(500, json!({"detail": "boom"}));
+        }
+        Reply::json(
+            200,
+            json!({"data": [{"type": "folder", "name": "c", "path": "w/c/"}],
+                "nextContinuationToken": "t2"}),
+        )
+    }
+}
+
+#[test]
+fn blocking_all_files_follows_continuation_tokens_and_stops_after_an_error() {
+    use askui_workspaces::files::BlockingFilesExt;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(askui_tests::RecordingServer::start(file_pages(false)));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .auth(Auth::bearer("tok"))
+        .build_blocking()
+        .unwrap();
+    let mut items = client.all_files(ListFilesQuery::new("w/").folders());
+    assert!(server.requests().is_empty(), "nothing is fetched up front");
+    let mut names = Vec::new();
+    for item in &mut items {
+        match item.unwrap() {
+            FileListItem::Folder(folder) => names.push(folder.name),
+            FileListItem::File(file) => panic!("unexpected {file:?}"),
+        }
+    }
+    assert_eq!(names, ["a", "b", "c"]);
+    assert!(items.next().is_none());
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/api/v1/files?prefix=w%2F&delimiter=%2F",
+            "/api/v1/files?prefix=w%2F&delimiter=%2F&continuation_token=t2"
+        ]
+    );
+
+    let server = runtime.block_on(askui_tests::RecordingServer::start(file_pages(true)));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build_blocking()
+        .unwrap();
+    let mut items = client.all_files(ListFilesQuery::new("w/").folders());
+    assert!(items.next().unwrap().is_ok());
+    assert!(items.next().unwrap().is_ok());
+    let error = items.next().unwrap().unwrap_err();
+    assert_eq!(error.detail().as_deref(), Some("boom"));
+    assert!(items.next().is_none());
+    assert_eq!(server.requests().len(), 2);
+}

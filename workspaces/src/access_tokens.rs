@@ -122,15 +122,8 @@ pub trait AccessTokens: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        // This list has no `hasMore`: a full page means there may be another.
-        let page_size = query.limit.unwrap_or(100) as usize;
-        crate::paging::by_skip(query.skip.unwrap_or(0), move |skip| {
-            let page = query.clone().skip(skip);
-            async move {
-                let answer = self.list_access_tokens(&page).await?;
-                let full = answer.data.len() >= page_size;
-                Ok((answer.data, full))
-            }
+        crate::paging::stream(query, move |page| async move {
+            self.list_access_tokens(&page).await
         })
     }
 }
@@ -139,6 +132,28 @@ impl AccessTokens for askui_runtime::Client {}
 
 #[cfg(feature = "blocking")]
 impl BlockingAccessTokens for askui_runtime::blocking::Client {}
+
+/// The paging helper of [`AccessTokens`] for blocking clients: implemented for every
+/// [`BlockingAccessTokens`] (`askui_runtime::blocking::Client` among them).
+#[cfg(feature = "blocking")]
+pub trait BlockingAccessTokensExt: BlockingAccessTokens {
+    /// [`AccessTokens::all_access_tokens`] for blocking code: every token matching `query`,
+    /// page after page, as an `Iterator` that calls
+    /// [`list_access_tokens`](BlockingAccessTokens::list_access_tokens) for the next page as
+    /// it is advanced, until a page comes back short. It ends after the first error.
+    fn all_access_tokens(
+        &self,
+        query: ListAccessTokensQuery,
+    ) -> impl Iterator<Item = Result<SubjectAccessTokenResponseDto, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        crate::paging::iter(query, move |page| self.list_access_tokens(page))
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl<T: BlockingAccessTokens + ?Sized> BlockingAccessTokensExt for T {}
 
 /// The secret value of an access token: never shown by `Debug`, sent and read as a plain
 /// string on the wire.
@@ -291,6 +306,28 @@ impl ListAccessTokensQuery {
     pub fn limit(mut self, limit: u32) -> Result<Self, Error> {
         self.limit = Some(crate::common::check_limit(limit, 100)?);
         Ok(self)
+    }
+}
+
+impl crate::paging::BySkip for ListAccessTokensQuery {
+    type Answer = ListSubjectAccessTokensResponseDto;
+    type Item = SubjectAccessTokenResponseDto;
+
+    fn skip_of(&self) -> Option<u64> {
+        self.skip
+    }
+
+    fn at(self, skip: u64) -> Self {
+        self.skip(skip)
+    }
+
+    /// This list has no `hasMore`: a full page means there may be another.
+    fn items(
+        &self,
+        answer: ListSubjectAccessTokensResponseDto,
+    ) -> (Vec<SubjectAccessTokenResponseDto>, bool) {
+        let full = answer.data.len() >= self.limit.unwrap_or(100) as usize;
+        (answer.data, full)
     }
 }
 

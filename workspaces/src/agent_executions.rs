@@ -58,12 +58,8 @@ pub trait AgentExecutions: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        crate::paging::by_skip(query.skip.unwrap_or(0), move |skip| {
-            let page = query.clone().skip(skip);
-            async move {
-                let answer = self.list_agent_executions(&page).await?;
-                Ok((answer.data, answer.has_more))
-            }
+        crate::paging::stream(query, move |page| async move {
+            self.list_agent_executions(&page).await
         })
     }
 }
@@ -72,6 +68,28 @@ impl AgentExecutions for askui_runtime::Client {}
 
 #[cfg(feature = "blocking")]
 impl BlockingAgentExecutions for askui_runtime::blocking::Client {}
+
+/// The paging helper of [`AgentExecutions`] for blocking clients: implemented for every
+/// [`BlockingAgentExecutions`] (`askui_runtime::blocking::Client` among them).
+#[cfg(feature = "blocking")]
+pub trait BlockingAgentExecutionsExt: BlockingAgentExecutions {
+    /// [`AgentExecutions::all_agent_executions`] for blocking code: every execution matching
+    /// `query`, page after page, as an `Iterator` that calls
+    /// [`list_agent_executions`](BlockingAgentExecutions::list_agent_executions) for the next
+    /// page as it is advanced. It ends after the first error.
+    fn all_agent_executions(
+        &self,
+        query: ListAgentExecutionsQuery,
+    ) -> impl Iterator<Item = Result<AgentExecution, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        crate::paging::iter(query, move |page| self.list_agent_executions(page))
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl<T: BlockingAgentExecutions + ?Sized> BlockingAgentExecutionsExt for T {}
 
 /// The documents of [`AgentExecutions::create_agent_execution`]: at least one, each sent as
 /// a multipart part `input_files`.
@@ -410,3 +428,20 @@ impl ListAgentExecutionsQuery {
 
 /// One page of [`AgentExecution`]s.
 pub type AgentExecutionsListResponse = crate::ListResponse<AgentExecution>;
+
+impl crate::paging::BySkip for ListAgentExecutionsQuery {
+    type Answer = AgentExecutionsListResponse;
+    type Item = AgentExecution;
+
+    fn skip_of(&self) -> Option<u64> {
+        self.skip
+    }
+
+    fn at(self, skip: u64) -> Self {
+        self.skip(skip)
+    }
+
+    fn items(&self, answer: AgentExecutionsListResponse) -> (Vec<AgentExecution>, bool) {
+        (answer.data, answer.has_more)
+    }
+}

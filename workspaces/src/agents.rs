@@ -70,13 +70,10 @@ pub trait Agents: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        crate::paging::by_skip(query.skip.unwrap_or(0), move |skip| {
-            let page = query.clone().skip(skip);
-            async move {
-                let answer = self.list_agents(&page).await?;
-                Ok((answer.data, answer.has_more))
-            }
-        })
+        crate::paging::stream(
+            query,
+            move |page| async move { self.list_agents(&page).await },
+        )
     }
 }
 
@@ -84,6 +81,37 @@ impl Agents for askui_runtime::Client {}
 
 #[cfg(feature = "blocking")]
 impl BlockingAgents for askui_runtime::blocking::Client {}
+
+/// The paging helper of [`Agents`] for blocking clients: implemented for every
+/// [`BlockingAgents`] (`askui_runtime::blocking::Client` among them).
+#[cfg(feature = "blocking")]
+pub trait BlockingAgentsExt: BlockingAgents {
+    /// [`Agents::all_agents`] for blocking code: every agent matching `query`, page after
+    /// page, as an `Iterator` that calls [`list_agents`](BlockingAgents::list_agents) for the
+    /// next page as it is advanced. It ends after the first error.
+    ///
+    /// ```no_run
+    /// use askui_workspaces::agents::{BlockingAgentsExt, ListAgentsQuery};
+    ///
+    /// # fn run(client: askui_runtime::blocking::Client) -> Result<(), askui_workspaces::Error> {
+    /// for agent in client.all_agents(ListAgentsQuery::new()) {
+    ///     println!("{}", agent?.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn all_agents(
+        &self,
+        query: ListAgentsQuery,
+    ) -> impl Iterator<Item = Result<Agent, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        crate::paging::iter(query, move |page| self.list_agents(page))
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl<T: BlockingAgents + ?Sized> BlockingAgentsExt for T {}
 
 /// Whether an agent is in use. Values the API adds later read as [`AgentStatus::Unknown`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -552,6 +580,23 @@ impl ListAgentsQuery {
 
 /// One page of [`Agent`]s.
 pub type AgentsListResponse = crate::ListResponse<Agent>;
+
+impl crate::paging::BySkip for ListAgentsQuery {
+    type Answer = AgentsListResponse;
+    type Item = Agent;
+
+    fn skip_of(&self) -> Option<u64> {
+        self.skip
+    }
+
+    fn at(self, skip: u64) -> Self {
+        self.skip(skip)
+    }
+
+    fn items(&self, answer: AgentsListResponse) -> (Vec<Agent>, bool) {
+        (answer.data, answer.has_more)
+    }
+}
 
 /// A template to create agents from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,49 @@
 //! Operations tagged `files`: a workspace's files, under `workspaces/{workspace_id}/…`.
+//!
+//! # Downloading files
+//!
+//! A listing with [`ListFilesQuery::with_urls`] gives each file a signed URL on another
+//! origin (CloudFront), valid for an hour; the signature in it is the credential.
+//! [`FileDto::download`] fetches the file through it, streamed, and sends none of the
+//! client's credentials:
+//!
+//! ```no_run
+//! use askui_workspaces::files::{FileListItem, Files, ListFilesQuery};
+//! use futures_util::TryStreamExt;
+//!
+//! # async fn run(client: askui_workspaces::Client) -> Result<(), askui_workspaces::Error> {
+//! let listing = client.all_files(ListFilesQuery::new("workspaces/3f0c…/runs/").with_urls());
+//! let mut listing = std::pin::pin!(listing);
+//! while let Some(item) = listing.try_next().await? {
+//!     if let FileListItem::File(file) = item {
+//!         let bytes = file.download(&client).await?.save(&file.name).await?;
+//!         println!("{}: {bytes} bytes", file.path);
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The download is an [`askui_runtime::ByteStream`]: `save`, `write_to`, `chunk`, or a
+//! `Stream`; an expired URL answers 403 (list again for a fresh one). A URL from elsewhere
+//! downloads the same way with [`Client::download_url`](askui_runtime::Client::download_url).
+//! Errors never show the URL's query, and neither does `FileDto`'s `Debug`.
+//!
+//! With the `blocking` feature, `BlockingFiles` makes the same calls with
+//! `askui_runtime::blocking::Client`, `BlockingFilesExt::all_files` walks a listing as an
+//! `Iterator`, and `FileDto::download_blocking` downloads:
+//!
+//! ```no_run
+//! # #[cfg(feature = "blocking")]
+//! # fn run(client: askui_runtime::blocking::Client) -> Result<(), askui_workspaces::Error> {
+//! use askui_workspaces::files::{BlockingFilesExt, FileListItem, ListFilesQuery};
+//!
+//! for item in client.all_files(ListFilesQuery::new("workspaces/3f0c…/runs/").with_urls()) {
+//!     if let FileListItem::File(file) = item? {
+//!         file.download_blocking(&client)?.save_blocking(&file.name)?;
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
 
 use askui_runtime::{
     ByteStream, Error, IntoMultipart, Multipart, Part, Response, askui_endpoint, askui_endpoints,
@@ -76,21 +121,10 @@ pub trait Files: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        crate::paging::items(query, move |page| async move {
-            let answer = self.list_files(&page).await?;
-            // An empty page may still carry a token; a token that does not move on ends the
-            // walk rather than looping.
-            let next = answer
-                .next_continuation_token
-                .filter(|token| {
-                    !token.is_empty() && Some(token) != page.continuation_token.as_ref()
-                })
-                .map(|token| page.continuation_token(token));
-            Ok(crate::paging::Page {
-                items: answer.data,
-                next,
-            })
-        })
+        crate::paging::stream(
+            query,
+            move |page| async move { self.list_files(&page).await },
+        )
     }
 }
 
@@ -98,6 +132,27 @@ impl Files for askui_runtime::Client {}
 
 #[cfg(feature = "blocking")]
 impl BlockingFiles for askui_runtime::blocking::Client {}
+
+/// The paging helper of [`Files`] for blocking clients: implemented for every
+/// [`BlockingFiles`] (`askui_runtime::blocking::Client` among them).
+#[cfg(feature = "blocking")]
+pub trait BlockingFilesExt: BlockingFiles {
+    /// [`Files::all_files`] for blocking code: every file and folder under `query`'s prefix,
+    /// page after page, as an `Iterator` that calls [`list_files`](BlockingFiles::list_files)
+    /// with the next continuation token as it is advanced. It ends after the first error.
+    fn all_files(
+        &self,
+        query: ListFilesQuery,
+    ) -> impl Iterator<Item = Result<FileListItem, Error>> + Send + '_
+    where
+        Self: Sync,
+    {
+        crate::paging::iter(query, move |page| self.list_files(page))
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl<T: BlockingFiles + ?Sized> BlockingFilesExt for T {}
 
 /// The file of [`Files::upload_file`]: sent as the multipart part `file`, streamed.
 ///
@@ -214,6 +269,22 @@ pub struct FilesListResponseDto {
     pub next_continuation_token: Option<String>,
 }
 
+impl crate::paging::Paged for ListFilesQuery {
+    type Answer = FilesListResponseDto;
+    type Item = FileListItem;
+
+    fn next_page(self, answer: FilesListResponseDto) -> crate::paging::Page<FileListItem, Self> {
+        let next = crate::paging::next_token(
+            self.continuation_token.as_deref(),
+            answer.next_continuation_token,
+        );
+        crate::paging::Page {
+            next: next.map(|token| self.continuation_token(token)),
+            items: answer.data,
+        }
+    }
+}
+
 /// A file or a folder of a listing, by its `type` (always sent; read also without one, by
 /// its fields).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,8 +307,9 @@ fn items<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<FileLi
     })
 }
 
-/// A file of a listing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A file of a listing. Its `Debug` shows `url` without the query, which holds the
+/// signature.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileDto {
     /// Its name.
@@ -251,6 +323,67 @@ pub struct FileDto {
     pub size: u64,
     /// When it last changed.
     pub last_modified: DateTime<Utc>,
+}
+
+impl FileDto {
+    /// Downloads the file through its signed [`url`](Self::url), streamed
+    /// ([`askui_runtime::Client::download_url`]): no credentials are sent, the URL's
+    /// signature is. The URL is valid for an hour after listing; an expired one answers 403.
+    ///
+    /// ```no_run
+    /// # use askui_workspaces::files::FileDto;
+    /// # async fn run(client: askui_workspaces::Client, file: FileDto) -> Result<(), askui_workspaces::Error> {
+    /// file.download(&client).await?.save(&file.name).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Errors: [`ErrorKind::InvalidArgument`](askui_runtime::ErrorKind::InvalidArgument)
+    /// before any I/O when the file was listed without
+    /// [`ListFilesQuery::with_urls`] (no `url`), or its `url` is not an http(s) URL; the
+    /// server's non-2xx answer as a `Status` error.
+    pub fn download(
+        &self,
+        client: &askui_runtime::Client,
+    ) -> impl Future<Output = Result<ByteStream, Error>> + Send + 'static {
+        let download = self.signed_url().map(|url| client.download_url(url));
+        async move { download?.await }
+    }
+
+    /// [`download`](Self::download) with a blocking client: read the answer with
+    /// [`ByteStream::save_blocking`] or [`ByteStream::into_blocking_read`].
+    #[cfg(feature = "blocking")]
+    pub fn download_blocking(
+        &self,
+        client: &askui_runtime::blocking::Client,
+    ) -> Result<ByteStream, Error> {
+        client.download_url(self.signed_url()?)
+    }
+
+    fn signed_url(&self) -> Result<&str, Error> {
+        self.url.as_deref().ok_or_else(|| {
+            Error::invalid_argument(
+                "url",
+                "the file was listed without a signed URL; list with `ListFilesQuery::with_urls()`",
+            )
+        })
+    }
+}
+
+impl std::fmt::Debug for FileDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The query of a signed URL is its credential.
+        let url = self.url.as_deref().map(|url| match url.split_once('?') {
+            Some((base, _)) => format!("{base}?<redacted>"),
+            None => url.to_owned(),
+        });
+        f.debug_struct("FileDto")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("url", &url)
+            .field("size", &self.size)
+            .field("last_modified", &self.last_modified)
+            .finish()
+    }
 }
 
 /// A folder of a listing.

@@ -12,6 +12,21 @@
 //! println!("{}", session.session_url);
 //! # Ok(()) }
 //! ```
+//!
+//! # Paged lists
+//!
+//! `all_agents`, `all_agent_executions`, `all_access_tokens` (`skip`/`limit`) and
+//! `all_files` (continuation tokens) walk every page of a list, fetching the next page only
+//! when the last one is used up, and end after the first error: a `Stream` on the async
+//! traits ([`Agents::all_agents`](agents::Agents::all_agents), …) and, with the `blocking`
+//! feature, an `Iterator` on the blocking twins through `BlockingAgentsExt`,
+//! `BlockingAgentExecutionsExt`, `BlockingAccessTokensExt` and `BlockingFilesExt`
+//! (implemented for every `BlockingAgents`, …, so `askui_runtime::blocking::Client` too).
+//!
+//! # Downloading files
+//!
+//! The signed URLs of a file listing download without writing any HTTP code:
+//! `FileDto::download` (see [`files`]).
 
 #![deny(missing_docs)]
 
