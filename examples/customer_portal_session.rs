@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use askui_examples::{Target, exit, expect_error, explain};
+use askui_examples::{Failure, Target, exit, expect_error};
 use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionRequestDto};
 use askui_workspaces::{Client, ErrorKind, StatusCode, Uuid};
 
@@ -23,19 +23,17 @@ async fn main() -> ExitCode {
     exit(run().await)
 }
 
-async fn run() -> Result<(), String> {
+async fn run() -> Result<(), Failure> {
     let target = Target::from_env().await?;
     let client = &target.client;
     let return_url =
         std::env::var("ASKUI_RETURN_URL").unwrap_or_else(|_| DEFAULT_RETURN_URL.to_owned());
-    let body =
-        CreateCustomerPortalSessionRequestDto::new(&return_url).map_err(|e| e.to_string())?;
+    let body = CreateCustomerPortalSessionRequestDto::new(&return_url)?;
 
     println!("\n1. A workspace with billing details:");
     let session = client
         .create_customer_portal_session(target.workspace_id, &body)
-        .await
-        .map_err(|error| explain(&error))?;
+        .await?;
     println!("   customer portal: {}", session.session_url);
 
     let Some(fake) = &target.fake else {
@@ -52,10 +50,7 @@ async fn run() -> Result<(), String> {
     )?;
 
     println!("\n3. No credentials:");
-    let anonymous = Client::builder()
-        .base_url(fake.base_url())
-        .build()
-        .map_err(|error| error.to_string())?;
+    let anonymous = Client::builder().base_url(fake.base_url()).build()?;
     expect_error(
         anonymous
             .create_customer_portal_session(target.workspace_id, &body)

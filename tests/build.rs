@@ -135,6 +135,13 @@ const CONTEXTS: &[Context] = &[
         epilogue: &["Ok(())", "}"],
     },
     Context {
+        name: "test",
+        about: "a test function with its own imports (compiled, not run)",
+        run: false,
+        prelude: &[],
+        epilogue: &[],
+    },
+    Context {
         name: "program",
         about: "a whole program with its own `fn main` (compiled, not run); the default for a \
                 block containing `fn main`",

@@ -27,9 +27,9 @@ impl Target {
     ///
     /// # Errors
     ///
-    /// A message for the user: half-set variables, a workspace id that is not a UUID, a
+    /// For the user: half-set variables, a workspace id that is not a UUID, a
     /// fake that could not start.
-    pub async fn from_env() -> Result<Target, String> {
+    pub async fn from_env() -> Result<Target, Failure> {
         let has_credentials = is_set(env::TOKEN) || is_set(env::AUTHORIZATION);
         match (has_credentials, is_set(WORKSPACE_ID)) {
             (true, true) => {
@@ -38,7 +38,7 @@ impl Target {
                     .trim()
                     .parse()
                     .map_err(|error| format!("{WORKSPACE_ID} is not a UUID: {error}"))?;
-                let client = Client::from_env().map_err(|error| error.to_string())?;
+                let client = Client::from_env()?;
                 println!("Calling the AskUI API at {}", client.base_url());
                 Ok(Target {
                     client,
@@ -49,12 +49,14 @@ impl Target {
             (false, false) => Target::offline().await,
             (true, false) => Err(format!(
                 "{WORKSPACE_ID} is not set: set it too, or unset the credentials to run offline"
-            )),
+            )
+            .into()),
             (false, true) => Err(format!(
                 "{WORKSPACE_ID} is set but no {} or {}",
                 env::TOKEN,
                 env::AUTHORIZATION
-            )),
+            )
+            .into()),
         }
     }
 
@@ -63,7 +65,7 @@ impl Target {
     /// # Errors
     ///
     /// A message for the user if the fake cannot start.
-    pub async fn offline() -> Result<Target, String> {
+    pub async fn offline() -> Result<Target, Failure> {
         let token = "demo-token";
         let workspace_id = Uuid::new_v4();
         let fake = FakeServer::start(Config::new(token).workspace(workspace_id))
@@ -80,8 +82,7 @@ impl Target {
         let client = Client::builder()
             .base_url(fake.base_url())
             .auth(Auth::basic(token))
-            .build()
-            .map_err(|error| error.to_string())?;
+            .build()?;
         Ok(Target {
             client,
             workspace_id,
@@ -124,26 +125,33 @@ pub fn explain(error: &Error) -> String {
 ///
 /// # Errors
 ///
-/// A message if the call succeeded or failed otherwise.
+/// The unexpected error, or a message if the call succeeded.
 pub fn expect_error<T>(
     result: Result<T, Error>,
     expected: impl Fn(&Error) -> bool,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     match result {
         Err(error) if expected(&error) => {
             println!("   {}", explain(&error));
             Ok(())
         }
-        Err(error) => Err(format!("unexpected error: {}", explain(&error))),
-        Ok(_) => Err("the call succeeded, but it should have failed".to_owned()),
+        Err(error) => Err(error.into()),
+        Ok(_) => Err("the call succeeded, but it should have failed".into()),
     }
 }
 
-/// The process's exit: the error's message on stderr and a failure status.
-pub fn exit(result: Result<(), String>) -> std::process::ExitCode {
+/// What an example's steps fail with: an API [`Error`] or a message.
+pub type Failure = Box<dyn std::error::Error>;
+
+/// The process's exit: the error and its causes on stderr, and a failure status.
+pub fn exit(result: Result<(), Failure>) -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(message) => {
+        Err(failure) => {
+            let message = match failure.downcast_ref::<Error>() {
+                Some(error) => explain(error),
+                None => failure.to_string(),
+            };
             eprintln!("error: {message}");
             std::process::ExitCode::FAILURE
         }
