@@ -8,7 +8,7 @@ use std::time::Duration;
 use http::HeaderValue;
 use url::Url;
 
-use crate::{Auth, ByteStream, Error};
+use crate::{Auth, ByteStream, Error, RetryPolicy};
 
 /// The AskUI Workspaces API.
 pub const DEFAULT_BASE_URL: &str = "https://workspaces.askui.com";
@@ -17,6 +17,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest success body read unless [`ClientBuilder::max_response_bytes`] says otherwise.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait for the next bytes of a response body unless
+/// [`ClientBuilder::read_timeout`] says otherwise.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many redirects within the origin are followed before giving up.
+const MAX_REDIRECTS: usize = 10;
 const DEFAULT_USER_AGENT: &str = concat!("askui-runtime/", env!("CARGO_PKG_VERSION"));
 
 /// The environment variables [`Client::from_env`] reads, the names AskUI's own tools use.
@@ -45,7 +50,10 @@ pub(crate) struct Settings {
     pub(crate) auth: Option<HeaderValue>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) timeout: Option<Duration>,
+    /// The longest wait for the next chunk of a response body.
+    pub(crate) read_timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl Client {
@@ -148,7 +156,10 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     user_agent: Option<String>,
     timeout: Option<Option<Duration>>,
+    read_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
+    retry: Option<RetryPolicy>,
+    allow_plain_http: bool,
     error: Option<Error>,
 }
 
@@ -168,7 +179,10 @@ impl fmt::Debug for ClientBuilder {
             .field("http_client", &self.http_client.is_some())
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("allow_plain_http", &self.allow_plain_http)
             .field("error", &self.error)
             .finish()
     }
@@ -228,7 +242,11 @@ impl ClientBuilder {
     }
 
     /// Your own `reqwest::Client` (proxies, default headers, TLS roots, connection pools).
-    /// [`timeout`](Self::timeout) and [`user_agent`](Self::user_agent) still apply per request.
+    /// [`timeout`](Self::timeout), [`read_timeout`](Self::read_timeout), retries and
+    /// [`user_agent`](Self::user_agent) still apply per request, and an answer that
+    /// arrives from another origin after your client's redirects is refused
+    /// ([`ErrorKind::Redirect`](crate::ErrorKind::Redirect)). Build it with
+    /// `redirect(reqwest::redirect::Policy::none())` to not follow redirects at all.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -248,6 +266,32 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest wait for the next bytes of a response body (a success read whole, an
+    /// error's body, each chunk of a [`ByteStream`]), also when [`timeout`](Self::timeout)
+    /// is `None`. A body that stalls longer is [`ErrorKind::Timeout`](crate::ErrorKind::Timeout);
+    /// for an error answer, what arrived is kept. Default: [`DEFAULT_READ_TIMEOUT`].
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// When failed calls are sent again. Default: [`RetryPolicy::default`] (two retries of
+    /// calls that are safe to repeat, after connection failures, 429 and 502/503/504);
+    /// [`RetryPolicy::none`] to send every call once.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Allows credentials over plain `http://` to a host other than this machine. Without
+    /// it, `build()` refuses a client whose [`Auth`] would travel in cleartext to
+    /// `http://workspaces.example`, as a mistyped endpoint would; `http://127.0.0.1`,
+    /// `http://[::1]` and `http://localhost` are always allowed.
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
+        self
+    }
+
     /// The largest success body read into memory; larger ones are
     /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge).
     /// Default: [`DEFAULT_MAX_RESPONSE_BYTES`].
@@ -263,6 +307,9 @@ impl ClientBuilder {
         }
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let auth = self.auth.as_ref().map(Auth::header_value).transpose()?;
+        if auth.is_some() && !self.allow_plain_http {
+            refuse_cleartext_credentials(&base_url)?;
+        }
         let user_agent = match (self.user_agent, &self.http_client) {
             (Some(user_agent), _) => Some(HeaderValue::try_from(user_agent).map_err(|_| {
                 Error::builder("the user agent contains bytes not allowed in an HTTP header")
@@ -274,6 +321,7 @@ impl ClientBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(|error| {
                     Error::builder("the HTTP client could not be created").with_source(error)
@@ -286,9 +334,11 @@ impl ClientBuilder {
                 auth,
                 user_agent,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                read_timeout: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                retry: self.retry.unwrap_or_default(),
             }),
         })
     }
@@ -316,6 +366,64 @@ fn parse_base_url(raw: &str) -> Result<String, Error> {
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
+
+/// Refuses an `http://` base URL to another machine: the credentials would cross the network
+/// in cleartext.
+fn refuse_cleartext_credentials(base_url: &str) -> Result<(), Error> {
+    let Ok(url) = Url::parse(base_url) else {
+        return Ok(());
+    };
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if url.scheme() == "http" && !loopback {
+        return Err(Error::builder(format!(
+            "credentials would be sent in cleartext to `{}`: use https://, or \
+             `allow_plain_http(true)` for a network you trust",
+            redact_credentials(&url)
+        )));
+    }
+    Ok(())
+}
+
+/// Redirects are followed within the origin only (scheme, host and port), so that neither
+/// the credentials nor a request body (re-sent by a 307 or 308) ever leave it.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            let to = attempt.url().origin().ascii_serialization();
+            attempt.error(RefusedRedirect(format!(
+                "the server redirected to another origin ({to}); only redirects within the \
+                 origin are followed"
+            )))
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(RefusedRedirect(format!(
+                "more than {MAX_REDIRECTS} redirects"
+            )))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// Why a redirect was not followed; read back by [`Error::transport`].
+#[derive(Debug)]
+pub(crate) struct RefusedRedirect(pub(crate) String);
+
+impl fmt::Display for RefusedRedirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RefusedRedirect {}
 
 fn redact_credentials(url: &Url) -> String {
     let mut url = url.clone();

@@ -3,8 +3,9 @@
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 use crate::Endpoint;
@@ -27,6 +28,12 @@ struct Inner {
     message: Option<Cow<'static, str>>,
     status: Option<StatusCode>,
     body: Option<ErrorBody>,
+    /// What a failed answer said about when to try again, and how to find it in the
+    /// server's logs: the few response headers worth keeping.
+    retry_after: Option<Duration>,
+    request_id: Option<Box<str>>,
+    /// How many times the call was sent, when more than once.
+    attempts: u32,
     source: Option<BoxError>,
 }
 
@@ -50,6 +57,10 @@ pub enum ErrorKind {
     Decode,
     /// The response body is larger than the client's limit.
     ResponseTooLarge,
+    /// The server redirected to another origin (scheme, host and port), or redirected too
+    /// often; only redirects within the origin are followed, so credentials and bodies never
+    /// leave it.
+    Redirect,
     /// Reading or writing a local file or stream failed (saving a download, say).
     Io,
 }
@@ -124,16 +135,42 @@ impl fmt::Display for ValidationError {
     }
 }
 
+/// How many entries of a validation report `Display` shows; the rest are counted.
+const SHOWN_VALIDATION_ERRORS: usize = 10;
+/// Bounds of the server's strings in a validation report: names, messages, types.
+const LOC_BYTES: usize = 64;
+const MSG_BYTES: usize = 256;
+
+impl HttpValidationError {
+    /// Every string the server sent, [`clean`]ed and bounded.
+    fn cleaned(mut self) -> Self {
+        for error in &mut self.detail {
+            for step in &mut error.loc {
+                if let LocItem::Name(name) = step {
+                    *name = clean(name, LOC_BYTES);
+                }
+            }
+            error.msg = clean(&error.msg, MSG_BYTES);
+            error.error_type = clean(&error.error_type, LOC_BYTES);
+        }
+        self
+    }
+}
+
 impl fmt::Display for HttpValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.detail.is_empty() {
             return f.write_str("validation failed");
         }
-        for (i, error) in self.detail.iter().enumerate() {
+        for (i, error) in self.detail.iter().take(SHOWN_VALIDATION_ERRORS).enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }
             write!(f, "{error}")?;
+        }
+        let more = self.detail.len().saturating_sub(SHOWN_VALIDATION_ERRORS);
+        if more > 0 {
+            write!(f, "; and {more} more")?;
         }
         Ok(())
     }
@@ -162,7 +199,7 @@ impl ErrorBody {
         }
         if status == StatusCode::UNPROCESSABLE_ENTITY {
             if let Ok(validation) = serde_json::from_slice::<HttpValidationError>(bytes) {
-                return ErrorBody::Validation(validation);
+                return ErrorBody::Validation(validation.cleaned());
             }
         }
         #[derive(Deserialize)]
@@ -182,49 +219,73 @@ impl ErrorBody {
         match serde_json::from_slice::<Envelope>(bytes) {
             Ok(Envelope {
                 detail: Detail::Text(text),
-            }) => ErrorBody::Detail(text),
+            }) => ErrorBody::Detail(clean(&text, SNIPPET_BYTES)),
             Ok(Envelope {
                 detail: Detail::List(messages),
-            }) if !messages.is_empty() => ErrorBody::Detail(
-                messages
-                    .into_iter()
-                    .map(|m| m.msg)
+            }) if !messages.is_empty() => {
+                let joined = messages
+                    .iter()
+                    .map(|m| m.msg.as_str())
                     .collect::<Vec<_>>()
-                    .join("; "),
-            ),
+                    .join("; ");
+                ErrorBody::Detail(clean(&joined, SNIPPET_BYTES))
+            }
             _ => ErrorBody::Raw(snippet(bytes)),
         }
     }
 }
 
-/// At most [`SNIPPET_BYTES`] of `bytes` as one line of text: runs of whitespace and control
-/// characters (newlines of an HTML page, a terminal escape) become one space, so the error
-/// stays a single log line whatever the server sent.
+/// At most [`SNIPPET_BYTES`] of `bytes` as one line of [`clean`] text.
 fn snippet(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4 * SNIPPET_BYTES)]);
-    let mut line = String::with_capacity(SNIPPET_BYTES + 3);
-    for word in text
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-    {
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        if line.len() > SNIPPET_BYTES {
-            break;
-        }
+    let mut line = clean(&text, SNIPPET_BYTES);
+    if bytes.len() > 4 * SNIPPET_BYTES && !line.ends_with('…') {
+        line.push('…');
     }
-    if line.len() <= SNIPPET_BYTES && bytes.len() <= 4 * SNIPPET_BYTES {
-        return line;
-    }
-    let mut end = line.len().min(SNIPPET_BYTES);
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
-    line.truncate(end);
-    line.push('…');
     line
+}
+
+/// Server text made safe to show and log: one line (runs of whitespace and control
+/// characters, such as the newlines of an HTML page or a terminal escape, become one
+/// space), without invisible formatting characters that reorder or hide text (bidi
+/// overrides such as U+202E, zero-width characters), and at most `limit` bytes, cut with `…`.
+pub(crate) fn clean(text: &str, limit: usize) -> String {
+    let mut line = String::with_capacity(text.len().min(limit + 3));
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c.is_control() {
+            pending_space = !line.is_empty();
+            continue;
+        }
+        if is_invisible_format(c) {
+            continue;
+        }
+        if line.len() + usize::from(pending_space) + c.len_utf8() > limit {
+            line.push('…');
+            return line;
+        }
+        if pending_space {
+            line.push(' ');
+            pending_space = false;
+        }
+        line.push(c);
+    }
+    line
+}
+
+/// Unicode format characters that change how the text around them is displayed.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 impl Error {
@@ -236,6 +297,9 @@ impl Error {
                 message: None,
                 status: None,
                 body: None,
+                retry_after: None,
+                request_id: None,
+                attempts: 1,
                 source: None,
             }),
         }
@@ -264,6 +328,31 @@ impl Error {
         error
     }
 
+    /// Keeps what an error answer's headers say: `Retry-After` (seconds or an HTTP date)
+    /// and the server's request id.
+    pub(crate) fn with_response_headers(mut self, headers: &HeaderMap) -> Self {
+        self.inner.retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        self.inner.request_id = REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| headers.get(*name))
+            .and_then(|value| value.to_str().ok())
+            .map(|value| clean(value, LOC_BYTES).into_boxed_str())
+            .filter(|value| !value.is_empty());
+        self
+    }
+
+    pub(crate) fn redirect(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Redirect).with_message(message)
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
     pub(crate) fn decode(type_name: &'static str, source: impl Into<BoxError>) -> Self {
         Error::new(ErrorKind::Decode)
             .with_message(format!("the response body is not a valid `{type_name}`"))
@@ -279,6 +368,15 @@ impl Error {
     /// Sorts a reqwest error into a kind. The URL is dropped: the endpoint's template says
     /// which call failed, and a URL may one day carry query values a user considers private.
     pub(crate) fn transport(error: reqwest::Error) -> Self {
+        if error.is_redirect() {
+            let refused = StdError::source(&error)
+                .and_then(|source| source.downcast_ref::<crate::client::RefusedRedirect>());
+            let message = match refused {
+                Some(refused) => refused.0.clone(),
+                None => "the redirect could not be followed".to_owned(),
+            };
+            return Error::redirect(message).with_source(error.without_url());
+        }
         let kind = if error.is_timeout() {
             ErrorKind::Timeout
         } else if error.is_connect() {
@@ -372,6 +470,23 @@ impl Error {
         self.inner.endpoint.as_deref()
     }
 
+    /// How long the server asked to wait before trying again (`Retry-After` of a 429 or
+    /// 503, in seconds or as an HTTP date), for [`ErrorKind::Status`] errors.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// The server's id of the failed request (`X-Request-Id`, `X-Amzn-RequestId`,
+    /// `X-Correlation-Id`, `CF-Ray`), to quote when asking its operators.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// How many times the call was sent: more than 1 when it was retried.
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
     /// True for [`ErrorKind::Timeout`].
     pub fn is_timeout(&self) -> bool {
         self.inner.kind == ErrorKind::Timeout
@@ -384,7 +499,8 @@ impl fmt::Display for Error {
             write!(f, "{endpoint}: ")?;
         }
         if let Some(message) = &self.inner.message {
-            return f.write_str(message);
+            f.write_str(message)?;
+            return self.write_suffix(f);
         }
         match self.inner.kind {
             ErrorKind::Status => {
@@ -405,9 +521,44 @@ impl fmt::Display for Error {
             ErrorKind::InvalidArgument => f.write_str("invalid argument"),
             ErrorKind::Decode => f.write_str("the response body could not be decoded"),
             ErrorKind::ResponseTooLarge => f.write_str("the response body is too large"),
+            ErrorKind::Redirect => f.write_str("a redirect was refused"),
             ErrorKind::Io => f.write_str("local I/O failed"),
-        }
+        }?;
+        self.write_suffix(f)
     }
+}
+
+impl Error {
+    /// What `Display` adds after the message: the attempts and the request id.
+    fn write_suffix(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inner.attempts > 1 {
+            write!(f, " (after {} attempts)", self.inner.attempts)?;
+        }
+        if let Some(request_id) = &self.inner.request_id {
+            write!(f, " [request id {request_id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Response headers that carry the server's id of a request, most specific first.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-correlation-id",
+    "cf-ray",
+];
+
+/// `Retry-After` as a wait from `now`: delay-seconds, or an HTTP date (a date in the past
+/// is no wait). RFC 9110, section 10.2.3.
+fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 impl fmt::Debug for Error {
@@ -425,6 +576,15 @@ impl fmt::Debug for Error {
         }
         if let Some(body) = &self.inner.body {
             debug.field("body", body);
+        }
+        if let Some(retry_after) = &self.inner.retry_after {
+            debug.field("retry_after", retry_after);
+        }
+        if let Some(request_id) = &self.inner.request_id {
+            debug.field("request_id", request_id);
+        }
+        if self.inner.attempts > 1 {
+            debug.field("attempts", &self.inner.attempts);
         }
         if let Some(source) = &self.inner.source {
             debug.field("source", source);

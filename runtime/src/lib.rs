@@ -114,12 +114,14 @@ mod options;
 mod query;
 mod request;
 mod response;
+mod retry;
 
 pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::Auth;
 pub use body::{ByteStream, Bytes, IntoBody, IntoMultipart, Multipart, Part};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_TIMEOUT,
+    DEFAULT_TIMEOUT, env,
 };
 pub use endpoint::{BodyKind, Endpoint, PathPiece, QueryParam, ResponseKind};
 pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};
@@ -128,6 +130,7 @@ pub use options::{AsCallOptions, CallOptions};
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
 pub use response::{FromResponse, RawResponse, Response};
+pub use retry::RetryPolicy;
 
 /// What generated code names. Not public API: it changes with the macro, which is pinned
 /// to this crate's exact version.

@@ -23,6 +23,7 @@ use crate::Error;
 #[derive(Clone, Default)]
 pub struct CallOptions {
     pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) retry: Option<crate::RetryPolicy>,
     pub(crate) headers: HeaderMap,
     pub(crate) error: Option<String>,
 }
@@ -37,6 +38,13 @@ impl CallOptions {
     /// forever (for a large upload or download, say).
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.timeout = Some(timeout.into());
+        self
+    }
+
+    /// When this call is sent again after a failure, replacing the client's policy:
+    /// `RetryPolicy::none()` for a call that must be sent once.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -97,6 +105,7 @@ impl fmt::Debug for CallOptions {
         // Header values may be credentials: names only.
         f.debug_struct("CallOptions")
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .finish()
     }

@@ -19,7 +19,9 @@ use crate::client::Settings;
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
 use crate::response::{RawResponse, read_body};
-use crate::{ByteStream, Client, Endpoint, Error, ErrorBody, Multipart, PathPiece, ResponseKind};
+use crate::{
+    ByteStream, Client, Endpoint, Error, ErrorBody, Multipart, PathPiece, ResponseKind, RetryPolicy,
+};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a value is always exactly
 /// one segment: `/`, `?`, `#`, `%`, spaces and non-ASCII can never change the route.
@@ -52,6 +54,8 @@ pub(crate) struct Call {
     body: Body,
     /// `Some(None)`: no timeout for this call.
     timeout: Option<Option<Duration>>,
+    /// From `#[options]`: this call's retry policy instead of the client's.
+    retry: Option<RetryPolicy>,
     /// What must outlive a streamed answer (a blocking client's runtime).
     keep_alive: Option<KeepAlive>,
 }
@@ -209,6 +213,9 @@ impl Request {
         if let Some(timeout) = options.timeout {
             self.call.timeout = Some(timeout);
         }
+        if let Some(retry) = &options.retry {
+            self.call.retry = Some(retry.clone());
+        }
         self.call.option_headers = options.headers.clone();
     }
 
@@ -285,14 +292,66 @@ fn encode_segment(segment: String, part_of_rest: bool) -> Result<String, String>
 }
 
 /// Puts one call on the wire and checks its status: the one non-generic function every
-/// generated method goes through, where retries and tracing will wrap the call.
+/// generated method goes through. A failure worth another try is sent again, as the retry
+/// policy allows.
 pub(crate) async fn execute(
     client: &Client,
     endpoint: &Endpoint,
-    call: Call,
+    mut call: Call,
     response_kind: ResponseKind,
 ) -> Result<RawResponse, Error> {
     let settings = client.settings();
+    let timeout = call.timeout.unwrap_or(settings.timeout);
+    let streamed = response_kind == ResponseKind::Stream;
+    let policy = call.retry.take();
+    let policy = policy.as_ref().unwrap_or(&settings.retry);
+    // A body read as it is sent (a stream, a multipart upload) cannot be sent twice.
+    let repeatable = endpoint.is_idempotent() && matches!(call.body, Body::Empty | Body::Bytes(..));
+    let mut backoff = policy.backoff();
+    let mut attempt = 1;
+    loop {
+        let request = build_request(settings, client, endpoint, &mut call, response_kind).await?;
+        match send(settings, request, timeout, streamed, &[]).await {
+            Ok(response) => {
+                return Ok(RawResponse {
+                    response,
+                    max_response_bytes: settings.max_response_bytes,
+                    endpoint: endpoint.clone(),
+                    idle_timeout: idle_timeout(settings, timeout, streamed),
+                    read_timeout: settings.read_timeout,
+                    keep_alive: call.keep_alive,
+                });
+            }
+            Err(error) => match policy.next_wait(&error, backoff.next(), repeatable) {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return Err(error.with_attempts(attempt)),
+            },
+        }
+    }
+}
+
+/// A stream waits for each chunk as long as the call's timeout allows, and never longer
+/// than the client's read timeout.
+fn idle_timeout(
+    settings: &Settings,
+    timeout: Option<Duration>,
+    streamed: bool,
+) -> Option<Duration> {
+    streamed.then(|| timeout.map_or(settings.read_timeout, |t| t.min(settings.read_timeout)))
+}
+
+/// The request for one attempt. A repeatable body (bytes) is shared between attempts; a
+/// stream or multipart body is taken by the first.
+async fn build_request(
+    settings: &Settings,
+    client: &Client,
+    endpoint: &Endpoint,
+    call: &mut Call,
+    response_kind: ResponseKind,
+) -> Result<reqwest::Request, Error> {
     let mut url = client.url(|url| expand_path(url, endpoint, &call.path_values))?;
     if !call.query.is_empty() {
         url.query_pairs_mut().extend_pairs(&call.query);
@@ -302,7 +361,12 @@ pub(crate) async fn execute(
         _ => APPLICATION_JSON,
     };
     let builder = settings.http.request(endpoint.method().clone(), url);
-    let (builder, content_type) = match call.body {
+    let body = match &call.body {
+        Body::Empty => Body::Empty,
+        Body::Bytes(content_type, bytes) => Body::Bytes(content_type.clone(), bytes.clone()),
+        _ => std::mem::take(&mut call.body),
+    };
+    let (builder, content_type) = match body {
         Body::Empty => (builder, None),
         Body::Bytes(content_type, bytes) => (builder.body(bytes), Some(content_type)),
         Body::Stream(content_type, stream) => {
@@ -325,23 +389,24 @@ pub(crate) async fn execute(
         headers.insert(CONTENT_TYPE, content_type);
     }
     // The method's headers, then the call's options, replace the defaults.
-    headers.extend(call.headers);
-    headers.extend(call.option_headers);
-    let timeout = call.timeout.unwrap_or(settings.timeout);
-    let streamed = response_kind == ResponseKind::Stream;
-    let response = send(settings, request, timeout, streamed, &[]).await?;
-    Ok(RawResponse {
-        response,
-        max_response_bytes: settings.max_response_bytes,
-        endpoint: endpoint.clone(),
-        idle_timeout: timeout.filter(|_| streamed),
-        keep_alive: call.keep_alive,
-    })
+    for extra in [&call.headers, &call.option_headers] {
+        let mut last = None;
+        for (name, value) in extra {
+            if last != Some(name) {
+                headers.remove(name);
+                last = Some(name);
+            }
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    Ok(request)
 }
 
 /// Sends a finished request and checks its status: what every call and every download
-/// share. A non-2xx answer is a `Status` error whose body is read up to [`ERROR_BODY_LIMIT`],
-/// with each of `secrets` replaced by `<redacted>` before it is decoded.
+/// share. A non-2xx answer is a `Status` error whose body is read up to [`ERROR_BODY_LIMIT`]
+/// (what arrived before a stall or a reset is kept), with each of `secrets` replaced by
+/// `<redacted>` before it is decoded. An answer from another origin than the request's, which
+/// a user-supplied client's redirect policy may have followed, is refused.
 async fn send(
     settings: &Settings,
     mut request: reqwest::Request,
@@ -349,6 +414,7 @@ async fn send(
     streamed: bool,
     secrets: &[String],
 ) -> Result<reqwest::Response, Error> {
+    let origin = request.url().origin();
     let response = match timeout {
         // A download may take long: the timeout bounds the wait for the headers here, and
         // then the wait for each chunk (`ByteStream`), not the whole body.
@@ -362,21 +428,35 @@ async fn send(
         None => settings.http.execute(request).await,
     }
     .map_err(Error::transport)?;
+    if response.url().origin() != origin {
+        return Err(Error::redirect(format!(
+            "the answer came from another origin ({}) after a redirect; only answers from the \
+             request's origin are read",
+            response.url().origin().ascii_serialization()
+        )));
+    }
     let status = response.status();
     if status.is_success() {
         return Ok(response);
     }
-    let mut bytes = match read_body(response, ERROR_BODY_LIMIT).await {
-        Ok(crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes)) => {
-            bytes
-        }
-        // The status is the news; a body cut short by the peer still leaves it.
-        Err(_) => Vec::new(),
-    };
+    let headers = response.headers().clone();
+    let (mut bytes, cut_short) =
+        match read_body(response, ERROR_BODY_LIMIT, settings.read_timeout).await {
+            Ok(
+                crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes),
+            ) => (bytes, None),
+            // The status is the news; what arrived before the body broke off still tells.
+            Err((bytes, error)) => (bytes, Some(error)),
+        };
     if !secrets.is_empty() {
         bytes = redact(&bytes, secrets);
     }
-    Err(Error::from_status(status, ErrorBody::parse(status, &bytes)))
+    let error = Error::from_status(status, ErrorBody::parse(status, &bytes))
+        .with_response_headers(&headers);
+    Err(match cut_short {
+        Some(cause) => error.with_source(cause),
+        None => error,
+    })
 }
 
 /// `bytes` as text with every occurrence of each secret (longest first) replaced by
@@ -452,7 +532,10 @@ impl Download {
         let timeout = settings.timeout;
         match send(settings, request, timeout, true, &self.secrets).await {
             Ok(response) => Ok(ByteStream::from_response(
-                response, self.shown, timeout, keep_alive,
+                response,
+                self.shown,
+                idle_timeout(settings, timeout, true),
+                keep_alive,
             )),
             Err(error) => Err(error.with_call(&self.shown)),
         }

@@ -14,6 +14,8 @@ pub struct RawResponse {
     pub(crate) endpoint: crate::Endpoint,
     /// For a stream: how long it may wait for each chunk.
     pub(crate) idle_timeout: Option<std::time::Duration>,
+    /// For a body read whole: how long it may wait for each chunk.
+    pub(crate) read_timeout: std::time::Duration,
     pub(crate) keep_alive: Option<crate::body::KeepAlive>,
 }
 
@@ -32,7 +34,8 @@ impl RawResponse {
     /// ([`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) beyond).
     pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
         let limit = self.max_response_bytes;
-        match read_body(self.response, limit).await? {
+        let body = read_body(self.response, limit, self.read_timeout).await;
+        match body.map_err(|(_, error)| error)? {
             Body::Complete(bytes) => Ok(bytes.into()),
             Body::Truncated(_) => Err(Error::response_too_large(limit)),
         }
@@ -201,7 +204,8 @@ pub(crate) enum Body {
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
-) -> Result<Body, Error> {
+    idle: std::time::Duration,
+) -> Result<Body, (Vec<u8>, Error)> {
     // Trust a declared length only so far: a header alone must not make us reserve much.
     const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
     let declared = response.content_length().unwrap_or(0);
@@ -210,7 +214,19 @@ pub(crate) async fn read_body(
         .min(limit)
         .min(INITIAL_CAPACITY_LIMIT);
     let mut bytes = Vec::with_capacity(capacity);
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+    loop {
+        let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => chunk,
+            Ok(Ok(None)) => return Ok(Body::Complete(bytes)),
+            Ok(Err(error)) => return Err((bytes, Error::transport(error))),
+            Err(_) => {
+                let stalled = Error::timeout(format!(
+                    "the response body stalled for {idle:?} after {} bytes",
+                    bytes.len()
+                ));
+                return Err((bytes, stalled));
+            }
+        };
         let room = limit - bytes.len();
         if chunk.len() > room {
             bytes.extend_from_slice(&chunk[..room]);
@@ -218,7 +234,6 @@ pub(crate) async fn read_body(
         }
         bytes.extend_from_slice(&chunk);
     }
-    Ok(Body::Complete(bytes))
 }
 
 #[cfg(test)]
