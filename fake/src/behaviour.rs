@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::openapi::Operation;
 use crate::schemas;
 use crate::state::{IssuedToken, Store, StoredFile, Upload, lock};
-use crate::validate::Parameters;
+use crate::validate::{Parameters, Problem};
 
 /// Where the fake serves the signed URLs it hands out for files.
 pub(crate) const DOWNLOAD_PREFIX: &str = "/_fake/files/";
@@ -221,14 +221,27 @@ fn list_files(store: &Store, call: &Call<'_>) -> Answer {
         .get("limit")
         .and_then(Value::as_u64)
         .unwrap_or(10) as usize;
-    let after = parameters
-        .str("continuation_token")
-        .and_then(|token| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(token)
-                .ok()
-        })
-        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let after = match parameters.str("continuation_token") {
+        None => None,
+        // A token the fake did not hand out is an error, not the first page again: a client
+        // that mangles tokens would otherwise page forever.
+        Some(token) => match base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+        {
+            Some(after) => Some(after),
+            None => {
+                let problem = Problem::new(
+                    "value_error",
+                    vec![json!("query"), json!("continuation_token")],
+                    "Value error, not a continuation token of this listing",
+                    json!(token),
+                );
+                return Answer::json(422, json!({ "detail": [problem] }));
+            }
+        },
+    };
     let with_urls = parameters.strings("expand").contains(&"url");
     // Listing across workspaces is not possible: anything else lists nothing.
     if key_workspace(store, prefix).is_none() {

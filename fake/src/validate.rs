@@ -2,7 +2,7 @@
 //! reports it: `{"type", "loc", "msg", "input", "ctx"?}` per problem, every problem of the
 //! path, query, headers and body in one answer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
@@ -161,17 +161,15 @@ pub(crate) fn check(schema: &Schema, value: &Value, loc: &[Value]) -> Vec<Proble
     let Some(validator) = schema.validator() else {
         return Vec::new();
     };
-    let mut problems: Vec<Problem> = Vec::new();
-    for problem in validator
+    // Pydantic stops at a field's first failed constraint: one problem per location. A set
+    // of the locations seen, not a scan of the problems so far, which would be quadratic in
+    // a body of many bad items.
+    let mut seen = HashSet::new();
+    validator
         .iter_errors(value)
         .flat_map(|error| problems_of(&error, loc))
-    {
-        // Pydantic stops at a field's first failed constraint: one problem per location.
-        if !problems.iter().any(|known| known.loc == problem.loc) {
-            problems.push(problem);
-        }
-    }
-    problems
+        .filter(|problem| seen.insert(Value::from(problem.loc.clone()).to_string()))
+        .collect()
 }
 
 fn location(loc: &[Value], error: &ValidationError<'_>) -> Vec<Value> {

@@ -387,3 +387,27 @@ fn every_schema_of_the_document_has_a_valid_generated_instance() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[tokio::test]
+async fn many_problems_are_reported_without_quadratic_work() {
+    let server = start().await;
+    // 40 000 invalid items, each its own problem: reported at once, not after minutes of
+    // comparing every problem with every other one (the exchange times out after 10 s).
+    let senders: Vec<u32> = (0..40_000).collect();
+    let body = json!({
+        "name": "Invoices",
+        "workspaceId": KNOWN_WORKSPACE,
+        "templateId": "blank",
+        "emailTrigger": { "allowedSenders": senders },
+    });
+    let response = call(&server, "POST", "/api/v1/agents", &body.to_string()).await;
+    assert_eq!(response.status, 422);
+    let detail = response.json()["detail"].clone();
+    let problems = detail.as_array().expect("a list");
+    assert_eq!(problems.len(), 40_000);
+    assert_eq!(
+        problems[7]["loc"],
+        json!(["body", "emailTrigger", "allowedSenders", 7])
+    );
+    assert_eq!(problems[7]["type"], "string_type");
+}

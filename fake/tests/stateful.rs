@@ -79,6 +79,16 @@ async fn files_are_stored_listed_by_page_and_folder_downloaded_and_deleted() {
         }
     }
     assert_eq!(pages, 2);
+    // A token the fake never handed out is refused, not taken for the first page.
+    let response = call(
+        &server,
+        "GET",
+        &format!("/api/v1/files?prefix={root}&continuation_token=not%2Ba%2Btoken"),
+        "",
+    )
+    .await;
+    let problem = single_validation_error(&response);
+    assert_eq!(problem["loc"], json!(["query", "continuation_token"]));
     let expected: Vec<(String, String)> = [
         ("file", "a.txt"),
         ("file", "b.txt"),
