@@ -13,10 +13,11 @@ use std::process::ExitCode;
 
 use askui_examples::{Failure, Target, exit};
 use askui_workspaces::access_tokens::{
-    AccessTokens, CreateWorkspaceAccessTokenRequestDto, LookupWorkspaceAccessTokenCommand,
-    TokenName,
+    AccessTokens, CreateWorkspaceAccessTokenRequestDto, CreateWorkspaceAccessTokenResponseDto,
+    LookupWorkspaceAccessTokenCommand, TokenName,
 };
-use askui_workspaces::{DateTime, Utc};
+use askui_workspaces::chrono::{SubsecRound, TimeDelta};
+use askui_workspaces::{Client, Utc, Uuid};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -30,8 +31,9 @@ async fn run() -> Result<(), Failure> {
         fake: _fake,
     } = Target::from_env().await?;
 
-    println!("\n1. Create a workspace token that expires at the end of next year:");
-    let expires_at: DateTime<Utc> = "2027-12-31T23:59:59Z".parse()?;
+    println!("\n1. Create a workspace token that expires in 30 days:");
+    // Whole seconds: the API's timestamps need no nanoseconds.
+    let expires_at = (Utc::now() + TimeDelta::days(30)).trunc_subsecs(0);
     let body = CreateWorkspaceAccessTokenRequestDto {
         name: TokenName::new("askui-endpoint example")?,
         expires_at: Some(expires_at),
@@ -47,6 +49,22 @@ async fn run() -> Result<(), Failure> {
     // The secret is a `TokenSecret`: `Debug` redacts it; use `expose_secret()` deliberately.
     println!("   secret: {:?}", created.token_string);
 
+    let result = list_look_up_and_revoke(&client, workspace_id, &created).await;
+    if result.is_err() {
+        // Never leave a live credential behind: revoke it even if a step failed.
+        let _ = client
+            .delete_workspace_access_token(workspace_id, token.id)
+            .await;
+    }
+    result
+}
+
+async fn list_look_up_and_revoke(
+    client: &Client,
+    workspace_id: Uuid,
+    created: &CreateWorkspaceAccessTokenResponseDto,
+) -> Result<(), Failure> {
+    let token = &created.private_token;
     println!("\n2. The workspace's tokens:");
     for listed in client.list_workspace_access_tokens(workspace_id).await? {
         println!(

@@ -3,7 +3,8 @@
 //!
 //! Offline against the AskUI fake by default; against the real API (or the server at
 //! `ASKUI_WORKSPACES_ENDPOINT`) with `ASKUI_TOKEN` and `ASKUI_WORKSPACE_ID` set, where it
-//! works under `workspaces/<id>/askui-endpoint-example/` and deletes what it uploads.
+//! works under `workspaces/<id>/askui-endpoint-example-<run>/` and deletes what it uploads,
+//! even when a step fails.
 //!
 //! ```sh
 //! cargo run -p askui-examples --example files
@@ -12,8 +13,8 @@
 use std::process::ExitCode;
 
 use askui_examples::{Failure, Target, exit};
-use askui_workspaces::Client;
 use askui_workspaces::files::{FileListItem, Files, ListFilesQuery, UploadFile};
+use askui_workspaces::{Client, Uuid};
 use futures_util::TryStreamExt;
 
 #[tokio::main]
@@ -23,13 +24,27 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Failure> {
     let target = Target::from_env().await?;
-    let folder = format!("workspaces/{}/askui-endpoint-example/", target.workspace_id);
+    // One folder per run, so that two runs against one workspace do not delete each
+    // other's files.
+    let run = Uuid::new_v4().simple().to_string();
+    let folder = format!(
+        "workspaces/{}/askui-endpoint-example-{}/",
+        target.workspace_id,
+        &run[..8]
+    );
     let local = std::env::temp_dir().join(format!("askui-example-{}.txt", std::process::id()));
     let content: Vec<u8> = (0..64 * 1024).map(|i| b'a' + (i % 26) as u8).collect();
     std::fs::write(&local, &content).map_err(|e| format!("{}: {e}", local.display()))?;
 
-    let result = walk_through(&target.client, &folder, &local, &content).await;
+    let mut uploaded = Vec::new();
+    let result = walk_through(&target.client, &folder, &local, &content, &mut uploaded).await;
     let _ = std::fs::remove_file(&local);
+    if result.is_err() {
+        // Leave nothing behind in the workspace: delete what was uploaded before the failure.
+        for path in &uploaded {
+            let _ = target.client.delete_file(path).await;
+        }
+    }
     result
 }
 
@@ -38,21 +53,25 @@ async fn walk_through(
     folder: &str,
     local: &std::path::Path,
     content: &[u8],
+    uploaded: &mut Vec<String>,
 ) -> Result<(), Failure> {
     println!(
         "\n1. Upload {} (streamed from disk) and two small files:",
         local.display()
     );
-    let report = format!("{folder}reports/report.txt");
-    let uploaded = client
-        .upload_file(&report, None, UploadFile::path(local), None)
+    let report_path = format!("{folder}reports/report.txt");
+    let report = client
+        .upload_file(&report_path, None, UploadFile::path(local), None)
         .await?;
-    println!("   {} ({})", uploaded.file_path, uploaded.content_type);
+    println!("   {} ({})", report.file_path, report.content_type);
+    uploaded.push(report.file_path);
     for name in ["a.txt", "b.txt"] {
         let path = format!("{folder}{name}");
         let file = UploadFile::bytes(name.as_bytes().to_vec(), name, "text/plain");
-        let uploaded = client.upload_file(&path, None, file, None).await?;
-        println!("   {}", uploaded.file_path);
+        // The API may clean up a path: the stored one is in the answer.
+        let stored = client.upload_file(&path, None, file, None).await?.file_path;
+        println!("   {stored}");
+        uploaded.push(stored);
     }
 
     println!("\n2. The folder, two entries per page (folders grouped by `/`):");
@@ -105,8 +124,8 @@ async fn walk_through(
     }
 
     println!("\n4. Delete the three files:");
-    for path in [report, format!("{folder}a.txt"), format!("{folder}b.txt")] {
-        client.delete_file(&path).await?;
+    for path in uploaded.iter() {
+        client.delete_file(path).await?;
         println!("   deleted {path}");
     }
     let left: Vec<FileListItem> = client
