@@ -177,6 +177,13 @@ fn string(schema: &Value) -> Value {
     if let Some(value) = formatted {
         return json!(value);
     }
+    // A date the document describes in words only ("Date in YYYY-MM-DD format").
+    if schema["description"]
+        .as_str()
+        .is_some_and(|description| description.contains("YYYY-MM-DD"))
+    {
+        return json!("2025-01-01");
+    }
     let constrained = ["pattern", "minLength", "maxLength"]
         .iter()
         .any(|keyword| schema.get(keyword).is_some());

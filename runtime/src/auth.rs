@@ -4,7 +4,8 @@ use std::fmt;
 
 use base64::Engine as _;
 use http::HeaderValue;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::zeroize::Zeroizing;
+use secrecy::{ExposeSecret, SecretBox, SecretSlice, SecretString};
 
 use crate::Error;
 
@@ -55,11 +56,11 @@ impl Auth {
         }
     }
 
-    /// The header value, marked sensitive so that HTTP logging layers leave it out.
+    /// The credential as the client keeps it, checked.
     ///
     /// Checked here rather than in the constructors so that they stay infallible; the
     /// builder reports the error from `build()`. The error never repeats the secret.
-    pub(crate) fn header_value(&self) -> Result<HeaderValue, Error> {
+    pub(crate) fn credential(&self) -> Result<Credential, Error> {
         let secret = self.secret.expose_secret();
         if secret.trim().is_empty() {
             return Err(Error::builder(format!(
@@ -81,22 +82,30 @@ impl Auth {
                 self.scheme_name()
             )));
         }
-        let value = match self.scheme {
+        let encoded = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(secret));
+        let value = Zeroizing::new(match self.scheme {
             Scheme::Bearer => format!("Bearer {secret}"),
-            Scheme::Basic => format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(secret)
-            ),
+            Scheme::Basic => format!("Basic {}", encoded.as_str()),
             Scheme::Header => secret.to_owned(),
-        };
-        let mut value = HeaderValue::try_from(value).map_err(|_| {
-            Error::builder(format!(
+        });
+        if HeaderValue::from_str(&value).is_err() {
+            return Err(Error::builder(format!(
                 "the {} credential contains bytes that cannot be sent in an HTTP header",
                 self.scheme_name()
-            ))
-        })?;
-        value.set_sensitive(true);
-        Ok(value)
+            )));
+        }
+        // What a server might echo: the token as it is, base64-encoded, and the header.
+        let mut redactions: Vec<String> = [secret, encoded.as_str(), value.as_str()]
+            .into_iter()
+            .filter(|text| text.len() >= MIN_REDACTED)
+            .map(str::to_owned)
+            .collect();
+        redactions.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        redactions.dedup();
+        Ok(Credential {
+            header: SecretSlice::from(value.as_bytes().to_vec()),
+            redactions: SecretBox::new(Box::new(redactions)),
+        })
     }
 
     fn scheme_name(&self) -> &'static str {
@@ -105,6 +114,34 @@ impl Auth {
             Scheme::Basic => "basic",
             Scheme::Header => "authorization header",
         }
+    }
+}
+
+/// Shorter secrets are not scrubbed from server text: they would garble it, and no real
+/// token is that short.
+const MIN_REDACTED: usize = 6;
+
+/// A checked credential as a client holds it: zeroed when dropped, never shown.
+pub(crate) struct Credential {
+    header: SecretSlice<u8>,
+    /// Longest first, for scrubbing server text that repeats them.
+    redactions: SecretBox<Vec<String>>,
+}
+
+impl Credential {
+    /// The `Authorization` value for one request, marked sensitive so that HTTP logging
+    /// layers leave it out. A copy per request: the client's own stays in zeroed memory.
+    pub(crate) fn header(&self) -> HeaderValue {
+        let mut value = HeaderValue::from_bytes(self.header.expose_secret())
+            // `Auth::credential` checked that these bytes make a header value.
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
+        value.set_sensitive(true);
+        value
+    }
+
+    /// The texts an error answer must not repeat: the token, its base64 form, the header.
+    pub(crate) fn redactions(&self) -> &[String] {
+        self.redactions.expose_secret()
     }
 }
 
@@ -125,14 +162,14 @@ mod tests {
 
     #[test]
     fn bearer_and_basic_header_values() {
-        let bearer = Auth::bearer("tok").header_value().unwrap();
+        let bearer = Auth::bearer("tok").credential().unwrap().header();
         assert_eq!(bearer, "Bearer tok");
         assert!(bearer.is_sensitive());
         // base64("tok") == "dG9r"
-        let basic = Auth::basic("tok").header_value().unwrap();
+        let basic = Auth::basic("tok").credential().unwrap().header();
         assert_eq!(basic, "Basic dG9r");
         assert!(basic.is_sensitive());
-        let raw = Auth::header("Basic abc=").header_value().unwrap();
+        let raw = Auth::header("Basic abc=").credential().unwrap().header();
         assert_eq!(raw, "Basic abc=");
     }
 
@@ -146,12 +183,21 @@ mod tests {
             Auth::header("Bearer hun\u{e9}ter2"),
             Auth::bearer(" "),
         ] {
-            let err = auth.header_value().unwrap_err();
+            let err = auth.credential().err().expect("rejected");
             let shown = format!("{err} {err:?}");
             assert!(!shown.contains("hun"), "{shown}");
             assert!(!shown.contains("ter2"), "{shown}");
             assert_eq!(err.kind(), crate::ErrorKind::Builder);
         }
+    }
+
+    #[test]
+    fn redactions_cover_every_form_of_the_token() {
+        let credential = Auth::basic("topsecret").credential().unwrap();
+        assert_eq!(
+            credential.redactions(),
+            ["Basic dG9wc2VjcmV0", "dG9wc2VjcmV0", "topsecret"]
+        );
     }
 
     #[test]

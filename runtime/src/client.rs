@@ -47,7 +47,7 @@ pub(crate) struct Settings {
     pub(crate) http: reqwest::Client,
     /// Without a trailing `/`: the template's path, which starts with `/`, is appended.
     base_url: String,
-    pub(crate) auth: Option<HeaderValue>,
+    pub(crate) auth: Option<crate::auth::Credential>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) timeout: Option<Duration>,
     /// The longest wait for the next chunk of a response body.
@@ -306,7 +306,7 @@ impl ClientBuilder {
             return Err(error);
         }
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let auth = self.auth.as_ref().map(Auth::header_value).transpose()?;
+        let auth = self.auth.as_ref().map(Auth::credential).transpose()?;
         if auth.is_some() && !self.allow_plain_http {
             refuse_cleartext_credentials(&base_url)?;
         }
@@ -502,7 +502,10 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
-        assert_eq!(client.settings().auth.as_ref().unwrap(), "Basic dG9r");
+        assert_eq!(
+            client.settings().auth.as_ref().unwrap().header(),
+            "Basic dG9r"
+        );
 
         let client = ClientBuilder::from_lookup(lookup(&[
             (env::TOKEN, "tok"),
@@ -511,7 +514,10 @@ mod tests {
         ]))
         .build()
         .unwrap();
-        assert_eq!(client.settings().auth.as_ref().unwrap(), "Bearer abc");
+        assert_eq!(
+            client.settings().auth.as_ref().unwrap().header(),
+            "Bearer abc"
+        );
         assert_eq!(client.base_url(), "http://127.0.0.1:1234");
 
         let client = ClientBuilder::from_lookup(lookup(&[(env::TOKEN, " ")]))

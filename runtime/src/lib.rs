@@ -115,6 +115,7 @@ mod query;
 mod request;
 mod response;
 mod retry;
+mod trace;
 
 pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::Auth;

@@ -19,6 +19,7 @@ use crate::client::Settings;
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
 use crate::response::{RawResponse, read_body};
+use crate::trace::CallTrace;
 use crate::{
     ByteStream, Client, Endpoint, Error, ErrorBody, Multipart, PathPiece, ResponseKind, RetryPolicy,
 };
@@ -301,34 +302,57 @@ pub(crate) async fn execute(
     response_kind: ResponseKind,
 ) -> Result<RawResponse, Error> {
     let settings = client.settings();
+    let trace = CallTrace::start(
+        endpoint.name(),
+        endpoint.method().as_str(),
+        endpoint.path_template(),
+    );
     let timeout = call.timeout.unwrap_or(settings.timeout);
     let streamed = response_kind == ResponseKind::Stream;
     let policy = call.retry.take();
     let policy = policy.as_ref().unwrap_or(&settings.retry);
     // A body read as it is sent (a stream, a multipart upload) cannot be sent twice.
     let repeatable = endpoint.is_idempotent() && matches!(call.body, Body::Empty | Body::Bytes(..));
+    // What a careless server may repeat of the credentials is scrubbed from its answer.
+    let redactions = settings
+        .auth
+        .as_ref()
+        .map_or(&[][..], |auth| auth.redactions());
     let mut backoff = policy.backoff();
     let mut attempt = 1;
-    loop {
-        let request = build_request(settings, client, endpoint, &mut call, response_kind).await?;
-        match send(settings, request, timeout, streamed, &[]).await {
-            Ok(response) => {
-                return Ok(RawResponse {
-                    response,
-                    max_response_bytes: settings.max_response_bytes,
-                    endpoint: endpoint.clone(),
-                    idle_timeout: idle_timeout(settings, timeout, streamed),
-                    read_timeout: settings.read_timeout,
-                    keep_alive: call.keep_alive,
-                });
+    let attempts = async {
+        loop {
+            let request =
+                build_request(settings, client, endpoint, &mut call, response_kind).await?;
+            match send(settings, request, timeout, streamed, redactions).await {
+                Ok(response) => return Ok(response),
+                Err(error) => match policy.next_wait(&error, backoff.next(), repeatable) {
+                    Some(wait) => {
+                        trace.retrying(attempt, &error, wait);
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                    }
+                    None => return Err(error.with_attempts(attempt)),
+                },
             }
-            Err(error) => match policy.next_wait(&error, backoff.next(), repeatable) {
-                Some(wait) => {
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                None => return Err(error.with_attempts(attempt)),
-            },
+        }
+    };
+    let result = trace.instrument(attempts).await;
+    match result {
+        Ok(response) => {
+            trace.finish(Some(response.status()), attempt, None);
+            Ok(RawResponse {
+                response,
+                max_response_bytes: settings.max_response_bytes,
+                endpoint: endpoint.clone(),
+                idle_timeout: idle_timeout(settings, timeout, streamed),
+                read_timeout: settings.read_timeout,
+                keep_alive: call.keep_alive,
+            })
+        }
+        Err(error) => {
+            trace.finish(None, attempt, Some(&error));
+            Err(error)
         }
     }
 }
@@ -380,7 +404,7 @@ async fn build_request(
     let headers = request.headers_mut();
     headers.insert(ACCEPT, accept);
     if let Some(auth) = &settings.auth {
-        headers.insert(AUTHORIZATION, auth.clone());
+        headers.insert(AUTHORIZATION, auth.header());
     }
     if let Some(user_agent) = &settings.user_agent {
         headers.insert(USER_AGENT, user_agent.clone());
@@ -530,14 +554,23 @@ impl Download {
             headers.insert(USER_AGENT, user_agent.clone());
         }
         let timeout = settings.timeout;
-        match send(settings, request, timeout, true, &self.secrets).await {
-            Ok(response) => Ok(ByteStream::from_response(
-                response,
-                self.shown,
-                idle_timeout(settings, timeout, true),
-                keep_alive,
-            )),
-            Err(error) => Err(error.with_call(&self.shown)),
+        // The URL is someone else's, signed: the span names the kind of call only.
+        let trace = CallTrace::start("download_url", "GET", "<signed URL>");
+        let sent = trace.instrument(send(settings, request, timeout, true, &self.secrets));
+        match sent.await {
+            Ok(response) => {
+                trace.finish(Some(response.status()), 1, None);
+                Ok(ByteStream::from_response(
+                    response,
+                    self.shown,
+                    idle_timeout(settings, timeout, true),
+                    keep_alive,
+                ))
+            }
+            Err(error) => {
+                trace.finish(None, 1, Some(&error));
+                Err(error.with_call(&self.shown))
+            }
         }
     }
 }

@@ -319,7 +319,9 @@ pub enum DataDestinationCreate {
         /// Runner tags required.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         runner_tags: Vec<String>,
-        /// The workflows (at least one).
+        /// The workflows; not sent when empty (the document makes them optional, but at
+        /// least one when sent).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         workflows: Vec<String>,
     },
     /// Posts the data to a URL (`WEBHOOK`).
@@ -336,9 +338,6 @@ pub enum DataDestinationCreate {
 impl DataDestinationCreate {
     fn check(&self) -> Result<(), Error> {
         match self {
-            DataDestinationCreate::AskuiWorkflow { workflows, .. } if workflows.is_empty() => Err(
-                Error::invalid_argument("workflows", "must contain at least one workflow"),
-            ),
             DataDestinationCreate::Webhook { url, .. } if url.as_str().chars().count() > 2083 => {
                 Err(Error::invalid_argument(
                     "url",

@@ -1,0 +1,188 @@
+//! The token never leaves the `Authorization` header: every `tracing` event and span (and
+//! every `log` record) of failing runs at every level, and every error's `Display`, `Debug`
+//! and causes, are searched for it in plain and base64 form.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use askui_runtime::{Auth, Client, Error, RetryPolicy, askui_endpoint};
+use askui_tests::{RawServer, RecordingServer, Reply, read_request_head, refused_base_url};
+use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
+
+const TOKEN: &str = "tok-SECRET-98765-zyx";
+/// `base64(TOKEN)`, what `Auth::basic` sends.
+const TOKEN_BASE64: &str = "dG9rLVNFQ1JFVC05ODc2NS16eXg=";
+
+trait Api {
+    #[askui_endpoint(get, "/items")]
+    async fn list(&self) -> Result<Value, Error>;
+
+    #[askui_endpoint(post, "/items")]
+    async fn create(&self, body: &Value) -> Result<Value, Error>;
+
+    #[askui_endpoint(get, "/items")]
+    fn list_blocking(&self) -> Result<Value, Error>;
+}
+
+impl Api for Client {}
+impl Api for askui_runtime::blocking::Client {}
+
+/// Everything written by the global subscriber, which records every level.
+fn captured() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let writer = Arc::clone(&log);
+        tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
+            .with_ansi(false)
+            .with_writer(move || SharedWriter(Arc::clone(&writer)))
+            .init();
+        log
+    })
+}
+
+struct SharedWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An error's `Display`, `Debug` and every cause's `Display`.
+fn everything_shown(error: &Error) -> String {
+    let mut shown = format!("{error}\n{error:?}\n");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        shown.push_str(&format!("{cause}\n{cause:?}\n"));
+        source = cause.source();
+    }
+    shown
+}
+
+fn leaks(text: &str) -> Vec<&'static str> {
+    [TOKEN, TOKEN_BASE64, "tok-SECRET"]
+        .into_iter()
+        .filter(|secret| text.contains(secret))
+        .collect()
+}
+
+/// A reply echoing the request's credentials, as a careless server might.
+fn echo(status: u16) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync + 'static {
+    move |request| {
+        let authorization = request.header("authorization").unwrap_or_default();
+        let raw = authorization
+            .strip_prefix("Bearer ")
+            .unwrap_or(authorization)
+            .to_owned();
+        Reply::json(
+            status,
+            json!({ "detail": format!("invalid credentials {authorization} ({raw}, {TOKEN})") }),
+        )
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_failure_shows_the_token_in_errors_or_traces() {
+    let log = captured();
+    let quick = RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(5));
+    let mut shown = String::new();
+
+    for auth in [Auth::basic(TOKEN), Auth::bearer(TOKEN)] {
+        // 401, 422 and 503 (retried) answers that repeat the credentials.
+        for status in [401, 422, 503] {
+            let server = RecordingServer::start(echo(status)).await;
+            let client = Client::builder()
+                .base_url(server.base_url())
+                .auth(auth.clone())
+                .retry(quick.clone())
+                .build()
+                .unwrap();
+            shown.push_str(&format!("{client:?}\n"));
+            for error in [
+                client.list().await.unwrap_err(),
+                client.create(&json!({})).await.unwrap_err(),
+            ] {
+                assert!(error.status().is_some());
+                shown.push_str(&everything_shown(&error));
+            }
+            assert!(server.requests().len() >= 2);
+        }
+
+        // A redirect to another origin.
+        let elsewhere = RecordingServer::always(Reply::json(200, json!({}))).await;
+        let location: &'static str = Box::leak(format!("{}/x", elsewhere.base_url()).into());
+        let mut redirect = Reply::empty(302);
+        redirect.headers = vec![("location", location)];
+        let server = RecordingServer::always(redirect).await;
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .auth(auth.clone())
+            .build()
+            .unwrap();
+        shown.push_str(&everything_shown(&client.list().await.unwrap_err()));
+
+        // Transport failures: refused, reset mid-answer.
+        let client = Client::builder()
+            .base_url(refused_base_url().await)
+            .auth(auth.clone())
+            .retry(quick.clone())
+            .build()
+            .unwrap();
+        shown.push_str(&everything_shown(&client.list().await.unwrap_err()));
+        let reset = RawServer::start(|mut stream| async move {
+            read_request_head(&mut stream).await;
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\"").await;
+            // Dropped: the body is cut short.
+        })
+        .await;
+        let client = Client::builder()
+            .base_url(reset.base_url())
+            .auth(auth.clone())
+            .build()
+            .unwrap();
+        shown.push_str(&everything_shown(&client.list().await.unwrap_err()));
+
+        // The same through the blocking client.
+        let server = RecordingServer::start(echo(401)).await;
+        let base_url = server.base_url();
+        let blocking_auth = auth.clone();
+        let error = tokio::task::spawn_blocking(move || {
+            let client = Client::builder()
+                .base_url(base_url)
+                .auth(blocking_auth)
+                .build_blocking()
+                .unwrap();
+            client.list_blocking().unwrap_err()
+        })
+        .await
+        .unwrap();
+        shown.push_str(&everything_shown(&error));
+    }
+
+    // Invalid credentials are reported without repeating them.
+    let error = Client::builder()
+        .auth(Auth::bearer(format!("{TOKEN}\r\n")))
+        .build()
+        .unwrap_err();
+    shown.push_str(&everything_shown(&error));
+
+    let traced = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    assert!(traced.contains("askui.call"), "the subscriber saw the calls");
+    assert!(traced.contains("retrying"), "and their retries");
+    assert_eq!(leaks(&traced), Vec::<&str>::new(), "in the traces");
+    assert_eq!(leaks(&shown), Vec::<&str>::new(), "in the errors:\n{shown}");
+    // The careless server's words are still there, with the secret scrubbed.
+    assert!(shown.contains("invalid credentials <redacted>"), "{shown}");
+}
