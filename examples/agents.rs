@@ -58,20 +58,34 @@ async fn run() -> Result<(), Failure> {
         agent.email_trigger.email
     );
 
-    println!("\n2. Every agent of the workspace, two per page, through `all_agents`:");
-    let query = ListAgentsQuery::new().workspaces([workspace_id]).limit(2)?;
-    let agents: Vec<_> = client.all_agents(query).try_collect().await?;
-    for agent in &agents {
-        println!("   {:?} {}", agent.status, agent.name.as_str());
-    }
+    let rest = async {
+        println!("\n2. Every agent of the workspace, two per page, through `all_agents`:");
+        let query = ListAgentsQuery::new().workspaces([workspace_id]).limit(2)?;
+        let agents: Vec<_> = client.all_agents(query).try_collect().await?;
+        for agent in &agents {
+            println!("   {:?} {}", agent.status, agent.name.as_str());
+        }
 
-    println!("\n3. Rename and archive the new agent:");
-    let update = AgentUpdateCommand {
-        name: Some(AgentName::new(format!("Old invoices {}", &suffix[..8]))?),
-        status: Some(AgentStatus::Archived),
-        ..AgentUpdateCommand::default()
+        println!("\n3. Rename and archive the new agent:");
+        let update = AgentUpdateCommand {
+            name: Some(AgentName::new(format!("Old invoices {}", &suffix[..8]))?),
+            status: Some(AgentStatus::Archived),
+            ..AgentUpdateCommand::default()
+        };
+        let updated = client.update_agent(agent_id, &update).await?;
+        println!("   {:?} {}", updated.status, updated.name.as_str());
+        Ok::<(), Failure>(())
     };
-    let updated = client.update_agent(agent_id, &update).await?;
-    println!("   {:?} {}", updated.status, updated.name.as_str());
-    Ok(())
+    let result = rest.await;
+    if result.is_err() {
+        // The API cannot delete agents: archive the one this run made, so it does no work.
+        let archive = AgentUpdateCommand {
+            status: Some(AgentStatus::Archived),
+            ..AgentUpdateCommand::default()
+        };
+        if let Err(error) = client.update_agent(agent_id, &archive).await {
+            eprintln!("could not archive agent {agent_id}: {error}");
+        }
+    }
+    result
 }

@@ -86,26 +86,31 @@ pub(crate) fn answer(store: &Store, call: &Call<'_>) -> Answer {
         }
     }
     let name = operation.id.split("_api_v1_").next().unwrap_or_default();
-    let scope = operation.template.as_str();
-    match (name, scope.starts_with("/api/v1/workspaces/{workspace_id}")) {
-        ("create_customer_portal_session", _) => customer_portal_session(call),
-        ("upload_file", _) => upload_file(store, call),
-        ("list_files", _) => list_files(store, call),
-        ("delete_file", _) => {
+    // Token operations act on a workspace's tokens, or on the caller's own (no workspace).
+    let tokens_of = operation
+        .template
+        .starts_with("/api/v1/workspaces/{workspace_id}")
+        .then(|| workspace_of(call))
+        .flatten();
+    match name {
+        "create_customer_portal_session" => customer_portal_session(call),
+        "upload_file" => upload_file(store, call),
+        "list_files" => list_files(store, call),
+        "delete_file" => {
             if let Some(key) = call.parameters.str("file_path") {
                 lock(&store.files).remove(key);
             }
             Answer::empty(204)
         }
-        ("create_access_token", in_workspace) => create_token(store, call, in_workspace),
-        ("list_access_tokens", in_workspace) => list_tokens(store, call, in_workspace),
-        ("delete_access_token", in_workspace) => delete_token(store, call, in_workspace),
-        ("lookup_access_token" | "lookup_workspace_access_token", in_workspace) => {
-            lookup_token(store, call, in_workspace)
+        "create_access_token" => create_token(store, call, tokens_of),
+        "list_access_tokens" => list_tokens(store, call, tokens_of),
+        "delete_access_token" => delete_token(store, call, tokens_of),
+        "lookup_access_token" | "lookup_workspace_access_token" => {
+            lookup_token(store, call, tokens_of)
         }
-        ("create_agent", _) => create_agent(store, call),
-        ("list_agents", _) => list_agents(store, call),
-        ("update_agent", _) => update_agent(store, call),
+        "create_agent" => create_agent(store, call),
+        "list_agents" => list_agents(store, call),
+        "update_agent" => update_agent(store, call),
         _ => generated(operation),
     }
 }
@@ -113,7 +118,14 @@ pub(crate) fn answer(store: &Store, call: &Call<'_>) -> Answer {
 /// A valid instance of the documented success answer.
 pub(crate) fn generated(operation: &Operation) -> Answer {
     match &operation.success {
-        (status, Some(schema)) => Answer::json(*status, schemas::instance(schema)),
+        // Generation is deterministic: once per operation.
+        (status, Some(schema)) => Answer::json(
+            *status,
+            operation
+                .generated
+                .get_or_init(|| schemas::instance(schema))
+                .clone(),
+        ),
         (status, None) => Answer::empty(*status),
     }
 }
@@ -311,8 +323,10 @@ fn download_url(store: &Store, key: &str) -> String {
 /// `GET /_fake/files/<key>?signature=…`: the file behind a signed URL. The signature is
 /// the credential, as with CloudFront; an `Authorization` header is not needed.
 pub(crate) fn download(store: &Store, key: &str, query: &str) -> Result<(String, Vec<u8>), Answer> {
-    let signed = url::form_urlencoded::parse(query.as_bytes())
-        .any(|(name, value)| name == "signature" && value == store.download_secret.as_str());
+    let signed = url::form_urlencoded::parse(query.as_bytes()).any(|(name, value)| {
+        name == "signature"
+            && crate::state::constant_time_eq(value.as_bytes(), store.download_secret.as_bytes())
+    });
     if !signed {
         return Err(Answer::detail(403, "Forbidden"));
     }
@@ -323,21 +337,17 @@ pub(crate) fn download(store: &Store, key: &str, query: &str) -> Result<(String,
     Ok((file.content_type.clone(), file.bytes.clone()))
 }
 
-fn create_token(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+fn create_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
     let body = call.body.json();
     let token = IssuedToken {
         id: Uuid::new_v4(),
-        workspace: if in_workspace {
-            workspace_of(call)
-        } else {
-            None
-        },
+        workspace: scope,
         name: body["name"].as_str().unwrap_or_default().to_owned(),
         created_at: now(),
         expires_at: body.get("expiresAt").cloned().unwrap_or(Value::Null),
         secret: format!("askui-fake-{}", Uuid::new_v4().simple()),
     };
-    let answer = if in_workspace {
+    let answer = if scope.is_some() {
         json!({ "privateToken": token_json(&token), "tokenString": token.secret })
     } else {
         json!({ "token": token_json(&token), "tokenString": token.secret })
@@ -359,46 +369,27 @@ fn token_json(token: &IssuedToken) -> Value {
     json
 }
 
-fn list_tokens(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+fn list_tokens(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
     let tokens = lock(&store.tokens);
-    let scope = if in_workspace {
-        workspace_of(call)
-    } else {
-        None
-    };
     let mine = tokens.iter().filter(|token| token.workspace == scope);
-    if in_workspace {
+    if scope.is_some() {
         // A bare array, as documented (oddity 8).
         return Answer::json(200, Value::Array(mine.map(token_json).collect()));
     }
-    let skip = call
-        .parameters
-        .get("skip")
-        .and_then(Value::as_u64)
-        .unwrap_or(0) as usize;
-    let limit = call
-        .parameters
-        .get("limit")
-        .and_then(Value::as_u64)
-        .unwrap_or(100) as usize;
+    let (skip, limit) = call.parameters.skip_and_limit();
     let data: Vec<Value> = mine.skip(skip).take(limit).map(token_json).collect();
     Answer::json(200, json!({ "data": data }))
 }
 
-fn delete_token(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+fn delete_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
     let id = call
         .parameters
         .str("token_id")
         .and_then(|id| Uuid::parse_str(id).ok());
-    let scope = if in_workspace {
-        workspace_of(call)
-    } else {
-        None
-    };
     let mut tokens = lock(&store.tokens);
     let before = tokens.len();
     tokens.retain(|token| !(Some(token.id) == id && token.workspace == scope));
-    match (tokens.len() < before, in_workspace) {
+    match (tokens.len() < before, scope.is_some()) {
         (true, _) => Answer::empty(204),
         (false, true) => Answer::json(
             404,
@@ -409,17 +400,12 @@ fn delete_token(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
 }
 
 /// The token is sent raw or base64-encoded, "similar to the Authorization header".
-fn lookup_token(store: &Store, call: &Call<'_>, in_workspace: bool) -> Answer {
+fn lookup_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
     let sent = call.body.json()["accessToken"].as_str().unwrap_or_default();
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(sent)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok());
-    let scope = if in_workspace {
-        workspace_of(call)
-    } else {
-        None
-    };
     let tokens = lock(&store.tokens);
     let found = tokens.iter().find(|token| {
         token.workspace == scope
@@ -501,11 +487,7 @@ fn list_agents(store: &Store, call: &Call<'_>) -> Answer {
                 && filter("status", "status", agent)
         })
         .collect();
-    let skip = parameters.get("skip").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let limit = parameters
-        .get("limit")
-        .and_then(Value::as_u64)
-        .unwrap_or(100) as usize;
+    let (skip, limit) = parameters.skip_and_limit();
     let page: Vec<&Value> = matching.iter().copied().skip(skip).take(limit).collect();
     let total = parameters
         .strings("expand")

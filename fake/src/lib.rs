@@ -28,7 +28,7 @@
 //! # async fn demo() -> std::io::Result<()> {
 //! use askui_fake::{Config, FakeServer};
 //!
-//! let workspace = uuid::Uuid::new_v4();
+//! let workspace = askui_fake::Uuid::new_v4();
 //! let server = FakeServer::start(Config::new("secret-token").workspace(workspace)).await?;
 //! println!("an AskUI-compatible API at {}", server.base_url());
 //! // Dropping `server` shuts it down.
@@ -44,6 +44,9 @@
 mod behaviour;
 mod openapi;
 pub mod schemas;
+
+/// The id type of [`Config::workspace`].
+pub use uuid::Uuid;
 mod state;
 mod validate;
 
@@ -59,7 +62,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use uuid::Uuid;
 
 use behaviour::{Answer, Body, Call, DOWNLOAD_PREFIX};
 use openapi::{Operation, Route, api};

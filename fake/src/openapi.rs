@@ -36,6 +36,8 @@ pub(crate) struct Operation {
     /// The first documented 2xx status, and its JSON schema if it has content.
     pub(crate) success: (u16, Option<Value>),
     pub(crate) responses: Value,
+    /// The generated success answer, made on first use.
+    pub(crate) generated: OnceLock<Value>,
     /// Whether any credential is required (all but the two `auth` operations).
     pub(crate) secured: bool,
 }
@@ -272,6 +274,7 @@ impl Operation {
             body,
             success,
             responses: operation["responses"].clone(),
+            generated: OnceLock::new(),
             secured: security
                 .and_then(Value::as_array)
                 .is_some_and(|requirements| !requirements.is_empty()),

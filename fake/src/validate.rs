@@ -67,6 +67,15 @@ impl Parameters {
         self.get(name).and_then(Value::as_str)
     }
 
+    /// The `skip`/`limit` paging of a list, with the document's defaults.
+    pub(crate) fn skip_and_limit(&self) -> (usize, usize) {
+        let number = |name: &str, default: u64| {
+            let value = self.get(name).and_then(Value::as_u64).unwrap_or(default);
+            usize::try_from(value).unwrap_or(usize::MAX)
+        };
+        (number("skip", 0), number("limit", 100))
+    }
+
     pub(crate) fn strings(&self, name: &str) -> Vec<&str> {
         self.get(name)
             .and_then(Value::as_array)
