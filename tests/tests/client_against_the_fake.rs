@@ -725,28 +725,7 @@ mod per_trait {
 
 /// Every endpoint of `askui-workspaces`, walked through the traits' `ENDPOINTS`.
 fn endpoints() -> Vec<Endpoint> {
-    use askui_workspaces::{
-        access_tokens, agent_executions, agents, analytics, auth, billing, dashboard, files,
-        invites, runner_jobs, runs, schedules, tools, workspace_memberships, workspaces,
-    };
-    [
-        <Client as billing::Billing>::ENDPOINTS,
-        <Client as access_tokens::AccessTokens>::ENDPOINTS,
-        <Client as auth::Authentication>::ENDPOINTS,
-        <Client as analytics::Analytics>::ENDPOINTS,
-        <Client as dashboard::Dashboard>::ENDPOINTS,
-        <Client as runs::Runs>::ENDPOINTS,
-        <Client as schedules::Schedules>::ENDPOINTS,
-        <Client as tools::Tools>::ENDPOINTS,
-        <Client as invites::Invites>::ENDPOINTS,
-        <Client as workspaces::Workspaces>::ENDPOINTS,
-        <Client as workspace_memberships::WorkspaceMemberships>::ENDPOINTS,
-        <Client as files::Files>::ENDPOINTS,
-        <Client as runner_jobs::RunnerJobs>::ENDPOINTS,
-        <Client as agents::Agents>::ENDPOINTS,
-        <Client as agent_executions::AgentExecutions>::ENDPOINTS,
-    ]
-    .concat()
+    askui_workspaces::endpoints()
 }
 
 #[tokio::test]

@@ -16,28 +16,7 @@ use uuid::Uuid;
 
 /// Every endpoint of `askui-workspaces`, walked through the traits' `ENDPOINTS`.
 fn endpoints() -> Vec<Endpoint> {
-    use askui_workspaces::{
-        agent_executions, agents, analytics, auth, dashboard, files, invites, runner_jobs, runs,
-        schedules, tools, workspace_memberships, workspaces,
-    };
-    [
-        <Client as Billing>::ENDPOINTS,
-        <Client as AccessTokens>::ENDPOINTS,
-        <Client as auth::Authentication>::ENDPOINTS,
-        <Client as analytics::Analytics>::ENDPOINTS,
-        <Client as dashboard::Dashboard>::ENDPOINTS,
-        <Client as runs::Runs>::ENDPOINTS,
-        <Client as schedules::Schedules>::ENDPOINTS,
-        <Client as tools::Tools>::ENDPOINTS,
-        <Client as invites::Invites>::ENDPOINTS,
-        <Client as workspaces::Workspaces>::ENDPOINTS,
-        <Client as workspace_memberships::WorkspaceMemberships>::ENDPOINTS,
-        <Client as files::Files>::ENDPOINTS,
-        <Client as runner_jobs::RunnerJobs>::ENDPOINTS,
-        <Client as agents::Agents>::ENDPOINTS,
-        <Client as agent_executions::AgentExecutions>::ENDPOINTS,
-    ]
-    .concat()
+    askui_workspaces::endpoints()
 }
 
 fn valid_session() -> Value {

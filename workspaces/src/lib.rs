@@ -57,3 +57,26 @@ pub use chrono::{self, DateTime, Utc};
 /// The versions of these crates that the API types use.
 pub use url::{self, Url};
 pub use uuid::{self, Uuid};
+
+/// Every operation of the client, trait by trait in the document's tag order: what tools and
+/// the conformance tests walk (`<Client as Trait>::ENDPOINTS` of each trait, concatenated).
+pub fn endpoints() -> Vec<askui_runtime::Endpoint> {
+    [
+        <Client as billing::Billing>::ENDPOINTS,
+        <Client as access_tokens::AccessTokens>::ENDPOINTS,
+        <Client as auth::Authentication>::ENDPOINTS,
+        <Client as analytics::Analytics>::ENDPOINTS,
+        <Client as dashboard::Dashboard>::ENDPOINTS,
+        <Client as runs::Runs>::ENDPOINTS,
+        <Client as schedules::Schedules>::ENDPOINTS,
+        <Client as tools::Tools>::ENDPOINTS,
+        <Client as invites::Invites>::ENDPOINTS,
+        <Client as workspaces::Workspaces>::ENDPOINTS,
+        <Client as workspace_memberships::WorkspaceMemberships>::ENDPOINTS,
+        <Client as files::Files>::ENDPOINTS,
+        <Client as runner_jobs::RunnerJobs>::ENDPOINTS,
+        <Client as agents::Agents>::ENDPOINTS,
+        <Client as agent_executions::AgentExecutions>::ENDPOINTS,
+    ]
+    .concat()
+}
