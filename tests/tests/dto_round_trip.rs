@@ -746,7 +746,6 @@ fn known_mismatches_still_fail() {
             }
         }
     }
-
 }
 
 /// Mismatches this test found once, fixed: they stay fixed.

@@ -143,7 +143,9 @@ async fn no_failure_shows_the_token_in_errors_or_traces() {
         shown.push_str(&everything_shown(&client.list().await.unwrap_err()));
         let reset = RawServer::start(|mut stream| async move {
             read_request_head(&mut stream).await;
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\"").await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\"")
+                .await;
             // Dropped: the body is cut short.
         })
         .await;
@@ -179,7 +181,10 @@ async fn no_failure_shows_the_token_in_errors_or_traces() {
     shown.push_str(&everything_shown(&error));
 
     let traced = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
-    assert!(traced.contains("askui.call"), "the subscriber saw the calls");
+    assert!(
+        traced.contains("askui.call"),
+        "the subscriber saw the calls"
+    );
     assert!(traced.contains("retrying"), "and their retries");
     assert_eq!(leaks(&traced), Vec::<&str>::new(), "in the traces");
     assert_eq!(leaks(&shown), Vec::<&str>::new(), "in the errors:\n{shown}");
