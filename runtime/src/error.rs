@@ -197,6 +197,10 @@ impl ErrorBody {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return ErrorBody::Empty;
         }
+        // A message in Latin-1, or cut inside a character, is still read as a message: each
+        // invalid byte becomes U+FFFD (no copy when the body is valid UTF-8).
+        let text = String::from_utf8_lossy(bytes);
+        let bytes = text.as_bytes();
         if status == StatusCode::UNPROCESSABLE_ENTITY {
             if let Ok(validation) = serde_json::from_slice::<HttpValidationError>(bytes) {
                 return ErrorBody::Validation(validation.cleaned());
