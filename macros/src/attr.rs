@@ -157,7 +157,8 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> Args {
         while !input.is_empty() && !input.peek(Token![,]) {
             path.extend(input.parse::<proc_macro2::TokenTree>());
         }
-        errors.spanned(path, format!("the path must be a string literal: {USAGE}"));
+        let message = format!("the path must be a string literal: {USAGE}");
+        spanned_or_here(errors, path, input, message);
     }
     if input.is_empty() {
         return args;
@@ -193,10 +194,9 @@ fn named_option(input: ParseStream, options: &mut NamedOptions, errors: &mut Err
     let valid = OPTION_NAMES.map(|name| format!("`{name}`")).join(", ");
     let Ok(key) = input.call(<Ident as syn::ext::IdentExt>::parse_any) else {
         let tokens = until_comma(input);
-        errors.spanned(
-            tokens,
-            format!("expected a named option such as `timeout = \"5m\"`; valid options: {valid}"),
-        );
+        let message =
+            format!("expected a named option such as `timeout = \"5m\"`; valid options: {valid}");
+        spanned_or_here(errors, tokens, input, message);
         return;
     };
     let name = key.to_string();
@@ -282,6 +282,21 @@ pub fn parse_duration(text: &str) -> Option<u64> {
         rest = &rest[unit_len..];
     }
     (total > 0).then_some(total)
+}
+
+/// An error at `tokens`, or, when there are none (`get, , "/a"`), at the next token: an
+/// empty stream would otherwise put it on the whole attribute.
+fn spanned_or_here(
+    errors: &mut Errors,
+    tokens: TokenStream,
+    input: ParseStream,
+    message: impl std::fmt::Display,
+) {
+    if tokens.is_empty() {
+        errors.at(input.span(), message);
+    } else {
+        errors.spanned(tokens, message);
+    }
 }
 
 fn skip_rest(input: ParseStream) -> TokenStream {

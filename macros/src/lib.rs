@@ -6,6 +6,8 @@ mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+#[cfg(test)]
+mod fuzz;
 mod list;
 mod path;
 mod valid;

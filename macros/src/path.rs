@@ -49,7 +49,7 @@ pub fn parse(literal: &LitStr, errors: &mut Errors) -> Option<Template> {
     }
 }
 
-fn problems(path: &str) -> Result<Template, Vec<String>> {
+pub fn problems(path: &str) -> Result<Template, Vec<String>> {
     let mut problems = Vec::new();
     let mut normalized = String::with_capacity(path.len());
     let mut params: Vec<String> = Vec::new();

@@ -280,14 +280,16 @@ fn encode_segment(segment: String, part_of_rest: bool) -> Result<String, String>
     if let Some(problem) = problem {
         return Err(problem.to_owned());
     }
-    // Most values (ids) need no escaping: keep the rendered string then.
+    // Most values (ids) need no escaping: keep the rendered string then. A borrowed result
+    // is not always the input: a one-byte value such as `+` or `/` encodes to one borrowed
+    // `%2B`.
     Ok(
         match Cow::from(percent_encoding::utf8_percent_encode(
             &segment,
             PATH_SEGMENT,
         )) {
-            Cow::Borrowed(_) => segment,
-            Cow::Owned(escaped) => escaped,
+            Cow::Borrowed(unchanged) if unchanged == segment => segment,
+            escaped => escaped.into_owned(),
         },
     )
 }

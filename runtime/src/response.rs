@@ -53,6 +53,63 @@ impl RawResponse {
     }
 }
 
+impl RawResponse {
+    /// An answer made of parts, read as a call reads it: a non-2xx status becomes the
+    /// `Status` error that `request::send` makes (body read up to 64 KiB, then
+    /// `ErrorBody::parse` and the response headers), a 2xx goes to `T::from_response`; every
+    /// error names the endpoint `GET /fuzz/{id}`. For `runtime/tests/fuzz_decode.rs`, which
+    /// feeds it any answer a server could send, without a network. Needs a Tokio runtime
+    /// with time enabled. Not public API.
+    #[doc(hidden)]
+    pub async fn __read_answer<T: FromResponse>(
+        status: StatusCode,
+        headers: HeaderMap,
+        chunks: Vec<bytes::Bytes>,
+        max_response_bytes: usize,
+    ) -> Result<T, Error> {
+        use crate::{Endpoint, ErrorBody, PathPiece};
+        const ENDPOINT: Endpoint = Endpoint::new(
+            "fuzz",
+            http::Method::GET,
+            "/fuzz/{id}",
+            &[PathPiece::Literal("/fuzz/"), PathPiece::Param("id")],
+            &["id"],
+        );
+        // As `ERROR_BODY_LIMIT` in request.rs.
+        const ERROR_BODY_LIMIT: usize = 64 * 1024;
+        let read_timeout = std::time::Duration::from_secs(60);
+        let body = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
+        let mut answer = http::Response::new(reqwest::Body::wrap_stream(body));
+        *answer.status_mut() = status;
+        *answer.headers_mut() = headers.clone();
+        let response = reqwest::Response::from(answer);
+        let result = if status.is_success() {
+            T::from_response(RawResponse {
+                response,
+                max_response_bytes,
+                endpoint: ENDPOINT,
+                idle_timeout: None,
+                read_timeout,
+                keep_alive: None,
+            })
+            .await
+        } else {
+            let (bytes, cut_short) = match read_body(response, ERROR_BODY_LIMIT, read_timeout).await
+            {
+                Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => (bytes, None),
+                Err((bytes, error)) => (bytes, Some(error)),
+            };
+            let error = Error::from_status(status, ErrorBody::parse(status, &bytes))
+                .with_response_headers(&headers);
+            Err(match cut_short {
+                Some(cause) => error.with_source(cause),
+                None => error,
+            })
+        };
+        result.map_err(|error| error.with_endpoint(&ENDPOINT))
+    }
+}
+
 /// How a method's `Ok` type reads a success response, in the way `Deserialize` lets a type
 /// read itself: the generated code only names the type.
 ///
