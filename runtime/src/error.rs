@@ -120,13 +120,19 @@ impl fmt::Display for LocItem {
     }
 }
 
+/// How many steps of a `loc` `Display` shows; deeper ones are elided.
+const SHOWN_LOC_STEPS: usize = 8;
+
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, step) in self.loc.iter().enumerate() {
+        for (i, step) in self.loc.iter().take(SHOWN_LOC_STEPS).enumerate() {
             if i > 0 {
                 f.write_str(".")?;
             }
             write!(f, "{step}")?;
+        }
+        if self.loc.len() > SHOWN_LOC_STEPS {
+            f.write_str(".…")?;
         }
         if !self.loc.is_empty() {
             f.write_str(": ")?;
@@ -616,6 +622,22 @@ mod tests {
         assert_bounds::<Error>();
         assert_eq!(size_of::<Error>(), size_of::<usize>());
         assert_eq!(size_of::<Result<(), Error>>(), size_of::<usize>());
+    }
+
+    #[test]
+    fn a_deep_loc_is_shown_to_a_bounded_depth() {
+        let loc: Vec<String> = (0..5000).map(|i| format!("step{i}")).collect();
+        let body = serde_json::json!({ "detail": [{ "loc": loc, "msg": "bad", "type": "x" }] });
+        let parsed = ErrorBody::parse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            body.to_string().as_bytes(),
+        );
+        let shown = parsed.to_string();
+        assert!(shown.len() < 200, "{shown}");
+        assert!(
+            shown.starts_with("step0.step1.") && shown.ends_with(".…: bad"),
+            "{shown}"
+        );
     }
 
     #[test]
