@@ -54,6 +54,24 @@ pub(crate) struct Settings {
     pub(crate) read_timeout: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
+    /// Answers requests instead of `http` (benchmarks of the runtime without I/O).
+    transport: Option<Transport>,
+}
+
+/// What [`ClientBuilder::__transport`] installs.
+type Transport = Box<dyn Fn(reqwest::Request) -> reqwest::Response + Send + Sync>;
+
+impl Settings {
+    /// Sends a finished request: through the HTTP client, or to the stand-in transport.
+    pub(crate) async fn execute(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        match &self.transport {
+            Some(answer) => Ok(answer(request)),
+            None => self.http.execute(request).await,
+        }
+    }
 }
 
 impl Client {
@@ -160,6 +178,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     retry: Option<RetryPolicy>,
     allow_plain_http: bool,
+    transport: Option<Transport>,
     error: Option<Error>,
 }
 
@@ -183,6 +202,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
             .field("allow_plain_http", &self.allow_plain_http)
+            .field("transport", &self.transport.is_some())
             .field("error", &self.error)
             .finish()
     }
@@ -300,6 +320,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Answers every request with `answer` instead of sending it: the whole call (arguments,
+    /// request, retries, timeouts, status check, reading the body) runs without I/O. For
+    /// benchmarks that compare the runtime's own work with hand-written reqwest code handing
+    /// its requests to the same `answer`. Not public API.
+    #[doc(hidden)]
+    pub fn __transport(
+        mut self,
+        answer: impl Fn(reqwest::Request) -> reqwest::Response + Send + Sync + 'static,
+    ) -> Self {
+        self.transport = Some(Box::new(answer));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         if let Some(error) = self.error {
@@ -339,6 +372,7 @@ impl ClientBuilder {
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 retry: self.retry.unwrap_or_default(),
+                transport: self.transport,
             }),
         })
     }

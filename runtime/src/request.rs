@@ -444,14 +444,14 @@ async fn send(
     let response = match timeout {
         // A download may take long: the timeout bounds the wait for the headers here, and
         // then the wait for each chunk (`ByteStream`), not the whole body.
-        Some(limit) if streamed => tokio::time::timeout(limit, settings.http.execute(request))
+        Some(limit) if streamed => tokio::time::timeout(limit, settings.execute(request))
             .await
             .map_err(|_| Error::timeout(format!("no response within {limit:?}")))?,
         Some(limit) => {
             *request.timeout_mut() = Some(limit);
-            settings.http.execute(request).await
+            settings.execute(request).await
         }
-        None => settings.http.execute(request).await,
+        None => settings.execute(request).await,
     }
     .map_err(Error::transport)?;
     if response.url().origin() != origin {

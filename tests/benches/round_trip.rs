@@ -1,0 +1,389 @@
+//! BENCHMARKS.md section 2: the call on loopback, generated against hand-written, through one
+//! `reqwest::Client` (one connection pool) to a minimal HTTP/1.1 server in this process.
+//!
+//! - `generated`: `client.create_customer_portal_session(…)` through `#[askui_endpoint]`;
+//! - `hand-written`: the same request with reqwest (same URL, headers in the same order, body),
+//!   status checked, body decoded with serde_json.
+//!
+//! The server runs on its own thread and answers every request with the same canned 200
+//! without parsing more than the head's end and `Content-Length`, so that its time is small
+//! and equal for both sides. That both sides put the same bytes on the wire is asserted once
+//! at startup, on the bytes the server received.
+//!
+//! Two modes, each in alternating batches of the two sides in one process: `sequential` (one
+//! call at a time) and `64 in flight` (64 calls in flight at once through one client). The
+//! figures are median latency per call and its ratio, throughput per side and its ratio,
+//! and the client thread's allocations per call; the latency distributions of both sides
+//! are drawn to an SVG (`--plot PATH`). Nothing is asserted about time.
+//!
+//! Run: `scripts/bench round-trip` (release), or `cargo bench -p askui-tests --bench round_trip
+//! -- [--rounds N] [--batch N] [--concurrent-rounds N] [--concurrent-batch N] [--plot PATH]`.
+
+mod support;
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use askui_runtime::reqwest;
+use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionResponseDto};
+use futures_util::StreamExt as _;
+use plotters::prelude::*;
+use support::CountingAlloc;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+const IN_FLIGHT: usize = 64;
+
+static CAPTURE: AtomicBool = AtomicBool::new(false);
+static CAPTURED: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// Starts the server on its own thread and runtime; returns its address.
+fn start_server() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            tx.send(listener.local_addr().expect("address"))
+                .expect("main thread waits");
+            let mut head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                support::ANSWER.len()
+            )
+            .into_bytes();
+            head.extend_from_slice(support::ANSWER);
+            let reply: &'static [u8] = head.leak();
+            loop {
+                let (stream, _) = listener.accept().await.expect("accept");
+                stream.set_nodelay(true).expect("nodelay");
+                tokio::spawn(connection(stream, reply));
+            }
+        });
+    });
+    rx.recv().expect("the server started")
+}
+
+/// Answers each request of a keep-alive connection with `reply`.
+async fn connection(mut stream: TcpStream, reply: &'static [u8]) {
+    let mut buffer = Vec::with_capacity(8 * 1024);
+    loop {
+        let length = loop {
+            if let Some(length) = request_length(&buffer) {
+                break length;
+            }
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        };
+        if CAPTURE.load(Ordering::Relaxed) {
+            CAPTURED
+                .lock()
+                .expect("not poisoned")
+                .push(buffer[..length].to_vec());
+        }
+        buffer.drain(..length);
+        if stream.write_all(reply).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The length of the first complete request in `buffer` (head and `Content-Length` body).
+fn request_length(buffer: &[u8]) -> Option<usize> {
+    let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&buffer[..head_end]).ok()?;
+    let body = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    (buffer.len() >= head_end + body).then_some(head_end + body)
+}
+
+struct Sides {
+    call: support::Call,
+    base_url: String,
+    http: reqwest::Client,
+    client: askui_runtime::Client,
+}
+
+impl Sides {
+    async fn generated(&self) -> CreateCustomerPortalSessionResponseDto {
+        self.client
+            .create_customer_portal_session(self.call.workspace_id, &self.call.body)
+            .await
+            .expect("the call succeeds")
+    }
+
+    async fn handwritten(&self) -> CreateCustomerPortalSessionResponseDto {
+        let request = self.call.handwritten(&self.http, &self.base_url);
+        let response = self.http.execute(request).await.expect("sent");
+        support::handwritten_answer(response)
+            .await
+            .expect("the call succeeds")
+    }
+
+    /// One call of one side, timed.
+    async fn timed(&self, generated: bool) -> f64 {
+        let start = Instant::now();
+        let answer = if generated {
+            self.generated().await
+        } else {
+            self.handwritten().await
+        };
+        std::hint::black_box(answer);
+        support::micros(start.elapsed())
+    }
+}
+
+/// One side's results in one mode.
+#[derive(Default)]
+struct Side {
+    /// Every call's latency, µs.
+    latencies: Vec<f64>,
+    /// Per batch: calls per second.
+    throughputs: Vec<f64>,
+    calls: usize,
+    elapsed: Duration,
+    /// Per batch: allocations per call.
+    allocations: Vec<f64>,
+}
+
+fn main() {
+    let rounds = support::flag("--rounds", 40);
+    let batch = support::flag("--batch", 250);
+    let concurrent_rounds = support::flag("--concurrent-rounds", 16);
+    let concurrent_batch = support::flag("--concurrent-batch", 2_000);
+    let plot = std::env::args()
+        .skip_while(|arg| arg != "--plot")
+        .nth(1)
+        .unwrap_or_else(|| "round-trip-latency.svg".to_owned());
+
+    let addr = start_server();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let call = support::Call::new();
+    let base_url = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    let client = call.client(&base_url, &http).build().expect("client");
+    let sides = Sides {
+        call,
+        base_url,
+        http,
+        client,
+    };
+
+    // Both sides put the same bytes on the wire.
+    CAPTURE.store(true, Ordering::Relaxed);
+    runtime.block_on(sides.generated());
+    runtime.block_on(sides.handwritten());
+    CAPTURE.store(false, Ordering::Relaxed);
+    let captured = std::mem::take(&mut *CAPTURED.lock().expect("not poisoned"));
+    assert_eq!(captured.len(), 2, "one request per side");
+    assert_eq!(
+        String::from_utf8_lossy(&captured[0]).replace(support::TOKEN, "<token>"),
+        String::from_utf8_lossy(&captured[1]).replace(support::TOKEN, "<token>"),
+        "both sides must send the same bytes"
+    );
+    println!("request (the same bytes from both sides):");
+    for line in String::from_utf8_lossy(&captured[0]).split("\r\n") {
+        println!("  {}", line.replace(support::TOKEN, "<token>"));
+    }
+
+    let sequential_batch = |generated: bool, side: &mut Side| {
+        let (allocations, _) = support::allocations();
+        let start = Instant::now();
+        runtime.block_on(async {
+            for _ in 0..batch {
+                side.latencies.push(sides.timed(generated).await);
+            }
+        });
+        record(side, batch, start.elapsed(), allocations);
+    };
+    let concurrent_batch_of = |generated: bool, side: &mut Side| {
+        let (allocations, _) = support::allocations();
+        let start = Instant::now();
+        let latencies: Vec<f64> = runtime.block_on(
+            futures_util::stream::iter(0..concurrent_batch)
+                .map(|_| sides.timed(generated))
+                .buffer_unordered(IN_FLIGHT)
+                .collect(),
+        );
+        record(side, concurrent_batch, start.elapsed(), allocations);
+        side.latencies.extend(latencies);
+    };
+
+    // Warm-up: the pool opens its connections, caches fill.
+    for generated in [true, false] {
+        concurrent_batch_of(generated, &mut Side::default());
+        sequential_batch(generated, &mut Side::default());
+    }
+
+    let (mut ours, mut theirs) = (Side::default(), Side::default());
+    for round in 0..rounds {
+        if support::generated_first(round) {
+            sequential_batch(true, &mut ours);
+            sequential_batch(false, &mut theirs);
+        } else {
+            sequential_batch(false, &mut theirs);
+            sequential_batch(true, &mut ours);
+        }
+    }
+    let (mut ours_concurrent, mut theirs_concurrent) = (Side::default(), Side::default());
+    for round in 0..concurrent_rounds {
+        if support::generated_first(round) {
+            concurrent_batch_of(true, &mut ours_concurrent);
+            concurrent_batch_of(false, &mut theirs_concurrent);
+        } else {
+            concurrent_batch_of(false, &mut theirs_concurrent);
+            concurrent_batch_of(true, &mut ours_concurrent);
+        }
+    }
+
+    println!();
+    println!("machine: {}", support::machine());
+    report(
+        &format!("sequential: {rounds} rounds x {batch} calls per side, alternating batches"),
+        &ours,
+        &theirs,
+    );
+    report(
+        &format!(
+            "{IN_FLIGHT} in flight: {concurrent_rounds} rounds x {concurrent_batch} calls per \
+             side, alternating batches"
+        ),
+        &ours_concurrent,
+        &theirs_concurrent,
+    );
+    draw(
+        &plot,
+        [
+            ("sequential", &ours, &theirs),
+            ("64 in flight", &ours_concurrent, &theirs_concurrent),
+        ],
+    )
+    .expect("the plot is drawn");
+    println!("plot: {plot}");
+}
+
+fn record(side: &mut Side, calls: usize, elapsed: Duration, allocations_before: u64) {
+    let (allocations, _) = support::allocations();
+    side.calls += calls;
+    side.elapsed += elapsed;
+    side.throughputs.push(calls as f64 / elapsed.as_secs_f64());
+    side.allocations
+        .push((allocations - allocations_before) as f64 / calls as f64);
+}
+
+fn report(title: &str, ours: &Side, theirs: &Side) {
+    let (g, h) = (
+        support::median(&ours.latencies),
+        support::median(&theirs.latencies),
+    );
+    let throughput = |side: &Side| side.calls as f64 / side.elapsed.as_secs_f64();
+    let paired = support::paired_ratios(&ours.throughputs, &theirs.throughputs);
+    println!("{title}");
+    println!("  latency median: generated {g:.1} µs, hand-written {h:.1} µs");
+    println!(
+        "  ratio generated/hand-written (median latency): {:.3}",
+        g / h
+    );
+    for p in [0.9, 0.99] {
+        println!(
+            "  latency p{:.0}: generated {:.1} µs, hand-written {:.1} µs",
+            p * 100.0,
+            support::quantile(&ours.latencies, p),
+            support::quantile(&theirs.latencies, p)
+        );
+    }
+    println!(
+        "  throughput: generated {:.0}/s, hand-written {:.0}/s, ratio {:.3} \
+         (per round, median {:.3}, p25 {:.3}, p75 {:.3})",
+        throughput(ours),
+        throughput(theirs),
+        throughput(ours) / throughput(theirs),
+        support::median(&paired),
+        support::quantile(&paired, 0.25),
+        support::quantile(&paired, 0.75)
+    );
+    println!(
+        "  allocations per call (client thread): generated {:.1}, hand-written {:.1}",
+        support::median(&ours.allocations),
+        support::median(&theirs.allocations)
+    );
+}
+
+/// The latency distribution of both sides (empirical CDF), one panel per mode.
+fn draw(path: &str, modes: [(&str, &Side, &Side); 2]) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::new(path, (1000, 420)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let panels = root.split_evenly((1, 2));
+    for (panel, (title, ours, theirs)) in panels.iter().zip(modes) {
+        // Up to the larger p99.5: the far tail of a shared machine would flatten the rest.
+        let high = support::quantile(&ours.latencies, 0.995)
+            .max(support::quantile(&theirs.latencies, 0.995));
+        let low =
+            support::quantile(&ours.latencies, 0.0).min(support::quantile(&theirs.latencies, 0.0));
+        let mut chart = ChartBuilder::on(panel)
+            .caption(
+                format!("round trip on loopback, {title}"),
+                ("sans-serif", 18),
+            )
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(low..high, 0.0..1.0)?;
+        chart
+            .configure_mesh()
+            .x_desc("latency per call (µs)")
+            .y_desc("fraction of calls")
+            .draw()?;
+        for (name, side, color) in [
+            ("generated (#[askui_endpoint])", ours, RED),
+            ("hand-written reqwest", theirs, BLUE),
+        ] {
+            let mut sorted = side.latencies.clone();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len() as f64;
+            let step = (sorted.len() / 2_000).max(1);
+            let points = sorted
+                .iter()
+                .enumerate()
+                .step_by(step)
+                .filter(|(_, latency)| **latency <= high)
+                .map(|(i, latency)| (*latency, (i + 1) as f64 / n));
+            chart
+                .draw_series(LineSeries::new(points, color.stroke_width(2)))?
+                .label(format!(
+                    "{name}: median {:.1} µs",
+                    support::median(&side.latencies)
+                ))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+    }
+    root.present()?;
+    Ok(())
+}
