@@ -4,7 +4,6 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit::Visit;
 use syn::{FnArg, TraitItemFn, Type};
 
 use crate::ast::{self, Method};
@@ -399,28 +398,24 @@ fn type_name(ty: &Type) -> String {
     name
 }
 
-fn mentions_impl(ty: &Type) -> bool {
-    fn any_impl(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => ident == "impl",
-            proc_macro2::TokenTree::Group(group) => any_impl(group.stream()),
-            _ => false,
-        })
-    }
-    any_impl(ty.to_token_stream())
+/// Whether any identifier in `tokens`, inside groups too, satisfies `pred`.
+fn any_ident(tokens: TokenStream, pred: &dyn Fn(&Ident) -> bool) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => pred(&ident),
+        proc_macro2::TokenTree::Group(group) => any_ident(group.stream(), pred),
+        _ => false,
+    })
 }
 
-/// Whether `ty` names a generic parameter (type or lifetime) of the method.
+fn mentions_impl(ty: &Type) -> bool {
+    any_ident(ty.to_token_stream(), &|ident| ident == "impl")
+}
+
+/// Whether `ty` names a generic parameter (type, lifetime or const) of the method. A walk
+/// over the tokens (a lifetime `'a` is the punct `'` and the ident `a`), which also looks
+/// inside macros in type position: there it can only err towards `ResponseKind::Generic`,
+/// which always compiles. (Not `syn::visit`: a syn feature for one call.)
 fn mentions_generics(ty: &Type, generics: &syn::Generics) -> bool {
-    struct Finder<'a> {
-        names: Vec<&'a Ident>,
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Finder<'_> {
-        fn visit_ident(&mut self, ident: &'ast Ident) {
-            self.found |= self.names.contains(&ident);
-        }
-    }
     let names: Vec<&Ident> = generics
         .params
         .iter()
@@ -430,15 +425,7 @@ fn mentions_generics(ty: &Type, generics: &syn::Generics) -> bool {
             syn::GenericParam::Const(constant) => &constant.ident,
         })
         .collect();
-    if names.is_empty() {
-        return false;
-    }
-    let mut finder = Finder {
-        names,
-        found: false,
-    };
-    finder.visit_type(ty);
-    finder.found
+    !names.is_empty() && any_ident(ty.to_token_stream(), &|ident| names.contains(&ident))
 }
 
 /// `&ident`, spanned from the first to the last token of `ty`: rustc underlines the whole
