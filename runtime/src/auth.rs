@@ -5,7 +5,7 @@ use std::fmt;
 use base64::Engine as _;
 use http::HeaderValue;
 use secrecy::zeroize::Zeroizing;
-use secrecy::{ExposeSecret, SecretBox, SecretSlice, SecretString};
+use secrecy::{ExposeSecret, SecretBox, SecretString};
 
 use crate::Error;
 
@@ -102,8 +102,15 @@ impl Auth {
             .collect();
         redactions.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         redactions.dedup();
+        // One copy for every request, shared, zeroed when the client and the last request
+        // holding it are gone.
+        let shared = bytes::Bytes::from_owner(Zeroizing::new(value.as_bytes().to_vec()));
+        let mut header = HeaderValue::from_maybe_shared(shared).map_err(|_| {
+            Error::builder("the credential cannot be sent in an HTTP header".to_owned())
+        })?;
+        header.set_sensitive(true);
         Ok(Credential {
-            header: SecretSlice::from(value.as_bytes().to_vec()),
+            header,
             redactions: SecretBox::new(Box::new(redactions)),
         })
     }
@@ -123,20 +130,18 @@ const MIN_REDACTED: usize = 6;
 
 /// A checked credential as a client holds it: zeroed when dropped, never shown.
 pub(crate) struct Credential {
-    header: SecretSlice<u8>,
+    /// Marked sensitive; its bytes are zeroed when the last clone is dropped.
+    header: HeaderValue,
     /// Longest first, for scrubbing server text that repeats them.
     redactions: SecretBox<Vec<String>>,
 }
 
 impl Credential {
     /// The `Authorization` value for one request, marked sensitive so that HTTP logging
-    /// layers leave it out. A copy per request: the client's own stays in zeroed memory.
+    /// layers leave it out. A reference to the client's one copy, not a copy: no per-request
+    /// allocation, and no copy left behind unzeroed when the request is dropped.
     pub(crate) fn header(&self) -> HeaderValue {
-        let mut value = HeaderValue::from_bytes(self.header.expose_secret())
-            // `Auth::credential` checked that these bytes make a header value.
-            .unwrap_or_else(|_| HeaderValue::from_static(""));
-        value.set_sensitive(true);
-        value
+        self.header.clone()
     }
 
     /// The texts an error answer must not repeat: the token, its base64 form, the header.

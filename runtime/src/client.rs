@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::Either;
 use http::HeaderValue;
 use url::Url;
 
@@ -47,6 +48,8 @@ pub(crate) struct Settings {
     pub(crate) http: reqwest::Client,
     /// Without a trailing `/`: the template's path, which starts with `/`, is appended.
     base_url: String,
+    /// `base_url` parsed: every call's answer must come from its origin.
+    pub(crate) base: Url,
     pub(crate) auth: Option<crate::auth::Credential>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) timeout: Option<Duration>,
@@ -62,14 +65,20 @@ pub(crate) struct Settings {
 type Transport = Box<dyn Fn(reqwest::Request) -> reqwest::Response + Send + Sync>;
 
 impl Settings {
+    /// The base URL, without a trailing `/`.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     /// Sends a finished request: through the HTTP client, or to the stand-in transport.
-    pub(crate) async fn execute(
+    /// Not an `async fn`, which would hold the request beside the future sending it.
+    pub(crate) fn execute(
         &self,
         request: reqwest::Request,
-    ) -> Result<reqwest::Response, reqwest::Error> {
+    ) -> impl Future<Output = Result<reqwest::Response, reqwest::Error>> + Send + use<> {
         match &self.transport {
-            Some(answer) => Ok(answer(request)),
-            None => self.http.execute(request).await,
+            Some(answer) => Either::Left(std::future::ready(Ok(answer(request)))),
+            None => Either::Right(self.http.execute(request)),
         }
     }
 }
@@ -129,18 +138,6 @@ impl Client {
 
     pub(crate) fn settings(&self) -> &Settings {
         &self.inner
-    }
-
-    /// The request URL: the base URL followed by the path `write_path` appends.
-    pub(crate) fn url(
-        &self,
-        write_path: impl FnOnce(&mut String) -> Result<(), Error>,
-    ) -> Result<Url, Error> {
-        let mut url = String::with_capacity(self.inner.base_url.len() + 128);
-        url.push_str(&self.inner.base_url);
-        write_path(&mut url)?;
-        Url::parse(&url)
-            .map_err(|error| Error::builder("the request URL is invalid").with_source(error))
     }
 }
 
@@ -360,10 +357,14 @@ impl ClientBuilder {
                     Error::builder("the HTTP client could not be created").with_source(error)
                 })?,
         };
+        let base = Url::parse(&base_url).map_err(|error| {
+            Error::builder("the base URL is not a valid URL").with_source(error)
+        })?;
         Ok(Client {
             inner: Arc::new(Settings {
                 http,
                 base_url,
+                base,
                 auth,
                 user_agent,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),

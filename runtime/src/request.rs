@@ -3,10 +3,11 @@
 //! [`Call`] value, which [`execute`] puts on the wire. Everything else happens here. A
 //! [`Download`] of a URL the API handed out shares the sending and the status check.
 
-use std::borrow::Cow;
 use std::fmt::{self, Display, Write as _};
 use std::future::Future;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -44,21 +45,40 @@ const ANY: HeaderValue = HeaderValue::from_static("*/*");
 /// nothing here borrows the caller's arguments.
 #[derive(Default)]
 pub(crate) struct Call {
-    /// Encoded path values, by parameter name.
+    /// The request URL as far as it is written: the base URL, then the path's pieces in the
+    /// template's order. A parameter given in its turn (the usual case) is written straight
+    /// in, with no buffer of its own.
+    url: String,
+    /// How many of the endpoint's path pieces `url` holds.
+    written: usize,
+    /// Encoded values of parameters given before their turn, by name.
     path_values: Vec<(&'static str, String)>,
     /// Query pairs, not yet URL-encoded.
     query: Pairs,
+    body: Body,
+    /// `Some(None)`: no timeout for this call.
+    timeout: Option<Option<Duration>>,
+    /// Headers and a retry policy of this call's own, which most calls do not have: boxed,
+    /// so that a call without them is small to move.
+    extras: Option<Box<Extras>>,
+    /// What must outlive a streamed answer (a blocking client's runtime).
+    keep_alive: Option<KeepAlive>,
+}
+
+#[derive(Default)]
+struct Extras {
     /// From `#[header]` arguments.
     headers: HeaderMap,
     /// From `#[options]`, applied after everything else.
     option_headers: HeaderMap,
-    body: Body,
-    /// `Some(None)`: no timeout for this call.
-    timeout: Option<Option<Duration>>,
     /// From `#[options]`: this call's retry policy instead of the client's.
     retry: Option<RetryPolicy>,
-    /// What must outlive a streamed answer (a blocking client's runtime).
-    keep_alive: Option<KeepAlive>,
+}
+
+impl Call {
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
 }
 
 #[derive(Default)]
@@ -68,6 +88,8 @@ pub(crate) enum Body {
     Bytes(HeaderValue, bytes::Bytes),
     Stream(HeaderValue, ByteStream),
     Multipart(Multipart),
+    /// A multipart body with its parts opened, ready to stream.
+    Form(reqwest::multipart::Form),
 }
 
 /// One call being assembled by generated code. Argument errors are kept and returned by
@@ -82,9 +104,13 @@ pub struct Request {
 
 impl Request {
     pub fn new(client: &Client, endpoint: Endpoint) -> Self {
+        let base_url = client.base_url();
+        // Room for the path and a query: one allocation for the whole URL, as `format!`.
+        let mut url = String::with_capacity(base_url.len() + 128);
+        url.push_str(base_url);
         Request {
             call: Call {
-                path_values: Vec::with_capacity(endpoint.path_params().len()),
+                url,
                 timeout: endpoint.timeout().map(Some),
                 ..Call::default()
             },
@@ -98,29 +124,39 @@ impl Request {
 
     /// Renders a path parameter with `Display` and percent-encodes it as one segment.
     pub fn path_param(&mut self, name: &'static str, value: &dyn Display) {
-        let result = render(value).and_then(|rendered| encode_segment(rendered, false));
-        match result {
-            Ok(encoded) => self.call.path_values.push((name, encoded)),
-            Err(problem) => self.fail(Error::invalid_argument(name, problem)),
-        }
+        self.path_value(name, value, false);
     }
 
     /// A multi-segment parameter (`<name..>`): each `/`-separated part is encoded on its
     /// own and the `/` between them is kept.
     pub fn path_rest(&mut self, name: &'static str, value: &dyn Display) {
-        let result = render(value).and_then(|rendered| {
-            let mut encoded = String::with_capacity(rendered.len());
-            for (i, segment) in rendered.split('/').enumerate() {
-                if i > 0 {
-                    encoded.push('/');
+        self.path_value(name, value, true);
+    }
+
+    fn path_value(&mut self, name: &'static str, value: &dyn Display, rest: bool) {
+        let pieces = self.endpoint.path();
+        let call = &mut self.call;
+        while let Some(PathPiece::Literal(text)) = pieces.get(call.written) {
+            call.url.push_str(text);
+            call.written += 1;
+        }
+        let result = match pieces.get(call.written) {
+            Some(PathPiece::Param(next) | PathPiece::Rest(next)) if *next == name => {
+                let written = write_segments(&mut call.url, value, rest);
+                if written.is_ok() {
+                    call.written += 1;
                 }
-                encoded.push_str(&encode_segment(segment.to_owned(), true)?);
+                written
             }
-            Ok(encoded)
-        });
-        match result {
-            Ok(encoded) => self.call.path_values.push((name, encoded)),
-            Err(problem) => self.fail(Error::invalid_argument(name, problem)),
+            // Not its turn yet: kept until the URL is finished.
+            _ => {
+                let mut encoded = String::new();
+                write_segments(&mut encoded, value, rest)
+                    .map(|()| call.path_values.push((name, encoded)))
+            }
+        };
+        if let Err(problem) = result {
+            self.fail(Error::invalid_argument(name, problem));
         }
     }
 
@@ -152,7 +188,7 @@ impl Request {
         });
         match result {
             Ok((name, value)) => {
-                self.call.headers.append(name, value);
+                self.call.extras().headers.append(name, value);
             }
             Err(problem) => self.fail(Error::invalid_argument(name, problem)),
         }
@@ -215,9 +251,11 @@ impl Request {
             self.call.timeout = Some(timeout);
         }
         if let Some(retry) = &options.retry {
-            self.call.retry = Some(retry.clone());
+            self.call.extras().retry = Some(retry.clone());
         }
-        self.call.option_headers = options.headers.clone();
+        if !options.headers.is_empty() {
+            self.call.extras().option_headers = options.headers.clone();
+        }
     }
 
     /// Keeps `value` alive as long as the answer: a blocking client's runtime, which drives
@@ -238,26 +276,21 @@ impl Request {
     /// `<T as FromResponse>::KIND` and `<T as FromResponse>::from_response`, the very path
     /// the endpoint's const names for its kind, so that a `T` that cannot be read is reported
     /// once, not twice.
-    pub async fn send_as<R, F, Fut>(self, kind: ResponseKind, read: F) -> Result<R, Error>
+    pub async fn send_as<R, F, Fut>(mut self, kind: ResponseKind, read: F) -> Result<R, Error>
     where
         F: FnOnce(RawResponse) -> Fut,
         Fut: Future<Output = Result<R, Error>>,
     {
-        let Request {
-            client,
-            endpoint,
-            call,
-            error,
-        } = self;
-        let result = match error {
+        // Used in place, not moved out: the call is moved (copied) once less.
+        let result = match self.error.take() {
             Some(error) => Err(error),
-            None => match execute(&client, &endpoint, call, kind).await {
+            None => match execute(&self.client, &self.endpoint, &mut self.call, kind).await {
                 Ok(response) => read(response).await,
                 Err(error) => Err(error),
             },
         };
         // Every error says which call failed, whichever step it came from.
-        result.map_err(|error| error.with_endpoint(&endpoint))
+        result.map_err(|error| error.with_endpoint(&self.endpoint))
     }
 }
 
@@ -267,31 +300,66 @@ fn render(value: &dyn Display) -> Result<String, String> {
     Ok(rendered)
 }
 
-/// Percent-encodes one segment, refusing values that would change the route.
-fn encode_segment(segment: String, part_of_rest: bool) -> Result<String, String> {
-    let problem = match segment.as_str() {
-        "" if part_of_rest => {
-            Some("a path must not have an empty segment (`//`, or a leading or trailing `/`)")
-        }
-        "" => Some("a path parameter must not be empty"),
-        "." | ".." => Some("a path segment must not be `.` or `..`, which would change the route"),
-        _ => None,
-    };
-    if let Some(problem) = problem {
-        return Err(problem.to_owned());
+/// Writes `value` to `out` as one path segment, percent-encoded (for a rest parameter, each
+/// `/`-separated part on its own, the `/` kept), refusing values that would change the
+/// route. On error `out` is left as it was.
+fn write_segments(out: &mut String, value: &dyn Display, rest: bool) -> Result<(), String> {
+    let start = out.len();
+    let result = write_checked(out, start, value, rest);
+    if result.is_err() {
+        out.truncate(start);
     }
-    // Most values (ids) need no escaping: keep the rendered string then. A borrowed result
-    // is not always the input: a one-byte value such as `+` or `/` encodes to one borrowed
-    // `%2B`.
-    Ok(
-        match Cow::from(percent_encoding::utf8_percent_encode(
-            &segment,
-            PATH_SEGMENT,
-        )) {
-            Cow::Borrowed(unchanged) if unchanged == segment => segment,
-            escaped => escaped.into_owned(),
-        },
-    )
+    result
+}
+
+fn write_checked(
+    out: &mut String,
+    start: usize,
+    value: &dyn Display,
+    rest: bool,
+) -> Result<(), String> {
+    write!(out, "{value}").map_err(|fmt::Error| "its `Display` implementation failed")?;
+    let rendered = &out[start..];
+    if rest {
+        rendered
+            .split('/')
+            .try_for_each(|segment| check_segment(segment, true))?;
+    } else {
+        check_segment(rendered, false)?;
+    }
+    // Most values (ids) need no escaping: they stay as written.
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if rendered
+        .bytes()
+        .all(|b| unreserved(b) || (rest && b == b'/'))
+    {
+        return Ok(());
+    }
+    let raw = out.split_off(start);
+    if rest {
+        for (i, segment) in raw.split('/').enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.extend(percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT));
+        }
+    } else {
+        out.extend(percent_encoding::utf8_percent_encode(&raw, PATH_SEGMENT));
+    }
+    Ok(())
+}
+
+/// Refuses a segment that would change the route.
+fn check_segment(segment: &str, part_of_rest: bool) -> Result<(), String> {
+    let problem = match segment {
+        "" if part_of_rest => {
+            "a path must not have an empty segment (`//`, or a leading or trailing `/`)"
+        }
+        "" => "a path parameter must not be empty",
+        "." | ".." => "a path segment must not be `.` or `..`, which would change the route",
+        _ => return Ok(()),
+    };
+    Err(problem.to_owned())
 }
 
 /// Puts one call on the wire and checks its status: the one non-generic function every
@@ -300,7 +368,7 @@ fn encode_segment(segment: String, part_of_rest: bool) -> Result<String, String>
 pub(crate) async fn execute(
     client: &Client,
     endpoint: &Endpoint,
-    mut call: Call,
+    call: &mut Call,
     response_kind: ResponseKind,
 ) -> Result<RawResponse, Error> {
     let settings = client.settings();
@@ -311,10 +379,13 @@ pub(crate) async fn execute(
     );
     let timeout = call.timeout.unwrap_or(settings.timeout);
     let streamed = response_kind == ResponseKind::Stream;
-    let policy = call.retry.take();
+    let policy = call.extras.as_mut().and_then(|extras| extras.retry.take());
     let policy = policy.as_ref().unwrap_or(&settings.retry);
     // A body read as it is sent (a stream, a multipart upload) cannot be sent twice.
     let repeatable = endpoint.is_idempotent() && matches!(call.body, Body::Empty | Body::Bytes(..));
+    // Only a call that may be sent again keeps its URL and body for the next attempt; any
+    // other gives them to its one request.
+    let keep = repeatable && policy.may_retry();
     // What a careless server may repeat of the credentials is scrubbed from its answer.
     let redactions = settings
         .auth
@@ -322,16 +393,34 @@ pub(crate) async fn execute(
         .map_or(&[][..], |auth| auth.redactions());
     let mut backoff = policy.backoff();
     let mut attempt = 1;
+    let mut deadline = None;
     let attempts = async {
+        let mut url = Some(finish_url(settings, endpoint, call)?);
+        if let Body::Multipart(form) = &mut call.body {
+            // Boxed: its parts' futures are large, and only uploads need them.
+            let form = std::mem::take(form);
+            call.body = Body::Form(Box::pin(form.into_reqwest()).await?);
+        }
         loop {
-            let request =
-                build_request(settings, client, endpoint, &mut call, response_kind).await?;
-            match send(settings, request, timeout, streamed, redactions).await {
+            let request = build_request(settings, endpoint, call, &mut url, keep, response_kind)?;
+            // Each attempt has the whole timeout, for the answer's head and, unless it is
+            // streamed, its body.
+            deadline = timeout.and_then(|limit| Instant::now().checked_add(limit));
+            match send(
+                settings,
+                request,
+                deadline,
+                streamed,
+                redactions,
+                &settings.base,
+            )
+            .await
+            {
                 Ok(response) => return Ok(response),
                 Err(error) => match policy.next_wait(&error, backoff.next(), repeatable) {
                     Some(wait) => {
                         trace.retrying(attempt, &error, wait);
-                        tokio::time::sleep(wait).await;
+                        Box::pin(tokio::time::sleep(wait)).await;
                         attempt += 1;
                     }
                     None => return Err(error.with_attempts(attempt)),
@@ -347,9 +436,10 @@ pub(crate) async fn execute(
                 response,
                 max_response_bytes: settings.max_response_bytes,
                 endpoint: endpoint.clone(),
-                idle_timeout: idle_timeout(settings, timeout, streamed),
+                idle_timeout: idle_timeout(settings, timeout),
+                deadline: deadline.filter(|_| !streamed),
                 read_timeout: settings.read_timeout,
-                keep_alive: call.keep_alive,
+                keep_alive: call.keep_alive.take(),
             })
         }
         Err(error) => {
@@ -361,47 +451,72 @@ pub(crate) async fn execute(
 
 /// A stream waits for each chunk as long as the call's timeout allows, and never longer
 /// than the client's read timeout.
-fn idle_timeout(
-    settings: &Settings,
-    timeout: Option<Duration>,
-    streamed: bool,
-) -> Option<Duration> {
-    streamed.then(|| timeout.map_or(settings.read_timeout, |t| t.min(settings.read_timeout)))
+fn idle_timeout(settings: &Settings, timeout: Option<Duration>) -> Option<Duration> {
+    Some(timeout.map_or(settings.read_timeout, |t| t.min(settings.read_timeout)))
 }
 
-/// The request for one attempt. A repeatable body (bytes) is shared between attempts; a
-/// stream or multipart body is taken by the first.
-async fn build_request(
-    settings: &Settings,
-    client: &Client,
-    endpoint: &Endpoint,
-    call: &mut Call,
-    response_kind: ResponseKind,
-) -> Result<reqwest::Request, Error> {
-    let mut url = client.url(|url| expand_path(url, endpoint, &call.path_values))?;
+/// The finished URL: the rest of the path written, checked, parsed, with the query.
+fn finish_url(settings: &Settings, endpoint: &Endpoint, call: &mut Call) -> Result<Url, Error> {
+    finish_path(call, endpoint, settings.base_url().len())?;
+    let mut url = Url::parse(&call.url)
+        .map_err(|error| Error::builder("the request URL is invalid").with_source(error))?;
+    if !same_origin(&url, &settings.base) {
+        // Only a hand-made endpoint's path could, such as one not starting with `/`.
+        return Err(Error::builder(
+            "the endpoint's path changes the origin of the base URL",
+        ));
+    }
     if !call.query.is_empty() {
         url.query_pairs_mut().extend_pairs(&call.query);
     }
+    Ok(url)
+}
+
+/// The request for one attempt. With `keep`, the URL and a body of bytes are kept for the
+/// next attempt (a shared copy); otherwise they, like a stream or a multipart body, are
+/// given to this one.
+fn build_request(
+    settings: &Settings,
+    endpoint: &Endpoint,
+    call: &mut Call,
+    url: &mut Option<Url>,
+    keep: bool,
+    response_kind: ResponseKind,
+) -> Result<reqwest::Request, Error> {
+    let url = if keep { url.clone() } else { url.take() }
+        .ok_or_else(|| Error::builder("the request was already sent"))?;
     let accept = match response_kind {
         ResponseKind::Bytes | ResponseKind::Stream => ANY,
         _ => APPLICATION_JSON,
     };
-    let builder = settings.http.request(endpoint.method().clone(), url);
     let body = match &call.body {
-        Body::Empty => Body::Empty,
-        Body::Bytes(content_type, bytes) => Body::Bytes(content_type.clone(), bytes.clone()),
+        Body::Bytes(content_type, bytes) if keep => {
+            Body::Bytes(content_type.clone(), bytes.clone())
+        }
         _ => std::mem::take(&mut call.body),
     };
-    let (builder, content_type) = match body {
-        Body::Empty => (builder, None),
-        Body::Bytes(content_type, bytes) => (builder.body(bytes), Some(content_type)),
-        Body::Stream(content_type, stream) => {
-            (builder.body(stream.into_reqwest_body()), Some(content_type))
+    let mut request = reqwest::Request::new(endpoint.method().clone(), url);
+    let content_type = match body {
+        Body::Empty => None,
+        Body::Bytes(content_type, bytes) => {
+            *request.body_mut() = Some(bytes.into());
+            Some(content_type)
         }
-        // Sets its own `Content-Type` with the boundary.
-        Body::Multipart(form) => (builder.multipart(form.into_reqwest().await?), None),
+        Body::Stream(content_type, stream) => {
+            *request.body_mut() = Some(stream.into_reqwest_body());
+            Some(content_type)
+        }
+        // Sets its own `Content-Type` with the boundary, and `Content-Length` when known.
+        Body::Form(form) => {
+            request = reqwest::RequestBuilder::from_parts(settings.http.clone(), request)
+                .multipart(form)
+                .build()
+                .map_err(Error::transport)?;
+            None
+        }
+        // Opened into a `Form` before the first attempt.
+        Body::Multipart(_) => return Err(Error::builder("the multipart body was not opened")),
     };
-    let mut request = builder.build().map_err(Error::transport)?;
     // Straight into the request's own map: no second map to build and copy.
     let headers = request.headers_mut();
     headers.insert(ACCEPT, accept);
@@ -415,7 +530,10 @@ async fn build_request(
         headers.insert(CONTENT_TYPE, content_type);
     }
     // The method's headers, then the call's options, replace the defaults.
-    for extra in [&call.headers, &call.option_headers] {
+    let Some(extras) = &call.extras else {
+        return Ok(request);
+    };
+    for extra in [&extras.headers, &extras.option_headers] {
         let mut last = None;
         for (name, value) in extra {
             if last != Some(name) {
@@ -428,46 +546,71 @@ async fn build_request(
     Ok(request)
 }
 
+/// Whether `url` has the origin of `base` (scheme, host, port), compared without building
+/// either origin, which would allocate.
+fn same_origin(url: &Url, base: &Url) -> bool {
+    url.scheme() == base.scheme()
+        && url.host() == base.host()
+        && url.port_or_known_default() == base.port_or_known_default()
+}
+
 /// Sends a finished request and checks its status: what every call and every download
-/// share. A non-2xx answer is a `Status` error whose body is read up to [`ERROR_BODY_LIMIT`]
-/// (what arrived before a stall or a reset is kept), with each of `secrets` replaced by
-/// `<redacted>` before it is decoded. An answer from another origin than the request's, which
-/// a user-supplied client's redirect policy may have followed, is refused.
-async fn send(
-    settings: &Settings,
-    mut request: reqwest::Request,
-    timeout: Option<Duration>,
+/// share. The answer's head must come by `deadline`. A non-2xx answer is a `Status` error
+/// whose body is read up to [`ERROR_BODY_LIMIT`] (what arrived before a stall or a reset is
+/// kept), with each of `secrets` replaced by `<redacted>` before it is decoded. An answer from
+/// another origin than `origin`'s (the request's), which a user-supplied client's redirect
+/// policy may have followed, is refused.
+///
+/// Not an `async fn`: the request goes to the HTTP client at once, so the future holds only
+/// what is in flight, not the request too.
+fn send<'a>(
+    settings: &'a Settings,
+    request: reqwest::Request,
+    deadline: Option<Instant>,
     streamed: bool,
-    secrets: &[String],
-) -> Result<reqwest::Response, Error> {
-    let origin = request.url().origin();
-    let response = match timeout {
-        // A download may take long: the timeout bounds the wait for the headers here, and
-        // then the wait for each chunk (`ByteStream`), not the whole body.
-        Some(limit) if streamed => tokio::time::timeout(limit, settings.execute(request))
-            .await
-            .map_err(|_| Error::timeout(format!("no response within {limit:?}")))?,
-        Some(limit) => {
-            *request.timeout_mut() = Some(limit);
-            settings.execute(request).await
+    secrets: &'a [String],
+    origin: &'a Url,
+) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a {
+    let pending = settings.execute(request);
+    async move {
+        let response = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, pending)
+                .await
+                .map_err(|_| {
+                    Error::timeout("no response within the timeout")
+                        .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut))
+                })?,
+            None => pending.await,
         }
-        None => settings.execute(request).await,
+        .map_err(Error::transport)?;
+        if !same_origin(response.url(), origin) {
+            return Err(Error::redirect(format!(
+                "the answer came from another origin ({}) after a redirect; only answers from \
+                 the request's origin are read",
+                response.url().origin().ascii_serialization()
+            )));
+        }
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        // Boxed: only an error answer needs this future, and it is large.
+        // The body of an error answer to a streamed call is bounded as any stream's chunks.
+        let deadline = deadline.filter(|_| !streamed);
+        Err(Box::pin(status_error(settings, response, secrets, deadline)).await)
     }
-    .map_err(Error::transport)?;
-    if response.url().origin() != origin {
-        return Err(Error::redirect(format!(
-            "the answer came from another origin ({}) after a redirect; only answers from the \
-             request's origin are read",
-            response.url().origin().ascii_serialization()
-        )));
-    }
+}
+
+/// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`].
+async fn status_error(
+    settings: &Settings,
+    response: reqwest::Response,
+    secrets: &[String],
+    deadline: Option<Instant>,
+) -> Error {
     let status = response.status();
-    if status.is_success() {
-        return Ok(response);
-    }
     let headers = response.headers().clone();
     let (mut bytes, cut_short) =
-        match read_body(response, ERROR_BODY_LIMIT, settings.read_timeout).await {
+        match read_body(response, ERROR_BODY_LIMIT, settings.read_timeout, deadline).await {
             Ok(
                 crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes),
             ) => (bytes, None),
@@ -475,14 +618,14 @@ async fn send(
             Err((bytes, error)) => (bytes, Some(error)),
         };
     if !secrets.is_empty() {
-        bytes = redact(&bytes, secrets);
+        bytes = redact(&bytes, secrets).into();
     }
     let error = Error::from_status(status, ErrorBody::parse(status, &bytes))
         .with_response_headers(&headers);
-    Err(match cut_short {
+    match cut_short {
         Some(cause) => error.with_source(cause),
         None => error,
-    })
+    }
 }
 
 /// `bytes` as text with every occurrence of each secret (longest first) replaced by
@@ -549,23 +692,31 @@ impl Download {
     /// for the headers and then for each chunk, as for any `ByteStream` answer.
     pub(crate) async fn send(self, keep_alive: Option<KeepAlive>) -> Result<ByteStream, Error> {
         let settings = self.client.settings();
-        let mut request = reqwest::Request::new(http::Method::GET, self.url);
+        let mut request = reqwest::Request::new(http::Method::GET, self.url.clone());
         let headers = request.headers_mut();
         headers.insert(ACCEPT, ANY);
         if let Some(user_agent) = &settings.user_agent {
             headers.insert(USER_AGENT, user_agent.clone());
         }
         let timeout = settings.timeout;
+        let deadline = timeout.and_then(|limit| Instant::now().checked_add(limit));
         // The URL is someone else's, signed: the span names the kind of call only.
         let trace = CallTrace::start("download_url", "GET", "<signed URL>");
-        let sent = trace.instrument(send(settings, request, timeout, true, &self.secrets));
+        let sent = trace.instrument(send(
+            settings,
+            request,
+            deadline,
+            true,
+            &self.secrets,
+            &self.url,
+        ));
         match sent.await {
             Ok(response) => {
                 trace.finish(Some(response.status()), 1, None);
                 Ok(ByteStream::from_response(
                     response,
                     self.shown,
-                    idle_timeout(settings, timeout, true),
+                    idle_timeout(settings, timeout),
                     keep_alive,
                 ))
             }
@@ -598,34 +749,29 @@ fn query_secrets(url: &Url) -> Vec<String> {
     secrets
 }
 
-/// Appends the path to `out`: literal pieces as they are, parameters from `values`.
-fn expand_path(
-    out: &mut String,
-    endpoint: &Endpoint,
-    values: &[(&'static str, String)],
-) -> Result<(), Error> {
-    let start = out.len();
-    for piece in endpoint.path() {
+/// Writes the rest of the path to `call.url` (literal pieces, and the values given before
+/// their turn) and checks the whole path, which starts at `path_start`.
+fn finish_path(call: &mut Call, endpoint: &Endpoint, path_start: usize) -> Result<(), Error> {
+    let pieces = endpoint.path();
+    for piece in pieces.get(call.written..).unwrap_or_default() {
         match *piece {
-            PathPiece::Literal(text) => out.push_str(text),
+            PathPiece::Literal(text) => call.url.push_str(text),
             PathPiece::Param(name) | PathPiece::Rest(name) => {
-                let (_, value) =
-                    values
-                        .iter()
-                        .find(|(param, _)| *param == name)
-                        .ok_or_else(|| {
-                            Error::invalid_argument(
-                                name,
-                                "no value was given for this path parameter",
-                            )
-                        })?;
-                out.push_str(value);
+                let (_, value) = call
+                    .path_values
+                    .iter()
+                    .find(|(param, _)| *param == name)
+                    .ok_or_else(|| {
+                        Error::invalid_argument(name, "no value was given for this path parameter")
+                    })?;
+                call.url.push_str(value);
             }
         }
     }
+    call.written = pieces.len();
     // Values are checked on their own and templates by the macro; this guards hand-made
     // endpoints, so that no `..` ever reaches the URL parser, which would collapse it.
-    let dot_segment = out[start..]
+    let dot_segment = call.url[path_start..]
         .split('/')
         .skip(1)
         .find(|segment| matches!(*segment, "." | ".."));
@@ -682,8 +828,9 @@ mod tests {
         if let Some(error) = request.error {
             return Err(error);
         }
-        let mut path = String::new();
-        expand_path(&mut path, &endpoint, &request.call.path_values).map(|()| path)
+        let start = client.base_url().len();
+        finish_path(&mut request.call, &endpoint, start)?;
+        Ok(request.call.url[start..].to_owned())
     }
 
     fn expand(values: &[(&'static str, &str)]) -> Result<String, Error> {

@@ -1,6 +1,10 @@
 //! Reading a success response: the method's `Ok` type says how, through [`FromResponse`].
 
 use std::future::Future;
+use std::task::Poll;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
@@ -14,6 +18,8 @@ pub struct RawResponse {
     pub(crate) endpoint: crate::Endpoint,
     /// For a stream: how long it may wait for each chunk.
     pub(crate) idle_timeout: Option<std::time::Duration>,
+    /// For a body read whole: when the call's timeout runs out.
+    pub(crate) deadline: Option<tokio::time::Instant>,
     /// For a body read whole: how long it may wait for each chunk.
     pub(crate) read_timeout: std::time::Duration,
     pub(crate) keep_alive: Option<crate::body::KeepAlive>,
@@ -34,9 +40,9 @@ impl RawResponse {
     /// ([`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) beyond).
     pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
         let limit = self.max_response_bytes;
-        let body = read_body(self.response, limit, self.read_timeout).await;
+        let body = read_body(self.response, limit, self.read_timeout, self.deadline).await;
         match body.map_err(|(_, error)| error)? {
-            Body::Complete(bytes) => Ok(bytes.into()),
+            Body::Complete(bytes) => Ok(bytes),
             Body::Truncated(_) => Err(Error::response_too_large(limit)),
         }
     }
@@ -89,16 +95,17 @@ impl RawResponse {
                 max_response_bytes,
                 endpoint: ENDPOINT,
                 idle_timeout: None,
+                deadline: None,
                 read_timeout,
                 keep_alive: None,
             })
             .await
         } else {
-            let (bytes, cut_short) = match read_body(response, ERROR_BODY_LIMIT, read_timeout).await
-            {
-                Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => (bytes, None),
-                Err((bytes, error)) => (bytes, Some(error)),
-            };
+            let (bytes, cut_short) =
+                match read_body(response, ERROR_BODY_LIMIT, read_timeout, None).await {
+                    Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => (bytes, None),
+                    Err((bytes, error)) => (bytes, Some(error)),
+                };
             let error = Error::from_status(status, ErrorBody::parse(status, &bytes))
                 .with_response_headers(&headers);
             Err(match cut_short {
@@ -253,44 +260,99 @@ impl<'de> serde::Deserializer<'de> for UnitProbe {
 }
 
 pub(crate) enum Body {
-    Complete(Vec<u8>),
-    Truncated(Vec<u8>),
+    Complete(bytes::Bytes),
+    Truncated(bytes::Bytes),
 }
 
-/// Reads at most `limit` bytes, so a huge or endless body costs bounded memory.
+/// Reads at most `limit` bytes, so a huge or endless body costs bounded memory, waiting at
+/// most `idle` for each chunk and, with a `deadline` (the call's timeout), not past it. A
+/// body that arrives in one chunk (most answers to a call) is kept as it came, not copied.
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
-    idle: std::time::Duration,
-) -> Result<Body, (Vec<u8>, Error)> {
+    idle: Duration,
+    deadline: Option<Instant>,
+) -> Result<Body, (bytes::Bytes, Error)> {
     // Trust a declared length only so far: a header alone must not make us reserve much.
     const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
+    let first = match next_chunk(&mut response, idle, deadline, 0).await {
+        Ok(Some(chunk)) => chunk,
+        Ok(None) => return Ok(Body::Complete(bytes::Bytes::new())),
+        Err(error) => return Err((bytes::Bytes::new(), error)),
+    };
+    if first.len() > limit {
+        return Ok(Body::Truncated(first.slice(..limit)));
+    }
+    let mut chunk = match next_chunk(&mut response, idle, deadline, first.len()).await {
+        Ok(Some(chunk)) => chunk,
+        Ok(None) => return Ok(Body::Complete(first)),
+        Err(error) => return Err((first, error)),
+    };
     let declared = response.content_length().unwrap_or(0);
     let capacity = usize::try_from(declared)
         .unwrap_or(usize::MAX)
         .min(limit)
-        .min(INITIAL_CAPACITY_LIMIT);
+        .min(INITIAL_CAPACITY_LIMIT)
+        .max(first.len());
     let mut bytes = Vec::with_capacity(capacity);
+    bytes.extend_from_slice(&first);
+    drop(first);
     loop {
-        let chunk = match tokio::time::timeout(idle, response.chunk()).await {
-            Ok(Ok(Some(chunk))) => chunk,
-            Ok(Ok(None)) => return Ok(Body::Complete(bytes)),
-            Ok(Err(error)) => return Err((bytes, Error::transport(error))),
-            Err(_) => {
-                let stalled = Error::timeout(format!(
-                    "the response body stalled for {idle:?} after {} bytes",
-                    bytes.len()
-                ));
-                return Err((bytes, stalled));
-            }
-        };
         let room = limit - bytes.len();
         if chunk.len() > room {
             bytes.extend_from_slice(&chunk[..room]);
-            return Ok(Body::Truncated(bytes));
+            return Ok(Body::Truncated(bytes.into()));
         }
         bytes.extend_from_slice(&chunk);
+        chunk = match next_chunk(&mut response, idle, deadline, bytes.len()).await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(Body::Complete(bytes.into())),
+            Err(error) => return Err((bytes.into(), error)),
+        };
     }
+}
+
+/// The next chunk of a body, waiting at most `idle` for it. A chunk that is there already
+/// (a small body arrives with the head) is taken without setting a timer.
+async fn next_chunk(
+    response: &mut reqwest::Response,
+    idle: Duration,
+    deadline: Option<Instant>,
+    read: usize,
+) -> Result<Option<bytes::Bytes>, Error> {
+    let mut chunk = std::pin::pin!(response.chunk());
+    let ready = std::future::poll_fn(|cx| Poll::Ready(chunk.as_mut().poll(cx))).await;
+    let result = match ready {
+        Poll::Ready(result) => result,
+        Poll::Pending => {
+            let stalled = Instant::now().checked_add(idle);
+            let call_ends_first = match (deadline, stalled) {
+                (Some(deadline), Some(stalled)) => deadline < stalled,
+                (deadline, _) => deadline.is_some(),
+            };
+            let wait = if call_ends_first { deadline } else { stalled };
+            let arrived = match wait {
+                Some(end) => tokio::time::timeout_at(end, chunk).await.ok(),
+                None => Some(chunk.await),
+            };
+            match arrived {
+                Some(result) => result,
+                None if call_ends_first => {
+                    return Err(Error::timeout(format!(
+                        "the response body was not complete within the timeout, after {read} \
+                         bytes"
+                    ))
+                    .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut)));
+                }
+                None => {
+                    return Err(Error::timeout(format!(
+                        "the response body stalled for {idle:?} after {read} bytes"
+                    )));
+                }
+            }
+        }
+    };
+    result.map_err(Error::transport)
 }
 
 #[cfg(test)]

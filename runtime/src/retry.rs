@@ -85,6 +85,11 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether a failed call may be sent again at all.
+    pub(crate) fn may_retry(&self) -> bool {
+        self.max_retries > 0
+    }
+
     /// The waits before each retry, without `Retry-After`.
     pub(crate) fn backoff(&self) -> impl Iterator<Item = Duration> + use<> {
         ExponentialBuilder::default()

@@ -7,6 +7,7 @@
 //! `latency_ms` and `error.kind`. A retry is a DEBUG event in it. Bodies, headers, query
 //! values and filled-in paths are never recorded, at any level.
 
+#[cfg(feature = "tracing")]
 use std::time::Instant;
 
 use crate::Error;
@@ -15,7 +16,10 @@ use crate::Error;
 pub(crate) struct CallTrace {
     #[cfg(feature = "tracing")]
     span: tracing::Span,
-    start: Instant,
+    /// Read only when the span is recorded: nobody sees the latency otherwise, and a clock
+    /// read per call is a cost hand-written code does not pay.
+    #[cfg(feature = "tracing")]
+    start: Option<Instant>,
 }
 
 impl CallTrace {
@@ -27,10 +31,13 @@ impl CallTrace {
         template: &'static str,
     ) -> CallTrace {
         #[cfg(not(feature = "tracing"))]
-        let _ = (operation, method, template);
-        CallTrace {
-            #[cfg(feature = "tracing")]
-            span: tracing::info_span!(
+        {
+            let _ = (operation, method, template);
+            CallTrace {}
+        }
+        #[cfg(feature = "tracing")]
+        {
+            let span = tracing::info_span!(
                 "askui.call",
                 operation,
                 http.request.method = method,
@@ -39,8 +46,9 @@ impl CallTrace {
                 attempts = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
                 error.kind = tracing::field::Empty,
-            ),
-            start: Instant::now(),
+            );
+            let start = (!span.is_disabled()).then(Instant::now);
+            CallTrace { span, start }
         }
     }
 
@@ -83,7 +91,6 @@ impl CallTrace {
         attempts: u32,
         error: Option<&Error>,
     ) {
-        let latency = self.start.elapsed();
         #[cfg(feature = "tracing")]
         {
             let span = &self.span;
@@ -91,12 +98,14 @@ impl CallTrace {
                 span.record("http.response.status_code", status.as_u16());
             }
             span.record("attempts", attempts);
-            span.record("latency_ms", latency.as_millis() as u64);
+            if let Some(start) = self.start {
+                span.record("latency_ms", start.elapsed().as_millis() as u64);
+            }
             if let Some(error) = error {
                 span.record("error.kind", tracing::field::debug(error.kind()));
             }
         }
         #[cfg(not(feature = "tracing"))]
-        let _ = (status, attempts, error, latency);
+        let _ = (status, attempts, error);
     }
 }
