@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use futures_util::FutureExt as _;
+use futures_util::future::Either;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
@@ -435,7 +437,7 @@ pub(crate) async fn execute(
             Ok(RawResponse {
                 response,
                 max_response_bytes: settings.max_response_bytes,
-                endpoint: endpoint.clone(),
+                endpoint: (endpoint.method().clone(), endpoint.path_template()),
                 idle_timeout: idle_timeout(settings, timeout),
                 deadline: deadline.filter(|_| !streamed),
                 read_timeout: settings.read_timeout,
@@ -572,17 +574,19 @@ fn send<'a>(
     origin: &'a Url,
 ) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a {
     let pending = settings.execute(request);
-    async move {
-        let response = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline, pending)
-                .await
-                .map_err(|_| {
-                    Error::timeout("no response within the timeout")
-                        .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut))
-                })?,
-            None => pending.await,
-        }
-        .map_err(Error::transport)?;
+    // Combinators, not `async move { pending.await }`, which would hold `pending` twice.
+    let answer = match deadline {
+        Some(deadline) => Either::Left(tokio::time::timeout_at(deadline, pending).map(|answer| {
+            match answer {
+                Ok(answer) => answer.map_err(Error::transport),
+                Err(_) => Err(Error::timeout("no response within the timeout")
+                    .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut))),
+            }
+        })),
+        None => Either::Right(pending.map(|answer| answer.map_err(Error::transport))),
+    };
+    answer.then(move |answer| async move {
+        let response = answer?;
         if !same_origin(response.url(), origin) {
             return Err(Error::redirect(format!(
                 "the answer came from another origin ({}) after a redirect; only answers from \
@@ -593,11 +597,11 @@ fn send<'a>(
         if response.status().is_success() {
             return Ok(response);
         }
-        // Boxed: only an error answer needs this future, and it is large.
         // The body of an error answer to a streamed call is bounded as any stream's chunks.
         let deadline = deadline.filter(|_| !streamed);
+        // Boxed: only an error answer needs this future, and it is large.
         Err(Box::pin(status_error(settings, response, secrets, deadline)).await)
-    }
+    })
 }
 
 /// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`].
@@ -771,7 +775,12 @@ fn finish_path(call: &mut Call, endpoint: &Endpoint, path_start: usize) -> Resul
     call.written = pieces.len();
     // Values are checked on their own and templates by the macro; this guards hand-made
     // endpoints, so that no `..` ever reaches the URL parser, which would collapse it.
-    let dot_segment = call.url[path_start..]
+    let path = &call.url[path_start..];
+    if !path.contains("/.") {
+        // A `.` or `..` segment follows a `/`.
+        return Ok(());
+    }
+    let dot_segment = path
         .split('/')
         .skip(1)
         .find(|segment| matches!(*segment, "." | ".."));

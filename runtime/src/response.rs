@@ -4,10 +4,10 @@ use std::future::Future;
 use std::task::Poll;
 use std::time::Duration;
 
-use tokio::time::Instant;
-
+use futures_util::FutureExt as _;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 
 use crate::{ByteStream, Bytes, Error, ResponseKind};
 
@@ -15,7 +15,8 @@ use crate::{ByteStream, Bytes, Error, ResponseKind};
 pub struct RawResponse {
     pub(crate) response: reqwest::Response,
     pub(crate) max_response_bytes: usize,
-    pub(crate) endpoint: crate::Endpoint,
+    /// The endpoint as errors name it: `METHOD /template`.
+    pub(crate) endpoint: (http::Method, &'static str),
     /// For a stream: how long it may wait for each chunk.
     pub(crate) idle_timeout: Option<std::time::Duration>,
     /// For a body read whole: when the call's timeout runs out.
@@ -38,13 +39,16 @@ impl RawResponse {
 
     /// The whole body, at most the client's `max_response_bytes`
     /// ([`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) beyond).
-    pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
+    // Not an `async fn`: the future holds the body being read, not this whole answer too.
+    pub fn bytes(self) -> impl Future<Output = Result<bytes::Bytes, Error>> + Send + use<> {
         let limit = self.max_response_bytes;
-        let body = read_body(self.response, limit, self.read_timeout, self.deadline).await;
-        match body.map_err(|(_, error)| error)? {
-            Body::Complete(bytes) => Ok(bytes),
-            Body::Truncated(_) => Err(Error::response_too_large(limit)),
-        }
+        // `map`, not `async move { body.await }`, which would hold the body's future twice.
+        read_body(self.response, limit, self.read_timeout, self.deadline).map(
+            move |body| match body.map_err(|(_, error)| error)? {
+                Body::Complete(bytes) => Ok(bytes),
+                Body::Truncated(_) => Err(Error::response_too_large(limit)),
+            },
+        )
     }
 
     /// The body as a stream, not subject to `max_response_bytes`, nor to the call's timeout
@@ -52,7 +56,7 @@ impl RawResponse {
     pub fn into_stream(self) -> ByteStream {
         ByteStream::from_response(
             self.response,
-            self.endpoint.to_string().into_boxed_str(),
+            format!("{} {}", self.endpoint.0, self.endpoint.1).into_boxed_str(),
             self.idle_timeout,
             self.keep_alive,
         )
@@ -93,7 +97,7 @@ impl RawResponse {
             T::from_response(RawResponse {
                 response,
                 max_response_bytes,
-                endpoint: ENDPOINT,
+                endpoint: (http::Method::GET, ENDPOINT.path_template()),
                 idle_timeout: None,
                 deadline: None,
                 read_timeout,
@@ -139,19 +143,21 @@ pub trait FromResponse: Sized {
     fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send;
 }
 
+// Plain functions rather than `async fn`: the future then holds the body being read, not
+// the answer beside it.
 impl<T: DeserializeOwned> FromResponse for T {
     const KIND: ResponseKind = ResponseKind::Json;
 
-    async fn from_response(response: RawResponse) -> Result<Self, Error> {
-        decode(&response.bytes().await?)
+    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send {
+        response.bytes().map(|bytes| decode(&bytes?))
     }
 }
 
 impl FromResponse for Bytes {
     const KIND: ResponseKind = ResponseKind::Bytes;
 
-    async fn from_response(response: RawResponse) -> Result<Self, Error> {
-        response.bytes().await.map(Bytes::from)
+    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send {
+        response.bytes().map(|bytes| bytes.map(Bytes::from))
     }
 }
 
