@@ -15,8 +15,13 @@
 //! per-round ratios, and allocations per call (this thread's, counted by the global
 //! allocator). Nothing is asserted about time.
 //!
-//! Run: `scripts/bench request` (release), or
-//! `cargo bench -p askui-tests --bench request_building -- [--rounds N] [--batch N]`.
+//! `--subscriber` installs a `tracing` subscriber (fmt, INFO, written to nowhere) first, so
+//! that the generated side pays for a recorded span; without it, the span is disabled, as in
+//! a program that installs none. Built with `--features tracing/max_level_off`, the span
+//! compiles to nothing, as without the runtime's `tracing` feature.
+//!
+//! Run: `scripts/bench request` (release), or `cargo bench -p askui-tests --bench
+//! request_building -- [--rounds N] [--batch N] [--subscriber]`.
 
 mod support;
 
@@ -92,6 +97,13 @@ struct Batch {
 fn main() {
     let rounds = support::flag("--rounds", 300);
     let batch = support::flag("--batch", 200);
+    let subscriber = std::env::args().any(|arg| arg == "--subscriber");
+    if subscriber {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+            .with_writer(std::io::sink)
+            .init();
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -160,10 +172,17 @@ fn main() {
             ours.push(run(true));
         }
     }
-    report(&ours, &theirs, rounds, batch);
+    let tracing = if cfg!(feature = "tracing-off") {
+        "tracing compiled out"
+    } else if subscriber {
+        "a tracing subscriber recording the span"
+    } else {
+        "no tracing subscriber"
+    };
+    report(&ours, &theirs, rounds, batch, tracing);
 }
 
-fn report(ours: &[Batch], theirs: &[Batch], rounds: usize, batch: usize) {
+fn report(ours: &[Batch], theirs: &[Batch], rounds: usize, batch: usize, tracing: &str) {
     let field = |batches: &[Batch], f: fn(&Batch) -> f64| batches.iter().map(f).collect();
     let (ours_time, theirs_time): (Vec<f64>, Vec<f64>) =
         (field(ours, |b| b.micros), field(theirs, |b| b.micros));
@@ -180,7 +199,8 @@ fn report(ours: &[Batch], theirs: &[Batch], rounds: usize, batch: usize) {
     println!();
     println!("machine: {}", support::machine());
     println!(
-        "request building, no I/O: {rounds} rounds x {batch} calls per side, alternating batches"
+        "request building, no I/O ({tracing}): {rounds} rounds x {batch} calls per side, \
+         alternating batches"
     );
     println!("  time per call, median of batches: generated {g:.2} µs, hand-written {h:.2} µs");
     println!(

@@ -16,8 +16,13 @@
 //! and the client thread's allocations per call; the latency distributions of both sides
 //! are drawn to an SVG (`--plot PATH`). Nothing is asserted about time.
 //!
+//! The generated side's client has the default 60 s timeout, which costs a timer per call;
+//! `--no-timeout` builds it with `timeout(None)`, and `--handwritten-timeout` gives the
+//! hand-written requests the same 60 s (`reqwest::Request::timeout_mut`), to show that cost.
+//!
 //! Run: `scripts/bench round-trip` (release), or `cargo bench -p askui-tests --bench round_trip
-//! -- [--rounds N] [--batch N] [--concurrent-rounds N] [--concurrent-batch N] [--plot PATH]`.
+//! -- [--rounds N] [--batch N] [--concurrent-rounds N] [--concurrent-batch N] [--plot PATH]
+//! [--no-timeout] [--handwritten-timeout]`.
 
 mod support;
 
@@ -118,6 +123,8 @@ struct Sides {
     base_url: String,
     http: reqwest::Client,
     client: askui_runtime::Client,
+    /// The hand-written requests' timeout, if any.
+    timeout: Option<Duration>,
 }
 
 impl Sides {
@@ -129,7 +136,10 @@ impl Sides {
     }
 
     async fn handwritten(&self) -> CreateCustomerPortalSessionResponseDto {
-        let request = self.call.handwritten(&self.http, &self.base_url);
+        let mut request = self.call.handwritten(&self.http, &self.base_url);
+        if self.timeout.is_some() {
+            *request.timeout_mut() = self.timeout;
+        }
         let response = self.http.execute(request).await.expect("sent");
         support::handwritten_answer(response)
             .await
@@ -163,9 +173,9 @@ struct Side {
 }
 
 fn main() {
-    let rounds = support::flag("--rounds", 40);
+    let rounds = support::flag("--rounds", 200);
     let batch = support::flag("--batch", 250);
-    let concurrent_rounds = support::flag("--concurrent-rounds", 16);
+    let concurrent_rounds = support::flag("--concurrent-rounds", 40);
     let concurrent_batch = support::flag("--concurrent-batch", 2_000);
     let plot = std::env::args()
         .skip_while(|arg| arg != "--plot")
@@ -180,12 +190,18 @@ fn main() {
     let call = support::Call::new();
     let base_url = format!("http://{addr}");
     let http = reqwest::Client::new();
-    let client = call.client(&base_url, &http).build().expect("client");
+    let flag = |name: &str| std::env::args().any(|arg| arg == name);
+    let mut client = call.client(&base_url, &http);
+    if flag("--no-timeout") {
+        client = client.timeout(None);
+    }
+    let client = client.build().expect("client");
     let sides = Sides {
         call,
         base_url,
         http,
         client,
+        timeout: flag("--handwritten-timeout").then_some(askui_runtime::DEFAULT_TIMEOUT),
     };
 
     // Both sides put the same bytes on the wire.
@@ -257,6 +273,19 @@ fn main() {
 
     println!();
     println!("machine: {}", support::machine());
+    println!(
+        "timeouts: generated {}, hand-written {}",
+        if flag("--no-timeout") {
+            "none"
+        } else {
+            "60 s (the default)"
+        },
+        if sides.timeout.is_some() {
+            "60 s"
+        } else {
+            "none"
+        }
+    );
     report(
         &format!("sequential: {rounds} rounds x {batch} calls per side, alternating batches"),
         &ours,
