@@ -363,9 +363,9 @@ fn draw(path: &str, modes: [(&str, &Side, &Side); 2]) -> Result<(), Box<dyn std:
     root.fill(&WHITE)?;
     let panels = root.split_evenly((1, 2));
     for (panel, (title, ours, theirs)) in panels.iter().zip(modes) {
-        // Up to the larger p99.5: the far tail of a shared machine would flatten the rest.
-        let high = support::quantile(&ours.latencies, 0.995)
-            .max(support::quantile(&theirs.latencies, 0.995));
+        // Up to the larger p98: the far tail of a shared machine would flatten the rest.
+        let high = support::quantile(&ours.latencies, 0.98)
+            .max(support::quantile(&theirs.latencies, 0.98));
         let low =
             support::quantile(&ours.latencies, 0.0).min(support::quantile(&theirs.latencies, 0.0));
         let mut chart = ChartBuilder::on(panel)
@@ -408,7 +408,7 @@ fn draw(path: &str, modes: [(&str, &Side, &Side); 2]) -> Result<(), Box<dyn std:
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
+            .position(SeriesLabelPosition::MiddleRight)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw()?;
