@@ -108,9 +108,11 @@ def workspace(path, members):
 
 
 class Workspace:
-    def __init__(self, path):
+    def __init__(self, path, target=None, packages=()):
         self.path = path
-        self.target = path / "target"
+        self.target = target or path / "target"
+        # `-p …` for a build of part of the workspace.
+        self.packages = [arg for package in packages for arg in ("-p", package)]
 
     def cargo(self, *args, check=True):
         target = [] if args[0] == "fetch" else ["--target-dir", str(self.target)]
@@ -133,10 +135,12 @@ class Workspace:
         return time.perf_counter() - start
 
     def llvm_lines(self, package, save_as):
+        """LLVM lines of `package` (less the consumer's `val`), and of them those of serde
+        (de)serialization code: serde's, serde_json's, and the derives' visitors."""
         out = self.cargo("llvm-lines", "-p", package, "--lib").stdout
         (WORK / "llvm-lines").mkdir(exist_ok=True)
         (WORK / "llvm-lines" / f"{save_as}.txt").write_text(out)
-        total, placeholder = None, 0
+        total, placeholder, serde = None, 0, 0
         for line in out.splitlines():
             match = re.match(r"\s*(\d+)\s+(?:\([^)]*\)\s+)?(\d+)\s+(?:\([^)]*\)\s+)?(.*)$", line)
             if not match:
@@ -146,9 +150,14 @@ class Workspace:
                 total = lines
             elif re.search(r"::val<", name) and "consumer" in name:
                 placeholder += lines
+            elif SERDE.search(name):
+                serde += lines
         if total is None:
             raise SystemExit(f"no total in llvm-lines of {package}")
-        return total - placeholder
+        return total - placeholder, serde
+
+
+SERDE = re.compile(r"serde|__Visitor|__FieldVisitor|__Field\b|__DeserializeWith")
 
 
 def median(values):
@@ -384,11 +393,12 @@ def section3(results):
             times[name].append(seconds)
             log(f"3: {name} build {seconds:.1f} s")
 
-    lines = {}
+    lines, serde = {}, {}
     for name, (ws, packages, _) in builds.items():
-        parts = {package: ws.llvm_lines(package, package) for package in packages}
-        lines[name] = parts
-        log(f"3: {name} LLVM lines {parts}")
+        counted = {package: ws.llvm_lines(package, package) for package in packages}
+        lines[name] = {package: total for package, (total, _) in counted.items()}
+        serde[name] = sum(s for _, s in counted.values())
+        log(f"3: {name} LLVM lines {lines[name]}, serde {serde[name]}")
     sample_ops = len(endpoints.methods((HERE / "sample" / "ours.rs").read_text(), r"async fn (\w+)"))
     ops = {
         "ours": operations,
@@ -404,6 +414,8 @@ def section3(results):
             "llvm_lines": lines[name],
             "llvm_lines_total": sum(lines[name].values()),
             "llvm_lines_per_op": sum(lines[name].values()) / ops[name],
+            "serde_lines": serde[name],
+            "other_lines_per_op": (sum(lines[name].values()) - serde[name]) / ops[name],
         }
         for name in builds
     }
@@ -437,12 +449,14 @@ def section4(results):
             times[name].append(seconds)
             log(f"4: N={n} {name} build {seconds:.1f} s")
         for name, (ws, packages, _) in builds.items():
-            parts = {p: ws.llvm_lines(p, f"{p}-{n}") for p in packages}
+            counted = {p: ws.llvm_lines(p, f"{p}-{n}") for p in packages}
+            parts = {p: total for p, (total, _) in counted.items()}
             data[name][n] = {
                 "build_s": times[name],
                 "build_median_s": median(times[name]),
                 "llvm_lines": parts,
                 "llvm_lines_total": sum(parts.values()),
+                "serde_lines": sum(s for _, s in counted.values()),
             }
             log(f"4: N={n} {name} LLVM lines {parts}")
     slopes = {}
@@ -451,6 +465,9 @@ def section4(results):
         slopes[name] = {
             "build_s_per_endpoint": fit(xs, [data[name][x]["build_median_s"] for x in xs]),
             "llvm_lines_per_endpoint": fit(xs, [data[name][x]["llvm_lines_total"] for x in xs]),
+            "other_lines_per_endpoint": fit(
+                xs, [data[name][x]["llvm_lines_total"] - data[name][x]["serde_lines"] for x in xs]
+            ),
         }
     results["4"] = {"points": data, "fits": slopes}
 
@@ -491,11 +508,17 @@ def section5(results):
         if feature not in current:
             variants[f"+{feature}"] = current + [feature]
     spaces = {name: setup_macros(name.replace("+", "plus-"), f) for name, f in variants.items()}
+    # And the command itself, `cargo build -p askui-macros` in the (exported) workspace: the
+    # same build as "workspace", as a check of the copy.
+    variants["cargo build -p askui-macros"] = current
+    spaces["cargo build -p askui-macros"] = Workspace(
+        SRC, target=WORK / "macros" / "repo-target", packages=["askui-macros"]
+    )
     for ws in spaces.values():
         ws.cargo("fetch")  # so that no timed build includes a download
     outcome = {}
     for name, ws in spaces.items():
-        result = ws.cargo("check", check=False)
+        result = ws.cargo("check", *ws.packages, check=False)
         errors = re.findall(r"^error(?:\[E\d+\])?: .*$", result.stderr, re.M)
         outcome[name] = {
             "features": variants[name],
@@ -504,15 +527,22 @@ def section5(results):
             "error_count": len([e for e in errors if not e.startswith("error: could not compile")]),
         }
         log(f"5: {name}: {'compiles' if result.returncode == 0 else errors[:2]}")
-    for name in alternate(REPS, list(variants)):
-        ws = spaces[name]
-        shutil.rmtree(ws.target, ignore_errors=True)
-        start = time.perf_counter()
-        ws.cargo("build", "--timings", "--keep-going", check=outcome[name]["compiles"])
-        seconds = time.perf_counter() - start
-        outcome[name].setdefault("build_s", []).append(seconds)
-        outcome[name].setdefault("units", []).append(unit_durations(ws))
-        log(f"5: {name} cold build {seconds:.1f} s")
+    names = list(variants)
+    for rep in range(REPS5):
+        # Each variant in each position of the order once in a while: rotate.
+        order = names[rep % len(names) :] + names[: rep % len(names)]
+        for name in order:
+            ws = spaces[name]
+            shutil.rmtree(ws.target, ignore_errors=True)
+            start = time.perf_counter()
+            ws.cargo(
+                "build", *ws.packages, "--timings", "--keep-going",
+                check=outcome[name]["compiles"],
+            )
+            seconds = time.perf_counter() - start
+            outcome[name].setdefault("build_s", []).append(seconds)
+            outcome[name].setdefault("units", []).append(unit_durations(ws))
+            log(f"5: {name} cold build {seconds:.1f} s")
     for name, entry in outcome.items():
         entry["build_median_s"] = median(entry["build_s"])
         crates = {k for units in entry["units"] for k in units}
@@ -521,6 +551,8 @@ def section5(results):
         }
         del entry["units"]
     results["5"] = {"features": current, "features_before": SYN_FEATURES_BEFORE, "variants": outcome}
+    for ws in spaces.values():
+        shutil.rmtree(ws.target, ignore_errors=True)  # disk space: nothing here is reused
 
 
 # ---------------------------------------------------------------------------------------
@@ -552,19 +584,21 @@ def report(results):
     if "3" in results:
         r = results["3"]
         out.append("\n3. whole client (client crate + consumer calling every operation once)")
-        out.append(f"{'':14}{'ops':>5}{'build s':>9}{'LLVM lines':>12}{'per op':>9}")
+        out.append(f"{'':14}{'ops':>5}{'build s':>9}{'LLVM lines':>12}{'per op':>9}{'non-serde per op':>18}")
         for name, e in r.items():
             out.append(
                 f"{name:14}{e['operations']:5}{e['build_median_s']:9.2f}"
-                f"{e['llvm_lines_total']:12,}{e['llvm_lines_per_op']:9,.0f}"
+                f"{e['llvm_lines_total']:12,}{e['llvm_lines_per_op']:9,.0f}{e['other_lines_per_op']:18,.0f}"
             )
         o, p, os_, hs = r["ours"], r["progenitor"], r["ours-sample"], r["hand-sample"]
         out.append(
-            f"ours / progenitor: LLVM lines per op {o['llvm_lines_per_op'] / p['llvm_lines_per_op']:.2f}x, "
+            f"ours / progenitor: LLVM lines per op {o['llvm_lines_per_op'] / p['llvm_lines_per_op']:.2f}x "
+            f"(non-serde {o['other_lines_per_op'] / p['other_lines_per_op']:.2f}x), "
             f"build time {o['build_median_s'] / p['build_median_s']:.2f}x"
         )
         out.append(
-            f"ours / hand-written (sample): LLVM lines per op {os_['llvm_lines_per_op'] / hs['llvm_lines_per_op']:.2f}x, "
+            f"ours / hand-written (sample): LLVM lines per op {os_['llvm_lines_per_op'] / hs['llvm_lines_per_op']:.2f}x "
+            f"(non-serde {os_['other_lines_per_op'] / hs['other_lines_per_op']:.2f}x), "
             f"build time {os_['build_median_s'] / hs['build_median_s']:.2f}x"
         )
     if "4" in results:
@@ -578,7 +612,11 @@ def report(results):
                 f"{o['llvm_lines_total']:12,}{h['llvm_lines_total']:12,}"
             )
         fo, fh = r["fits"]["ours"], r["fits"]["hand"]
-        for key, unit in [("build_s_per_endpoint", "s"), ("llvm_lines_per_endpoint", "lines")]:
+        for key, unit in [
+            ("build_s_per_endpoint", "s"),
+            ("llvm_lines_per_endpoint", "lines"),
+            ("other_lines_per_endpoint", "non-serde lines"),
+        ]:
             out.append(
                 f"slope {key}: ours {fo[key]['slope']:.4g} {unit} (r² {fo[key]['r2']:.3f}), "
                 f"hand {fh[key]['slope']:.4g} {unit} (r² {fh[key]['r2']:.3f}), "
@@ -603,16 +641,17 @@ def report(results):
 
 
 def main():
-    global WORK, REPS, NS
+    global WORK, REPS, REPS5, NS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", default=os.environ.get("ASKUI_COMPILE_WORK", "/tmp/askui-compile"))
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--reps5", type=int, default=7, help="repetitions in section 5 (short builds)")
     parser.add_argument("--sections", default="3,4,5")
     parser.add_argument("--ns", default="25,50,100,200")
     parser.add_argument("--rev", default="HEAD", help="the commit to measure (default HEAD)")
     parser.add_argument("--out", help="results JSON (default WORK/results.json)")
     args = parser.parse_args()
-    WORK, REPS = Path(args.work), args.reps
+    WORK, REPS, REPS5 = Path(args.work), args.reps, args.reps5
     NS = [int(n) for n in args.ns.split(",")]
     WORK.mkdir(parents=True, exist_ok=True)
     out = Path(args.out) if args.out else WORK / "results.json"
