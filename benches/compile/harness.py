@@ -569,7 +569,11 @@ def machine():
         "nproc": os.cpu_count(),
         "cpu": model,
         "rustc": run(["rustc", "--version"], REPO).stdout.strip(),
-        "cargo_progenitor": run(["cargo", "progenitor", "--version"], REPO, check=False).stdout.strip(),
+        "cargo_progenitor": " ".join(
+            line.rstrip(":")
+            for line in run(["cargo", "install", "--list"], REPO).stdout.splitlines()
+            if line.startswith("cargo-progenitor ")
+        ),
         "cargo_llvm_lines": run(["cargo", "llvm-lines", "--version"], REPO, check=False).stdout.strip(),
         "os": platform.platform(),
         "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
