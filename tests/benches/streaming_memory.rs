@@ -16,59 +16,9 @@ mod support;
 
 use std::time::Instant;
 
-use askui_runtime::{ByteStream, Client, Error, Multipart, Part, askui_endpoint, reqwest};
-use axum::body::Body;
-use axum::extract::Request;
-use axum::routing::{get, post, put};
-use futures_util::StreamExt as _;
-use serde_json::{Value, json};
-use tokio::net::TcpListener;
-
-const TOTAL: u64 = 1 << 30;
-const CHUNK: usize = 64 * 1024;
-static BYTES: [u8; CHUNK] = [0x5a; CHUNK];
-
-trait Files {
-    #[askui_endpoint(put, "/upload/<name..>")]
-    async fn upload(
-        &self,
-        name: &str,
-        #[body(content_type = "application/octet-stream")] body: ByteStream,
-    ) -> Result<Value, Error>;
-
-    #[askui_endpoint(post, "/upload-form")]
-    async fn upload_form(&self, #[multipart] form: Multipart) -> Result<Value, Error>;
-
-    #[askui_endpoint(get, "/download")]
-    async fn download(&self) -> Result<ByteStream, Error>;
-}
-
-impl Files for Client {}
-
-/// `TOTAL` bytes in 64 KiB chunks sharing one static buffer: nothing allocated per chunk.
-fn generated() -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send {
-    futures_util::stream::iter(0..TOTAL / CHUNK as u64)
-        .map(|_| Ok(bytes::Bytes::from_static(&BYTES)))
-}
-
-/// Counts a request body without keeping it.
-async fn count(request: Request) -> axum::Json<Value> {
-    let mut stream = request.into_body().into_data_stream();
-    let mut bytes = 0u64;
-    while let Some(Ok(chunk)) = stream.next().await {
-        bytes += chunk.len() as u64;
-    }
-    axum::Json(json!({ "bytes": bytes }))
-}
-
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {field} in /proc/self/status"))
-}
+use askui_runtime::{ByteStream, Client, Multipart, Part, reqwest};
+use serde_json::Value;
+use askui_tests::streaming::{Files, TOTAL, generated, serve, status_kib};
 
 /// One transfer's memory: RSS before, its own peak, and the time it took.
 struct Reading {
@@ -94,17 +44,7 @@ async fn measure<F: std::future::Future<Output = u64>>(transfer: F) -> Reading {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let app = axum::Router::new()
-        .route("/upload/{*name}", put(count))
-        .route("/upload-form", post(count))
-        .route(
-            "/download",
-            get(|| async { Body::from_stream(generated()) }),
-        );
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let base_url = format!("http://{addr}");
+    let (base_url, server) = serve().await;
     let http = reqwest::Client::new();
     let client = Client::builder()
         .base_url(&base_url)
