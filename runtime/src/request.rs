@@ -5,6 +5,7 @@
 
 use std::fmt::{self, Display, Write as _};
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -284,17 +285,28 @@ impl Request {
         Fut: Future<Output = Result<R, Error>>,
     {
         // Used in place, not moved out: the call is moved (copied) once less.
-        let result = match self.error.take() {
-            Some(error) => Err(error),
-            None => match execute(&self.client, &self.endpoint, &mut self.call, kind).await {
-                Ok(response) => read(response).await,
-                Err(error) => Err(error),
-            },
+        let result = match self.send_raw(kind).await {
+            Ok(response) => read(response).await,
+            Err(error) => Err(error),
         };
         // Every error says which call failed, whichever step it came from.
         result.map_err(|error| error.with_endpoint(&self.endpoint))
     }
+
+    /// Puts the call on the wire (or reports the argument problem recorded): not generic,
+    /// and boxed, so that `execute`'s future is compiled once, in this crate, not again in
+    /// every crate that awaits a generated call (rustc generates an `async fn`'s body where
+    /// it is polled). It costs one allocation per call.
+    fn send_raw(&mut self, kind: ResponseKind) -> SendRaw<'_> {
+        match self.error.take() {
+            Some(error) => Box::pin(std::future::ready(Err(error))),
+            None => Box::pin(execute(&self.client, &self.endpoint, &mut self.call, kind)),
+        }
+    }
 }
+
+/// The future of [`Request::send_raw`].
+type SendRaw<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
 
 fn render(value: &dyn Display) -> Result<String, String> {
     let mut rendered = String::new();

@@ -11,6 +11,9 @@ use tokio::time::Instant;
 
 use crate::{ByteStream, Bytes, Error, ResponseKind};
 
+/// The future of [`RawResponse::bytes`].
+type ReadBytes = std::pin::Pin<Box<dyn Future<Output = Result<bytes::Bytes, Error>> + Send>>;
+
 /// A success (2xx) response, handed to [`FromResponse::from_response`].
 pub struct RawResponse {
     pub(crate) response: reqwest::Response,
@@ -41,13 +44,21 @@ impl RawResponse {
     /// ([`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) beyond).
     // Not an `async fn`: the future holds the body being read, not this whole answer too.
     pub fn bytes(self) -> impl Future<Output = Result<bytes::Bytes, Error>> + Send + use<> {
+        self.read_bytes()
+    }
+
+    /// [`bytes`](Self::bytes), boxed: its body is compiled once, in this crate, not in every
+    /// crate that awaits a generated call (one allocation per call).
+    fn read_bytes(self) -> ReadBytes {
         let limit = self.max_response_bytes;
         // `map`, not `async move { body.await }`, which would hold the body's future twice.
-        read_body(self.response, limit, self.read_timeout, self.deadline).map(
-            move |body| match body.map_err(|(_, error)| error)? {
-                Body::Complete(bytes) => Ok(bytes),
-                Body::Truncated(_) => Err(Error::response_too_large(limit)),
-            },
+        Box::pin(
+            read_body(self.response, limit, self.read_timeout, self.deadline).map(move |body| {
+                match body.map_err(|(_, error)| error)? {
+                    Body::Complete(bytes) => Ok(bytes),
+                    Body::Truncated(_) => Err(Error::response_too_large(limit)),
+                }
+            }),
         )
     }
 
