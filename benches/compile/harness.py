@@ -90,7 +90,9 @@ def snapshot(rev):
         shutil.rmtree(SRC, ignore_errors=True)
         SRC.mkdir(parents=True)
         archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(SRC)], input=archive.stdout, check=True)
+        # `-m`: stamped with the time of extraction, not the commit's (git archive's), so that
+        # cargo rebuilds the runtime when an older commit follows a newer one here.
+        subprocess.run(["tar", "-x", "-m", "-C", str(SRC)], input=archive.stdout, check=True)
         stamp.write_text(commit)
     return commit
 
