@@ -17,8 +17,8 @@ mod support;
 use std::time::Instant;
 
 use askui_runtime::{ByteStream, Client, Multipart, Part, reqwest};
-use serde_json::Value;
 use askui_tests::streaming::{Files, TOTAL, generated, serve, status_kib};
+use serde_json::Value;
 
 /// One transfer's memory: RSS before, its own peak, and the time it took.
 struct Reading {
