@@ -612,21 +612,28 @@ fn send<'a>(
         // The body of an error answer to a streamed call is bounded as any stream's chunks.
         let deadline = deadline.filter(|_| !streamed);
         // Boxed: only an error answer needs this future, and it is large.
-        Err(Box::pin(status_error(settings, response, secrets, deadline)).await)
+        Err(Box::pin(status_error(
+            response,
+            secrets,
+            settings.read_timeout,
+            deadline,
+        ))
+        .await)
     })
 }
 
-/// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`].
-async fn status_error(
-    settings: &Settings,
+/// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`]
+/// (each wait for more at most `read_timeout`) and each of `secrets` scrubbed from it.
+pub(crate) async fn status_error(
     response: reqwest::Response,
     secrets: &[String],
+    read_timeout: std::time::Duration,
     deadline: Option<Instant>,
 ) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
     let (mut bytes, cut_short) =
-        match read_body(response, ERROR_BODY_LIMIT, settings.read_timeout, deadline).await {
+        match read_body(response, ERROR_BODY_LIMIT, read_timeout, deadline).await {
             Ok(
                 crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes),
             ) => (bytes, None),

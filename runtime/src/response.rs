@@ -76,8 +76,8 @@ impl RawResponse {
 
 impl RawResponse {
     /// An answer made of parts, read as a call reads it: a non-2xx status becomes the
-    /// `Status` error that `request::send` makes (body read up to 64 KiB, then
-    /// `ErrorBody::parse` and the response headers), a 2xx goes to `T::from_response`; every
+    /// `Status` error of every call (`request::status_error`), a 2xx goes to
+    /// `T::from_response`; every
     /// error names the endpoint `GET /fuzz/{id}`. For `runtime/tests/fuzz_decode.rs`, which
     /// feeds it any answer a server could send, without a network. Needs a Tokio runtime
     /// with time enabled. Not public API.
@@ -88,7 +88,7 @@ impl RawResponse {
         chunks: Vec<bytes::Bytes>,
         max_response_bytes: usize,
     ) -> Result<T, Error> {
-        use crate::{Endpoint, ErrorBody, PathPiece};
+        use crate::{Endpoint, PathPiece};
         const ENDPOINT: Endpoint = Endpoint::new(
             "fuzz",
             http::Method::GET,
@@ -96,13 +96,11 @@ impl RawResponse {
             &[PathPiece::Literal("/fuzz/"), PathPiece::Param("id")],
             &["id"],
         );
-        // As `ERROR_BODY_LIMIT` in request.rs.
-        const ERROR_BODY_LIMIT: usize = 64 * 1024;
         let read_timeout = std::time::Duration::from_secs(60);
         let body = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
         let mut answer = http::Response::new(reqwest::Body::wrap_stream(body));
         *answer.status_mut() = status;
-        *answer.headers_mut() = headers.clone();
+        *answer.headers_mut() = headers;
         let response = reqwest::Response::from(answer);
         let result = if status.is_success() {
             T::from_response(RawResponse {
@@ -116,17 +114,8 @@ impl RawResponse {
             })
             .await
         } else {
-            let (bytes, cut_short) =
-                match read_body(response, ERROR_BODY_LIMIT, read_timeout, None).await {
-                    Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => (bytes, None),
-                    Err((bytes, error)) => (bytes, Some(error)),
-                };
-            let error = Error::from_status(status, ErrorBody::parse(status, &bytes))
-                .with_response_headers(&headers);
-            Err(match cut_short {
-                Some(cause) => error.with_source(cause),
-                None => error,
-            })
+            // The very path of every call's error answer.
+            Err(crate::request::status_error(response, &[], read_timeout, None).await)
         };
         result.map_err(|error| error.with_endpoint(&ENDPOINT))
     }
