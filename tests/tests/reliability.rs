@@ -325,3 +325,35 @@ async fn an_error_body_that_stalls_keeps_what_arrived() {
     let cause = std::error::Error::source(&error).map(ToString::to_string);
     assert!(cause.unwrap_or_default().contains("stalled"), "{error:?}");
 }
+
+#[tokio::test]
+async fn at_most_ten_redirects_are_followed() {
+    trait Hops {
+        #[askui_endpoint(get, "/hops/<n>")]
+        async fn hop(&self, n: u32) -> Result<Value, Error>;
+    }
+    impl Hops for Client {}
+    // `/hops/n` redirects to `/hops/n-1`; `/hops/0` answers.
+    let server = RecordingServer::start(|request| {
+        let n: u32 = request
+            .target
+            .trim_start_matches("/hops/")
+            .parse()
+            .unwrap_or(0);
+        if n == 0 {
+            ok()
+        } else {
+            redirect(302, format!("/hops/{}", n - 1))
+        }
+    })
+    .await;
+    let client = client(&server);
+    assert_eq!(client.hop(10).await.unwrap(), json!({ "ok": true }));
+    assert_eq!(server.requests().len(), 11);
+    let error = client.hop(11).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Redirect, "{error:?}");
+    assert!(
+        error.to_string().contains("more than 10 redirects"),
+        "{error}"
+    );
+}
