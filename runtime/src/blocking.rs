@@ -106,7 +106,7 @@ impl Client {
     /// Sends a call built by a blocking method and waits for its answer. A streamed answer
     /// keeps this client's runtime alive, since its connection runs there.
     #[doc(hidden)]
-    pub fn call<R, F, Fut>(
+    pub fn call<R, F>(
         &self,
         mut request: crate::request::Request,
         kind: ResponseKind,
@@ -114,8 +114,7 @@ impl Client {
     ) -> Result<R, Error>
     where
         R: Send + 'static,
-        F: FnOnce(RawResponse) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<R, Error>> + Send + 'static,
+        F: FnOnce(RawResponse) -> Result<R, Error> + Send + 'static,
     {
         request.keep_alive(self.inner.clone());
         self.block_on(request.send_as(kind, read))

@@ -279,34 +279,46 @@ impl Request {
     /// `<T as FromResponse>::KIND` and `<T as FromResponse>::from_response`, the very path
     /// the endpoint's const names for its kind, so that a `T` that cannot be read is reported
     /// once, not twice.
-    pub async fn send_as<R, F, Fut>(mut self, kind: ResponseKind, read: F) -> Result<R, Error>
+    ///
+    /// Everything that waits (sending, retrying, reading a buffered body) is one boxed,
+    /// non-generic future, compiled once, in this crate: rustc generates an `async fn`'s body
+    /// where it is polled, so an `async` generic over `R` would be generated again for every
+    /// response type in every crate that awaits a call. What is generic, `read`, is a plain
+    /// function of the answer. It costs one allocation per call.
+    pub fn send_as<R, F>(
+        self,
+        kind: ResponseKind,
+        read: F,
+    ) -> impl Future<Output = Result<R, Error>> + Send + use<R, F>
     where
-        F: FnOnce(RawResponse) -> Fut,
-        Fut: Future<Output = Result<R, Error>>,
+        F: FnOnce(RawResponse) -> Result<R, Error> + Send,
     {
-        // Used in place, not moved out: the call is moved (copied) once less.
-        let result = match self.send_raw(kind).await {
-            Ok(response) => read(response).await,
-            Err(error) => Err(error),
-        };
-        // Every error says which call failed, whichever step it came from.
-        result.map_err(|error| error.with_endpoint(&self.endpoint))
+        self.send(kind).map(|answer| {
+            let answer = answer?;
+            let (method, template) = (answer.endpoint.0.clone(), answer.endpoint.1);
+            read(answer).map_err(|error| RawResponse::name_call(&method, template, error))
+        })
     }
 
-    /// Puts the call on the wire (or reports the argument problem recorded): not generic,
-    /// and boxed, so that `execute`'s future is compiled once, in this crate, not again in
-    /// every crate that awaits a generated call (rustc generates an `async fn`'s body where
-    /// it is polled). It costs one allocation per call.
-    fn send_raw(&mut self, kind: ResponseKind) -> SendRaw<'_> {
-        match self.error.take() {
-            Some(error) => Box::pin(std::future::ready(Err(error))),
-            None => Box::pin(execute(&self.client, &self.endpoint, &mut self.call, kind)),
-        }
+    /// Puts the call on the wire (or reports the argument problem recorded) and reads the
+    /// answer's body, unless `kind` streams it.
+    fn send(mut self, kind: ResponseKind) -> SendFuture {
+        Box::pin(async move {
+            let answer = match self.error.take() {
+                Some(error) => Err(error),
+                None => match execute(&self.client, &self.endpoint, &mut self.call, kind).await {
+                    Ok(answer) => answer.read(kind).await,
+                    Err(error) => Err(error),
+                },
+            };
+            // Every error says which call failed, whichever step it came from.
+            answer.map_err(|error| error.with_endpoint(&self.endpoint))
+        })
     }
 }
 
-/// The future of [`Request::send_raw`].
-type SendRaw<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+/// The future of [`Request::send`].
+type SendFuture = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
 
 fn render(value: &dyn Display) -> Result<String, String> {
     let mut rendered = String::new();
@@ -448,6 +460,7 @@ pub(crate) async fn execute(
             trace.finish(Some(response.status()), attempt, None);
             Ok(RawResponse {
                 response,
+                body: None,
                 max_response_bytes: settings.max_response_bytes,
                 endpoint: (endpoint.method().clone(), endpoint.path_template()),
                 idle_timeout: idle_timeout(settings, timeout),
@@ -625,7 +638,7 @@ fn send<'a>(
 /// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`]
 /// (each wait for more at most `read_timeout`) and each of `secrets` scrubbed from it.
 pub(crate) async fn status_error(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
     secrets: &[String],
     read_timeout: std::time::Duration,
     deadline: Option<Instant>,
@@ -633,7 +646,7 @@ pub(crate) async fn status_error(
     let status = response.status();
     let headers = response.headers().clone();
     let (mut bytes, cut_short) =
-        match read_body(response, ERROR_BODY_LIMIT, read_timeout, deadline).await {
+        match read_body(&mut response, ERROR_BODY_LIMIT, read_timeout, deadline).await {
             Ok(
                 crate::response::Body::Complete(bytes) | crate::response::Body::Truncated(bytes),
             ) => (bytes, None),

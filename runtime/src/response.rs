@@ -4,19 +4,20 @@ use std::future::Future;
 use std::task::Poll;
 use std::time::Duration;
 
-use futures_util::FutureExt as _;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use crate::{ByteStream, Bytes, Error, ResponseKind};
 
-/// The future of [`RawResponse::bytes`].
-type ReadBytes = std::pin::Pin<Box<dyn Future<Output = Result<bytes::Bytes, Error>> + Send>>;
-
-/// A success (2xx) response, handed to [`FromResponse::from_response`].
+/// A success (2xx) response, handed to [`FromResponse::from_response`]. For every
+/// [`ResponseKind`] but [`Stream`](ResponseKind::Stream) the body has been read whole by then
+/// (so that reading it, the part of a call that awaits, is compiled once, in this crate, and
+/// `from_response` is a plain function).
 pub struct RawResponse {
     pub(crate) response: reqwest::Response,
+    /// The body, once read whole.
+    pub(crate) body: Option<bytes::Bytes>,
     pub(crate) max_response_bytes: usize,
     /// The endpoint as errors name it: `METHOD /template`.
     pub(crate) endpoint: (http::Method, &'static str),
@@ -40,37 +41,48 @@ impl RawResponse {
         self.response.headers()
     }
 
-    /// The whole body, at most the client's `max_response_bytes`
-    /// ([`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) beyond).
-    // Not an `async fn`: the future holds the body being read, not this whole answer too.
-    pub fn bytes(self) -> impl Future<Output = Result<bytes::Bytes, Error>> + Send + use<> {
-        self.read_bytes()
-    }
-
-    /// [`bytes`](Self::bytes), boxed: its body is compiled once, in this crate, not in every
-    /// crate that awaits a generated call (one allocation per call).
-    fn read_bytes(self) -> ReadBytes {
-        let limit = self.max_response_bytes;
-        // `map`, not `async move { body.await }`, which would hold the body's future twice.
-        Box::pin(
-            read_body(self.response, limit, self.read_timeout, self.deadline).map(move |body| {
-                match body.map_err(|(_, error)| error)? {
-                    Body::Complete(bytes) => Ok(bytes),
-                    Body::Truncated(_) => Err(Error::response_too_large(limit)),
-                }
-            }),
-        )
+    /// The whole body (at most the client's `max_response_bytes`: a longer one is an
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) error before
+    /// `from_response` is called). Empty for a [`ResponseKind::Stream`] answer, whose body is
+    /// not read: use [`into_stream`](Self::into_stream).
+    pub fn bytes(self) -> bytes::Bytes {
+        self.body.unwrap_or_default()
     }
 
     /// The body as a stream, not subject to `max_response_bytes`, nor to the call's timeout
-    /// as a whole: the timeout then limits the wait for the headers and for each chunk.
+    /// as a whole: the timeout then limits the wait for the headers and for each chunk. (For
+    /// an answer whose body was read whole, a stream of that body.)
     pub fn into_stream(self) -> ByteStream {
+        if let Some(body) = self.body {
+            let chunk = futures_util::stream::once(std::future::ready(Ok::<_, Error>(body)));
+            return ByteStream::from_stream(chunk);
+        }
         ByteStream::from_response(
             self.response,
             format!("{} {}", self.endpoint.0, self.endpoint.1).into_boxed_str(),
             self.idle_timeout,
             self.keep_alive,
         )
+    }
+
+    /// Reads the body whole, unless `kind` streams it, bounded by `max_response_bytes`, the
+    /// read timeout and what is left of the call's timeout.
+    pub(crate) async fn read(mut self, kind: ResponseKind) -> Result<Self, Error> {
+        if kind == ResponseKind::Stream {
+            return Ok(self);
+        }
+        let limit = self.max_response_bytes;
+        let body = read_body(&mut self.response, limit, self.read_timeout, self.deadline).await;
+        match body.map_err(|(_, error)| error)? {
+            Body::Complete(bytes) => self.body = Some(bytes),
+            Body::Truncated(_) => return Err(Error::response_too_large(limit)),
+        }
+        Ok(self)
+    }
+
+    /// Names the call in an error of `from_response`, as every other error of a call.
+    pub(crate) fn name_call(method: &http::Method, template: &str, error: Error) -> Error {
+        error.with_call(&format!("{method} {template}"))
     }
 }
 
@@ -103,16 +115,17 @@ impl RawResponse {
         *answer.headers_mut() = headers;
         let response = reqwest::Response::from(answer);
         let result = if status.is_success() {
-            T::from_response(RawResponse {
+            let answer = RawResponse {
                 response,
+                body: None,
                 max_response_bytes,
                 endpoint: (http::Method::GET, ENDPOINT.path_template()),
                 idle_timeout: None,
                 deadline: None,
                 read_timeout,
                 keep_alive: None,
-            })
-            .await
+            };
+            answer.read(T::KIND).await.and_then(T::from_response)
         } else {
             // The very path of every call's error answer.
             Err(crate::request::status_error(response, &[], read_timeout, None).await)
@@ -139,32 +152,31 @@ pub trait FromResponse: Sized {
     /// What the endpoint's description reports as its [`ResponseKind`].
     const KIND: ResponseKind;
 
-    /// Reads the response.
-    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send;
+    /// Reads the response, whose body has been read whole unless `KIND` is
+    /// [`ResponseKind::Stream`]. Not `async`: the waiting is done by then, in the runtime.
+    fn from_response(response: RawResponse) -> Result<Self, Error>;
 }
 
-// Plain functions rather than `async fn`: the future then holds the body being read, not
-// the answer beside it.
 impl<T: DeserializeOwned> FromResponse for T {
     const KIND: ResponseKind = ResponseKind::Json;
 
-    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send {
-        response.bytes().map(|bytes| decode(&bytes?))
+    fn from_response(response: RawResponse) -> Result<Self, Error> {
+        decode(response.body.as_deref().unwrap_or_default())
     }
 }
 
 impl FromResponse for Bytes {
     const KIND: ResponseKind = ResponseKind::Bytes;
 
-    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send {
-        response.bytes().map(|bytes| bytes.map(Bytes::from))
+    fn from_response(response: RawResponse) -> Result<Self, Error> {
+        Ok(Bytes::from(response.bytes()))
     }
 }
 
 impl FromResponse for ByteStream {
     const KIND: ResponseKind = ResponseKind::Stream;
 
-    async fn from_response(response: RawResponse) -> Result<Self, Error> {
+    fn from_response(response: RawResponse) -> Result<Self, Error> {
         Ok(response.into_stream())
     }
 }
@@ -191,17 +203,14 @@ impl<T> Response<T> {
 impl<T: FromResponse> FromResponse for Response<T> {
     const KIND: ResponseKind = T::KIND;
 
-    fn from_response(response: RawResponse) -> impl Future<Output = Result<Self, Error>> + Send {
+    fn from_response(response: RawResponse) -> Result<Self, Error> {
         let status = response.status();
         let headers = response.headers().clone();
-        let value = T::from_response(response);
-        async move {
-            Ok(Response {
-                status,
-                headers,
-                value: value.await?,
-            })
-        }
+        Ok(Response {
+            status,
+            headers,
+            value: T::from_response(response)?,
+        })
     }
 }
 
@@ -274,14 +283,14 @@ pub(crate) enum Body {
 /// most `idle` for each chunk and, with a `deadline` (the call's timeout), not past it. A
 /// body that arrives in one chunk (most answers to a call) is kept as it came, not copied.
 pub(crate) async fn read_body(
-    mut response: reqwest::Response,
+    response: &mut reqwest::Response,
     limit: usize,
     idle: Duration,
     deadline: Option<Instant>,
 ) -> Result<Body, (bytes::Bytes, Error)> {
     // Trust a declared length only so far: a header alone must not make us reserve much.
     const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
-    let first = match next_chunk(&mut response, idle, deadline, 0).await {
+    let first = match next_chunk(response, idle, deadline, 0).await {
         Ok(Some(chunk)) => chunk,
         Ok(None) => return Ok(Body::Complete(bytes::Bytes::new())),
         Err(error) => return Err((bytes::Bytes::new(), error)),
@@ -289,7 +298,7 @@ pub(crate) async fn read_body(
     if first.len() > limit {
         return Ok(Body::Truncated(first.slice(..limit)));
     }
-    let mut chunk = match next_chunk(&mut response, idle, deadline, first.len()).await {
+    let mut chunk = match next_chunk(response, idle, deadline, first.len()).await {
         Ok(Some(chunk)) => chunk,
         Ok(None) => return Ok(Body::Complete(first)),
         Err(error) => return Err((first, error)),
@@ -310,7 +319,7 @@ pub(crate) async fn read_body(
             return Ok(Body::Truncated(bytes.into()));
         }
         bytes.extend_from_slice(&chunk);
-        chunk = match next_chunk(&mut response, idle, deadline, bytes.len()).await {
+        chunk = match next_chunk(response, idle, deadline, bytes.len()).await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => return Ok(Body::Complete(bytes.into())),
             Err(error) => return Err((bytes.into(), error)),
