@@ -206,8 +206,8 @@ pub fn const_ident(method: &Ident) -> Ident {
 //         -> impl Future<Output = Result<Session, Error>> + Send
 //     where Self: AsRef<Client>
 //     {
-//         const ENDPOINT: Endpoint = /* the same, without the response kind */;
-//         let mut request = Request::new(self.as_ref(), ENDPOINT);
+//         static ENDPOINT: Endpoint = /* the same, without the response kind */;
+//         let mut request = Request::new(self.as_ref(), &ENDPOINT);
 //         request.path_param("workspace_id", &workspace_id);
 //         request.query("expand", &expand);
 //         request.json_body("body", &body);
@@ -319,10 +319,11 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
             Self: ::core::convert::AsRef<#client_type>,
             #(#where_predicates,)*
         {
-            // Not `Self::CONST`, which an impl could override with another route.
-            const #endpoint_const: #rt::Endpoint = #route;
+            // Not `Self::CONST`, which an impl could override with another route. A `static`,
+            // so that the request holds a reference to it.
+            static #endpoint_const: #rt::Endpoint = #route;
             let #client = ::core::convert::AsRef::<#client_type>::as_ref(self);
-            let mut #request = #rt::Request::new(#async_client, #endpoint_const);
+            let mut #request = #rt::Request::new(#async_client, &#endpoint_const);
             #(#arguments)*
             #body
         }

@@ -43,6 +43,9 @@ pub struct Endpoint {
     timeout: Option<Duration>,
     /// As declared; `None` leaves it to the HTTP method.
     idempotent: Option<bool>,
+    /// Whether a literal piece of the path has a `.`: only then, or when a value has one,
+    /// can the path have a `.` or `..` segment, which the runtime then looks for.
+    dotted_literal: bool,
 }
 
 /// One piece of a path template, in order: the runtime fills the parameters in without
@@ -157,6 +160,7 @@ impl Endpoint {
             response: ResponseKind::Json,
             timeout: None,
             idempotent: None,
+            dotted_literal: has_dotted_literal(path),
         }
     }
 
@@ -256,10 +260,33 @@ impl Endpoint {
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
         ))
     }
+
+    /// Whether a literal piece of the path has a `.`.
+    pub(crate) fn has_dotted_literal(&self) -> bool {
+        self.dotted_literal
+    }
 }
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method, self.path_template)
     }
+}
+
+const fn has_dotted_literal(path: &[PathPiece]) -> bool {
+    let mut i = 0;
+    while i < path.len() {
+        if let PathPiece::Literal(text) = path[i] {
+            let bytes = text.as_bytes();
+            let mut j = 0;
+            while j < bytes.len() {
+                if bytes[j] == b'.' {
+                    return true;
+                }
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    false
 }

@@ -54,6 +54,8 @@ pub(crate) struct Call {
     url: String,
     /// How many of the endpoint's path pieces `url` holds.
     written: usize,
+    /// Whether a path value has a `.` (so the path may have a `.` or `..` segment).
+    dotted: bool,
     /// Encoded values of parameters given before their turn, by name.
     path_values: Vec<(&'static str, String)>,
     /// Query pairs, not yet URL-encoded.
@@ -100,13 +102,14 @@ pub(crate) enum Body {
 #[doc(hidden)]
 pub struct Request {
     client: Client,
-    endpoint: Endpoint,
+    /// A `static` of the generated method: a reference, so the request is small to move.
+    endpoint: &'static Endpoint,
     call: Call,
     error: Option<Error>,
 }
 
 impl Request {
-    pub fn new(client: &Client, endpoint: Endpoint) -> Self {
+    pub fn new(client: &Client, endpoint: &'static Endpoint) -> Self {
         let base_url = client.base_url();
         // Room for the path and a query: one allocation for the whole URL, as `format!`.
         let mut url = String::with_capacity(base_url.len() + 128);
@@ -145,17 +148,18 @@ impl Request {
         }
         let result = match pieces.get(call.written) {
             Some(PathPiece::Param(next) | PathPiece::Rest(next)) if *next == name => {
-                let written = write_segments(&mut call.url, value, rest);
-                if written.is_ok() {
+                write_segments(&mut call.url, value, rest).map(|dotted| {
                     call.written += 1;
-                }
-                written
+                    call.dotted |= dotted;
+                })
             }
             // Not its turn yet: kept until the URL is finished.
             _ => {
                 let mut encoded = String::new();
-                write_segments(&mut encoded, value, rest)
-                    .map(|()| call.path_values.push((name, encoded)))
+                write_segments(&mut encoded, value, rest).map(|dotted| {
+                    call.dotted |= dotted;
+                    call.path_values.push((name, encoded));
+                })
             }
         };
         if let Err(problem) = result {
@@ -295,8 +299,8 @@ impl Request {
     {
         self.send(kind).map(|answer| {
             let answer = answer?;
-            let (method, template) = (answer.endpoint.0.clone(), answer.endpoint.1);
-            read(answer).map_err(|error| RawResponse::name_call(&method, template, error))
+            let endpoint = answer.endpoint;
+            read(answer).map_err(|error| error.with_endpoint(endpoint))
         })
     }
 
@@ -306,19 +310,45 @@ impl Request {
         Box::pin(async move {
             let answer = match self.error.take() {
                 Some(error) => Err(error),
-                None => match execute(&self.client, &self.endpoint, &mut self.call, kind).await {
+                None => match execute(&self.client, self.endpoint, &mut self.call, kind).await {
                     Ok(answer) => answer.read(kind).await,
                     Err(error) => Err(error),
                 },
             };
             // Every error says which call failed, whichever step it came from.
-            answer.map_err(|error| error.with_endpoint(&self.endpoint))
+            answer.map_err(|error| error.with_endpoint(self.endpoint))
         })
     }
 }
 
 /// The future of [`Request::send`].
 type SendFuture = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
+
+/// What a path value's byte asks for, as a table (the scan runs over every byte of every
+/// path value): [`ESCAPED`] for all but RFC 3986's unreserved bytes (and `/` in a rest
+/// parameter), [`DOT`] for `.`.
+static SEGMENT_CLASSES: [u8; 256] = byte_classes(false);
+static REST_CLASSES: [u8; 256] = byte_classes(true);
+const ESCAPED: u8 = 1;
+const DOT: u8 = 2;
+
+const fn byte_classes(rest: bool) -> [u8; 256] {
+    let mut table = [ESCAPED; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'_' | b'~')
+            || (rest && byte == b'/')
+        {
+            table[b] = 0;
+        } else if byte == b'.' {
+            table[b] = DOT;
+        }
+        b += 1;
+    }
+    table
+}
 
 fn render(value: &dyn Display) -> Result<String, String> {
     let mut rendered = String::new();
@@ -328,8 +358,8 @@ fn render(value: &dyn Display) -> Result<String, String> {
 
 /// Writes `value` to `out` as one path segment, percent-encoded (for a rest parameter, each
 /// `/`-separated part on its own, the `/` kept), refusing values that would change the
-/// route. On error `out` is left as it was.
-fn write_segments(out: &mut String, value: &dyn Display, rest: bool) -> Result<(), String> {
+/// route. On error `out` is left as it was. Tells whether the value has a `.`.
+fn write_segments(out: &mut String, value: &dyn Display, rest: bool) -> Result<bool, String> {
     let start = out.len();
     let result = write_checked(out, start, value, rest);
     if result.is_err() {
@@ -343,7 +373,7 @@ fn write_checked(
     start: usize,
     value: &dyn Display,
     rest: bool,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     write!(out, "{value}").map_err(|fmt::Error| "its `Display` implementation failed")?;
     let rendered = &out[start..];
     if rest {
@@ -353,13 +383,18 @@ fn write_checked(
     } else {
         check_segment(rendered, false)?;
     }
-    // Most values (ids) need no escaping: they stay as written.
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-    if rendered
+    // Most values (ids) need no escaping: they stay as written. (`.` is never escaped.)
+    let classes = if rest {
+        &REST_CLASSES
+    } else {
+        &SEGMENT_CLASSES
+    };
+    let seen = rendered
         .bytes()
-        .all(|b| unreserved(b) || (rest && b == b'/'))
-    {
-        return Ok(());
+        .fold(0, |seen, b| seen | classes[usize::from(b)]);
+    let dotted = seen & DOT != 0;
+    if seen & ESCAPED == 0 {
+        return Ok(dotted);
     }
     let raw = out.split_off(start);
     if rest {
@@ -372,7 +407,7 @@ fn write_checked(
     } else {
         out.extend(percent_encoding::utf8_percent_encode(&raw, PATH_SEGMENT));
     }
-    Ok(())
+    Ok(dotted)
 }
 
 /// Refuses a segment that would change the route.
@@ -393,7 +428,7 @@ fn check_segment(segment: &str, part_of_rest: bool) -> Result<(), String> {
 /// policy allows.
 pub(crate) async fn execute(
     client: &Client,
-    endpoint: &Endpoint,
+    endpoint: &'static Endpoint,
     call: &mut Call,
     response_kind: ResponseKind,
 ) -> Result<RawResponse, Error> {
@@ -462,7 +497,7 @@ pub(crate) async fn execute(
                 response,
                 body: None,
                 max_response_bytes: settings.max_response_bytes,
-                endpoint: (endpoint.method().clone(), endpoint.path_template()),
+                endpoint,
                 idle_timeout: idle_timeout(settings, timeout),
                 deadline: deadline.filter(|_| !streamed),
                 read_timeout: settings.read_timeout,
@@ -576,6 +611,11 @@ fn build_request(
 /// Whether `url` has the origin of `base` (scheme, host, port), compared without building
 /// either origin, which would allocate.
 fn same_origin(url: &Url, base: &Url) -> bool {
+    // A URL made from the base's text (every call's) starts with the same text.
+    let before_path = ..url::Position::BeforePath;
+    if url[before_path] == base[before_path] {
+        return true;
+    }
     url.scheme() == base.scheme()
         && url.host() == base.host()
         && url.port_or_known_default() == base.port_or_known_default()
@@ -807,8 +847,9 @@ fn finish_path(call: &mut Call, endpoint: &Endpoint, path_start: usize) -> Resul
     call.written = pieces.len();
     // Values are checked on their own and templates by the macro; this guards hand-made
     // endpoints, so that no `..` ever reaches the URL parser, which would collapse it.
+    // Only a `.` in a value or a literal can make one; most paths have none.
     let path = &call.url[path_start..];
-    if !path.contains("/.") {
+    if !(call.dotted || endpoint.has_dotted_literal()) || !path.contains("/.") {
         // A `.` or `..` segment follows a `/`.
         return Ok(());
     }
@@ -830,7 +871,7 @@ mod tests {
     use super::*;
     use http::Method;
 
-    const ENDPOINT: Endpoint = Endpoint::new(
+    static ENDPOINT: Endpoint = Endpoint::new(
         "get_file",
         Method::GET,
         "/ws/{workspace_id}/files/{name}.json",
@@ -844,7 +885,7 @@ mod tests {
         &["workspace_id", "name"],
     );
 
-    const REST: Endpoint = Endpoint::new(
+    static REST: Endpoint = Endpoint::new(
         "put_file",
         Method::PUT,
         "/files/{file_path}",
@@ -853,12 +894,12 @@ mod tests {
     );
 
     fn expand_with(
-        endpoint: Endpoint,
+        endpoint: &'static Endpoint,
         values: &[(&'static str, &str)],
         rest: bool,
     ) -> Result<String, Error> {
         let client = Client::builder().build().unwrap();
-        let mut request = Request::new(&client, endpoint.clone());
+        let mut request = Request::new(&client, endpoint);
         for (name, value) in values {
             if rest {
                 request.path_rest(name, value);
@@ -870,12 +911,12 @@ mod tests {
             return Err(error);
         }
         let start = client.base_url().len();
-        finish_path(&mut request.call, &endpoint, start)?;
+        finish_path(&mut request.call, endpoint, start)?;
         Ok(request.call.url[start..].to_owned())
     }
 
     fn expand(values: &[(&'static str, &str)]) -> Result<String, Error> {
-        expand_with(ENDPOINT, values, false)
+        expand_with(&ENDPOINT, values, false)
     }
 
     #[test]
@@ -906,15 +947,15 @@ mod tests {
     #[test]
     fn multi_segment_values_keep_their_slashes() {
         assert_eq!(
-            expand_with(REST, &[("file_path", "workspaces/1/runs/a b.png")], true).unwrap(),
+            expand_with(&REST, &[("file_path", "workspaces/1/runs/a b.png")], true).unwrap(),
             "/files/workspaces/1/runs/a%20b.png"
         );
         assert_eq!(
-            expand_with(REST, &[("file_path", "a?b/c#d/%2F")], true).unwrap(),
+            expand_with(&REST, &[("file_path", "a?b/c#d/%2F")], true).unwrap(),
             "/files/a%3Fb/c%23d/%252F"
         );
         for bad in ["", "/a", "a/", "a//b", "a/../b", "./a", "a/.."] {
-            let error = expand_with(REST, &[("file_path", bad)], true).unwrap_err();
+            let error = expand_with(&REST, &[("file_path", bad)], true).unwrap_err();
             assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument, "{bad}");
             assert!(error.to_string().contains("`file_path`"), "{error}");
         }
@@ -924,7 +965,7 @@ mod tests {
     fn no_dot_segment_reaches_the_url_parser() {
         // Values are checked alone (`.` and `..` are rejected), and a joined segment cannot
         // then spell `..`; the check of the finished path also guards hand-made endpoints.
-        const JOINED: Endpoint = Endpoint::new(
+        static JOINED: Endpoint = Endpoint::new(
             "get",
             Method::GET,
             "/a/.{ext}/{x}{y}",
@@ -938,23 +979,23 @@ mod tests {
             &["ext", "x", "y"],
         );
         assert_eq!(
-            expand_with(JOINED, &[("ext", "json"), ("x", "a"), ("y", ".")], false)
+            expand_with(&JOINED, &[("ext", "json"), ("x", "a"), ("y", ".")], false)
                 .unwrap_err()
                 .kind(),
             crate::ErrorKind::InvalidArgument
         );
         assert_eq!(
-            expand_with(JOINED, &[("ext", "json"), ("x", "a."), ("y", "b")], false).unwrap(),
+            expand_with(&JOINED, &[("ext", "json"), ("x", "a."), ("y", "b")], false).unwrap(),
             "/a/.json/a.b"
         );
-        const HAND_MADE: Endpoint = Endpoint::new(
+        static HAND_MADE: Endpoint = Endpoint::new(
             "get",
             Method::GET,
             "/a/../b",
             &[PathPiece::Literal("/a/../b")],
             &[],
         );
-        let error = expand_with(HAND_MADE, &[], false).unwrap_err();
+        let error = expand_with(&HAND_MADE, &[], false).unwrap_err();
         assert!(error.to_string().contains("`..` segment"), "{error}");
     }
 
@@ -967,7 +1008,7 @@ mod tests {
     #[test]
     fn header_values_with_line_breaks_are_rejected() {
         let client = Client::builder().build().unwrap();
-        let mut request = Request::new(&client, ENDPOINT);
+        let mut request = Request::new(&client, &ENDPOINT);
         request.header("x-trace", &"a\r\nInjected: 1");
         let error = request.error.unwrap();
         assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument);
@@ -1030,7 +1071,7 @@ mod tests {
     #[test]
     fn query_values_that_are_not_scalars_are_rejected() {
         let client = Client::builder().build().unwrap();
-        let mut request = Request::new(&client, ENDPOINT);
+        let mut request = Request::new(&client, &ENDPOINT);
         request.query("filter", &std::collections::BTreeMap::from([(1, 2)]));
         let error = request.error.unwrap();
         assert_eq!(error.kind(), crate::ErrorKind::InvalidArgument);

@@ -19,8 +19,8 @@ pub struct RawResponse {
     /// The body, once read whole.
     pub(crate) body: Option<bytes::Bytes>,
     pub(crate) max_response_bytes: usize,
-    /// The endpoint as errors name it: `METHOD /template`.
-    pub(crate) endpoint: (http::Method, &'static str),
+    /// The endpoint, as errors name it: `METHOD /template`.
+    pub(crate) endpoint: &'static crate::Endpoint,
     /// For a stream: how long it may wait for each chunk.
     pub(crate) idle_timeout: Option<std::time::Duration>,
     /// For a body read whole: when the call's timeout runs out.
@@ -59,7 +59,7 @@ impl RawResponse {
         }
         ByteStream::from_response(
             self.response,
-            format!("{} {}", self.endpoint.0, self.endpoint.1).into_boxed_str(),
+            self.endpoint.to_string().into_boxed_str(),
             self.idle_timeout,
             self.keep_alive,
         )
@@ -79,11 +79,6 @@ impl RawResponse {
         }
         Ok(self)
     }
-
-    /// Names the call in an error of `from_response`, as every other error of a call.
-    pub(crate) fn name_call(method: &http::Method, template: &str, error: Error) -> Error {
-        error.with_call(&format!("{method} {template}"))
-    }
 }
 
 impl RawResponse {
@@ -101,7 +96,7 @@ impl RawResponse {
         max_response_bytes: usize,
     ) -> Result<T, Error> {
         use crate::{Endpoint, PathPiece};
-        const ENDPOINT: Endpoint = Endpoint::new(
+        static ENDPOINT: Endpoint = Endpoint::new(
             "fuzz",
             http::Method::GET,
             "/fuzz/{id}",
@@ -119,7 +114,7 @@ impl RawResponse {
                 response,
                 body: None,
                 max_response_bytes,
-                endpoint: (http::Method::GET, ENDPOINT.path_template()),
+                endpoint: &ENDPOINT,
                 idle_timeout: None,
                 deadline: None,
                 read_timeout,
