@@ -211,13 +211,13 @@ pub fn const_ident(method: &Ident) -> Ident {
 //         request.path_param("workspace_id", &workspace_id);
 //         request.query("expand", &expand);
 //         request.json_body("body", &body);
-//         async move {
-//             request.send_as(<Session as FromResponse>::KIND, <Session as FromResponse>::from_response)
-//                 .await.map_err(From::from)
-//         }
+//         // The runtime's future, returned as the method's: no `async` block per method.
+//         request.send_as(<Session as FromResponse>::KIND, <Session as FromResponse>::from_response,
+//             From::from)
 //     }
 // A method declared without `async` returns the `Result` itself, through the blocking
-// client: `client.call(request, <Session as FromResponse>::KIND, …::from_response)`.
+// client: `client.call(request, <Session as FromResponse>::KIND, …::from_response)`, and
+// maps its error with `From::from`.
 fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let rt = quote!(::askui_runtime::__private);
     let sig = &item.sig;
@@ -263,6 +263,15 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     // Spanned at `T`: the unmet `FromResponse` bound of a `T` is then reported at `T`, and
     // through the same `<T as FromResponse>` path as in the associated const, so rustc
     // reports it once.
+    // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
+    let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));
+    let from = Ident::new("from", last);
+    let from = quote_spanned!(first=> ::core::convert::From::#from);
+    let map_err = Ident::new("map_err", last);
+    let map_err = quote_spanned!(first=> ::core::result::Result::#map_err);
+    // Spanned at `T`: the unmet `FromResponse` bound of a `T` is then reported at `T`, and
+    // through the same `<T as FromResponse>` path as in the associated const, so rustc
+    // reports it once.
     let send = {
         let request = Ident::new("__askui_request", ok_type.span());
         let (first, _) = token_spans(ok_type);
@@ -271,15 +280,9 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
             let client = Ident::new("__askui_client", ok_type.span());
             quote_spanned!(ok_type.span()=> #client.call(#request, #reader::KIND, #reader::from_response))
         } else {
-            quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #reader::from_response))
+            quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #reader::from_response, #from))
         }
     };
-    // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
-    let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));
-    let from = Ident::new("from", last);
-    let from = quote_spanned!(first=> ::core::convert::From::#from);
-    let map_err = Ident::new("map_err", last);
-    let map_err = quote_spanned!(first=> ::core::result::Result::#map_err);
 
     // The async client the request is built on: a blocking client holds one.
     let async_client = if endpoint.blocking {
@@ -295,14 +298,9 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
         };
         (client_type, quote!(#return_type), body)
     } else {
-        let send = quote_spanned!(ok_type.span()=> #send.await);
-        // The `async` keyword's span on the block, so a `Send` error points at the user's code.
-        let body = quote_spanned! {endpoint.async_span=>
-            async move {
-                let #result: #return_type = #map_err(#send, #from);
-                #result
-            }
-        };
+        // No `async` block of its own: the runtime's future is the method's, so that no
+        // coroutine is generated per method.
+        let body = send;
         let returns = quote! {
             impl ::core::future::Future<Output = #return_type> + ::core::marker::Send
         };

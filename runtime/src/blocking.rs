@@ -106,18 +106,14 @@ impl Client {
     /// Sends a call built by a blocking method and waits for its answer. A streamed answer
     /// keeps this client's runtime alive, since its connection runs there.
     #[doc(hidden)]
-    pub fn call<R, F>(
+    pub fn call<R: Send + 'static>(
         &self,
         mut request: crate::request::Request,
         kind: ResponseKind,
-        read: F,
-    ) -> Result<R, Error>
-    where
-        R: Send + 'static,
-        F: FnOnce(RawResponse) -> Result<R, Error> + Send + 'static,
-    {
+        read: fn(RawResponse) -> Result<R, Error>,
+    ) -> Result<R, Error> {
         request.keep_alive(self.inner.clone());
-        self.block_on(request.send_as(kind, read))
+        self.block_on(request.send_as(kind, read, std::convert::identity::<Error>))
     }
 
     /// Runs `future` on the client's runtime and waits for it on this thread. This never

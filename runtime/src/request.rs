@@ -1,5 +1,5 @@
 //! Building, sending and reading one call. The generated code creates a [`Request`], hands
-//! it each argument (one method per role) and awaits [`Request::send_as`]; the call is then one
+//! it each argument (one method per role) and returns [`Request::send_as`]; the call is then one
 //! [`Call`] value, which [`execute`] puts on the wire. Everything else happens here. A
 //! [`Download`] of a URL the API handed out shares the sending and the status check.
 
@@ -279,28 +279,33 @@ impl Request {
         }
     }
 
-    /// Sends the request and reads a success response with `read`. Generated code passes
-    /// `<T as FromResponse>::KIND` and `<T as FromResponse>::from_response`, the very path
-    /// the endpoint's const names for its kind, so that a `T` that cannot be read is reported
-    /// once, not twice.
+    /// Sends the request, reads a success response with `read` and turns an error into the
+    /// method's own error type with `convert`. Generated code passes
+    /// `<T as FromResponse>::KIND`, `<T as FromResponse>::from_response` and `From::from`: the
+    /// very path the endpoint's const names for its kind, so that a `T` that cannot be read
+    /// is reported once, not twice; and `From::from` spanned at the method's `E`.
     ///
     /// Everything that waits (sending, retrying, reading a buffered body) is one boxed,
     /// non-generic future, compiled once, in this crate: rustc generates an `async fn`'s body
     /// where it is polled, so an `async` generic over `R` would be generated again for every
-    /// response type in every crate that awaits a call. What is generic, `read`, is a plain
-    /// function of the answer. It costs one allocation per call.
-    pub fn send_as<R, F>(
+    /// response type in every crate that awaits a call. What is generic, `read` and
+    /// `convert`, are plain functions of the answer, run by one small `Map`. It costs one
+    /// allocation per call.
+    ///
+    /// `read` and `convert` are function pointers, not generic: their bounds are then checked
+    /// where the generated code names them, once, and the future's type does not carry them.
+    pub fn send_as<R, E>(
         self,
         kind: ResponseKind,
-        read: F,
-    ) -> impl Future<Output = Result<R, Error>> + Send + use<R, F>
-    where
-        F: FnOnce(RawResponse) -> Result<R, Error> + Send,
-    {
-        self.send(kind).map(|answer| {
-            let answer = answer?;
-            let endpoint = answer.endpoint;
-            read(answer).map_err(|error| error.with_endpoint(endpoint))
+        read: fn(RawResponse) -> Result<R, Error>,
+        convert: fn(Error) -> E,
+    ) -> impl Future<Output = Result<R, E>> + Send + use<R, E> {
+        self.send(kind).map(move |answer| {
+            let read = |answer: RawResponse| {
+                let endpoint = answer.endpoint;
+                read(answer).map_err(|error| error.with_endpoint(endpoint))
+            };
+            answer.and_then(read).map_err(convert)
         })
     }
 
