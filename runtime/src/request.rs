@@ -457,7 +457,8 @@ pub(crate) async fn execute(
         .auth
         .as_ref()
         .map_or(&[][..], |auth| auth.redactions());
-    let mut backoff = policy.backoff();
+    // Made at the first failure: most calls never need it.
+    let mut backoff = None;
     let mut attempt = 1;
     let mut deadline = None;
     let attempts = async {
@@ -483,7 +484,11 @@ pub(crate) async fn execute(
             .await
             {
                 Ok(response) => return Ok(response),
-                Err(error) => match policy.next_wait(&error, backoff.next(), repeatable) {
+                Err(error) => match policy.next_wait(
+                    &error,
+                    backoff.get_or_insert_with(|| policy.backoff()).next(),
+                    repeatable,
+                ) {
                     Some(wait) => {
                         trace.retrying(attempt, &error, wait);
                         Box::pin(tokio::time::sleep(wait)).await;
@@ -524,10 +529,14 @@ fn idle_timeout(settings: &Settings, timeout: Option<Duration>) -> Option<Durati
 
 /// The finished URL: the rest of the path written, checked, parsed, with the query.
 fn finish_url(settings: &Settings, endpoint: &Endpoint, call: &mut Call) -> Result<Url, Error> {
-    finish_path(call, endpoint, settings.base_url().len())?;
+    let path_start = settings.base_url().len();
+    finish_path(call, endpoint, path_start)?;
     let mut url = Url::parse(&call.url)
         .map_err(|error| Error::builder("the request URL is invalid").with_source(error))?;
-    if !same_origin(&url, &settings.base) {
+    // The base URL's authority ends where a path starting with `/` begins, so such a path
+    // (every template's) keeps the origin; any other is compared.
+    let keeps_origin = matches!(call.url.as_bytes().get(path_start), None | Some(b'/'));
+    if !keeps_origin && !same_origin(&url, &settings.base) {
         // Only a hand-made endpoint's path could, such as one not starting with `/`.
         return Err(Error::builder(
             "the endpoint's path changes the origin of the base URL",
@@ -1002,6 +1011,37 @@ mod tests {
         );
         let error = expand_with(&HAND_MADE, &[], false).unwrap_err();
         assert!(error.to_string().contains("`..` segment"), "{error}");
+    }
+
+    #[test]
+    fn a_hand_made_path_cannot_change_the_origin() {
+        fn url_of(literal: &'static str) -> Result<Url, Error> {
+            let client = Client::builder()
+                .base_url("https://api.example")
+                .build()
+                .unwrap();
+            // Leaked: a request holds a `'static` endpoint, as generated code's static.
+            let pieces: &'static [PathPiece] = Box::leak(Box::new([PathPiece::Literal(literal)]));
+            let endpoint = Box::leak(Box::new(Endpoint::new(
+                "get",
+                Method::GET,
+                literal,
+                pieces,
+                &[],
+            )));
+            let mut request = Request::new(&client, endpoint);
+            finish_url(client.settings(), endpoint, &mut request.call)
+        }
+        for literal in ["@evil.example/x", ".evil.example/x", ":8443/x"] {
+            let error = url_of(literal).unwrap_err();
+            assert_eq!(error.kind(), crate::ErrorKind::Builder, "{literal}");
+            assert!(error.to_string().contains("changes the origin"), "{error}");
+        }
+        // A path that starts with `/` ends the authority: even `//host` is only a path.
+        for literal in ["/x", "//evil.example/x", ""] {
+            let url = url_of(literal).unwrap();
+            assert_eq!(url.host_str(), Some("api.example"), "{literal}");
+        }
     }
 
     #[test]
