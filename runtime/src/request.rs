@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use futures_util::FutureExt as _;
 use futures_util::future::Either;
+use futures_util::{FutureExt as _, TryFutureExt as _};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
@@ -315,10 +315,13 @@ impl Request {
         Box::pin(async move {
             let answer = match self.error.take() {
                 Some(error) => Err(error),
-                None => match execute(&self.client, self.endpoint, &mut self.call, kind).await {
-                    Ok(answer) => answer.read(kind).await,
-                    Err(error) => Err(error),
-                },
+                // `and_then`: the answer's reading takes the place of the sending, which a
+                // `match` on the sent answer would keep beside it.
+                None => {
+                    execute(&self.client, self.endpoint, &mut self.call, kind)
+                        .and_then(|answer| answer.read(kind))
+                        .await
+                }
             };
             // Every error says which call failed, whichever step it came from.
             answer.map_err(|error| error.with_endpoint(self.endpoint))
@@ -461,45 +464,51 @@ pub(crate) async fn execute(
     let mut backoff = None;
     let mut attempt = 1;
     let mut deadline = None;
-    let attempts = async {
-        let mut url = Some(finish_url(settings, endpoint, call)?);
-        if let Body::Multipart(form) = &mut call.body {
-            // Boxed: its parts' futures are large, and only uploads need them.
-            let form = std::mem::take(form);
-            call.body = Body::Form(Box::pin(form.into_reqwest()).await?);
-        }
-        loop {
-            let request = build_request(settings, endpoint, call, &mut url, keep, response_kind)?;
-            // Each attempt has the whole timeout, for the answer's head and, unless it is
-            // streamed, its body.
-            deadline = timeout.and_then(|limit| Instant::now().checked_add(limit));
-            match send(
-                settings,
-                request,
-                deadline,
-                streamed,
-                redactions,
-                &settings.base,
-            )
-            .await
-            {
-                Ok(response) => return Ok(response),
-                Err(error) => match policy.next_wait(
-                    &error,
-                    backoff.get_or_insert_with(|| policy.backoff()).next(),
-                    repeatable,
-                ) {
-                    Some(wait) => {
-                        trace.retrying(attempt, &error, wait);
-                        Box::pin(tokio::time::sleep(wait)).await;
-                        attempt += 1;
-                    }
-                    None => return Err(error.with_attempts(attempt)),
-                },
+    // Made in place as `instrument`'s argument: a named future moved into it would be kept
+    // twice in this one's state.
+    let result = trace
+        .instrument(async {
+            let mut url = Some(finish_url(settings, endpoint, call)?);
+            if let Body::Multipart(form) = &mut call.body {
+                // Boxed: its parts' futures are large, and only uploads need them.
+                let form = std::mem::take(form);
+                call.body = Body::Form(Box::pin(form.into_reqwest()).await?);
             }
-        }
-    };
-    let result = trace.instrument(attempts).await;
+            loop {
+                // Each attempt has the whole timeout, for the answer's head and, unless it is
+                // streamed, its body.
+                deadline = timeout.and_then(|limit| Instant::now().checked_add(limit));
+                // The failed answer is dropped before the wait: not kept in this future's state
+                // beside the timer.
+                let request =
+                    build_request(settings, endpoint, call, &mut url, keep, response_kind)?;
+                let sent = send(
+                    settings,
+                    request,
+                    deadline,
+                    streamed,
+                    redactions,
+                    &settings.base,
+                )
+                .await;
+                let error = match sent {
+                    Ok(response) => return Ok(response),
+                    Err(error) => error,
+                };
+                // Boxed: made only when a call fails, it need not widen every call's future.
+                let backoff = backoff
+                    .get_or_insert_with(|| Box::new(policy.backoff()))
+                    .next();
+                let Some(wait) = policy.next_wait(&error, backoff, repeatable) else {
+                    return Err(error.with_attempts(attempt));
+                };
+                trace.retrying(attempt, &error, wait);
+                drop(error);
+                Box::pin(tokio::time::sleep(wait)).await;
+                attempt += 1;
+            }
+        })
+        .await;
     match result {
         Ok(response) => {
             trace.finish(Some(response.status()), attempt, None);

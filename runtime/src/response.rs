@@ -67,17 +67,26 @@ impl RawResponse {
 
     /// Reads the body whole, unless `kind` streams it, bounded by `max_response_bytes`, the
     /// read timeout and what is left of the call's timeout.
-    pub(crate) async fn read(mut self, kind: ResponseKind) -> Result<Self, Error> {
-        if kind == ResponseKind::Stream {
-            return Ok(self);
+    ///
+    /// Not an `async fn`, whose argument the future would hold twice (rust-lang/rust#62958):
+    /// an `async move` block holds the answer once.
+    #[allow(clippy::manual_async_fn)]
+    pub(crate) fn read(
+        mut self,
+        kind: ResponseKind,
+    ) -> impl Future<Output = Result<Self, Error>> + Send {
+        async move {
+            if kind == ResponseKind::Stream {
+                return Ok(self);
+            }
+            let limit = self.max_response_bytes;
+            let body = read_body(&mut self.response, limit, self.read_timeout, self.deadline).await;
+            match body.map_err(|(_, error)| error)? {
+                Body::Complete(bytes) => self.body = Some(bytes),
+                Body::Truncated(_) => return Err(Error::response_too_large(limit)),
+            }
+            Ok(self)
         }
-        let limit = self.max_response_bytes;
-        let body = read_body(&mut self.response, limit, self.read_timeout, self.deadline).await;
-        match body.map_err(|(_, error)| error)? {
-            Body::Complete(bytes) => self.body = Some(bytes),
-            Body::Truncated(_) => return Err(Error::response_too_large(limit)),
-        }
-        Ok(self)
     }
 }
 
@@ -283,42 +292,69 @@ pub(crate) async fn read_body(
     idle: Duration,
     deadline: Option<Instant>,
 ) -> Result<Body, (bytes::Bytes, Error)> {
-    // Trust a declared length only so far: a header alone must not make us reserve much.
-    const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
-    let first = match next_chunk(response, idle, deadline, 0).await {
-        Ok(Some(chunk)) => chunk,
-        Ok(None) => return Ok(Body::Complete(bytes::Bytes::new())),
-        Err(error) => return Err((bytes::Bytes::new(), error)),
-    };
-    if first.len() > limit {
-        return Ok(Body::Truncated(first.slice(..limit)));
-    }
-    let mut chunk = match next_chunk(response, idle, deadline, first.len()).await {
-        Ok(Some(chunk)) => chunk,
-        Ok(None) => return Ok(Body::Complete(first)),
-        Err(error) => return Err((first, error)),
-    };
-    let declared = response.content_length().unwrap_or(0);
-    let capacity = usize::try_from(declared)
-        .unwrap_or(usize::MAX)
-        .min(limit)
-        .min(INITIAL_CAPACITY_LIMIT)
-        .max(first.len());
-    let mut bytes = Vec::with_capacity(capacity);
-    bytes.extend_from_slice(&first);
-    drop(first);
+    // One `await` in one loop: the future holds one chunk's wait, not one per await point.
+    let mut read = Collected::Empty;
     loop {
-        let room = limit - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok(Body::Truncated(bytes.into()));
-        }
-        bytes.extend_from_slice(&chunk);
-        chunk = match next_chunk(response, idle, deadline, bytes.len()).await {
+        let chunk = match next_chunk(response, idle, deadline, read.len()).await {
             Ok(Some(chunk)) => chunk,
-            Ok(None) => return Ok(Body::Complete(bytes.into())),
-            Err(error) => return Err((bytes.into(), error)),
+            Ok(None) => return Ok(Body::Complete(read.into_bytes())),
+            Err(error) => return Err((read.into_bytes(), error)),
         };
+        let room = limit - read.len();
+        if chunk.len() > room {
+            read = read.append(chunk.slice(..room), response.content_length(), limit);
+            return Ok(Body::Truncated(read.into_bytes()));
+        }
+        read = read.append(chunk, response.content_length(), limit);
+    }
+}
+
+/// The body read so far.
+enum Collected {
+    Empty,
+    /// One chunk, kept as it came.
+    One(bytes::Bytes),
+    Many(Vec<u8>),
+}
+
+impl Collected {
+    fn len(&self) -> usize {
+        match self {
+            Collected::Empty => 0,
+            Collected::One(chunk) => chunk.len(),
+            Collected::Many(bytes) => bytes.len(),
+        }
+    }
+
+    fn append(self, chunk: bytes::Bytes, declared: Option<u64>, limit: usize) -> Self {
+        // Trust a declared length only so far: a header alone must not make us reserve much.
+        const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
+        match self {
+            Collected::Empty => Collected::One(chunk),
+            Collected::One(first) => {
+                let capacity = usize::try_from(declared.unwrap_or(0))
+                    .unwrap_or(usize::MAX)
+                    .min(limit)
+                    .min(INITIAL_CAPACITY_LIMIT)
+                    .max(first.len() + chunk.len());
+                let mut bytes = Vec::with_capacity(capacity);
+                bytes.extend_from_slice(&first);
+                bytes.extend_from_slice(&chunk);
+                Collected::Many(bytes)
+            }
+            Collected::Many(mut bytes) => {
+                bytes.extend_from_slice(&chunk);
+                Collected::Many(bytes)
+            }
+        }
+    }
+
+    fn into_bytes(self) -> bytes::Bytes {
+        match self {
+            Collected::Empty => bytes::Bytes::new(),
+            Collected::One(chunk) => chunk,
+            Collected::Many(bytes) => bytes.into(),
+        }
     }
 }
 
