@@ -22,7 +22,8 @@
 //!
 //! Run: `scripts/bench round-trip` (release), or `cargo bench -p askui-tests --bench round_trip
 //! -- [--rounds N] [--batch N] [--concurrent-rounds N] [--concurrent-batch N] [--plot PATH]
-//! [--no-timeout] [--handwritten-timeout]`.
+//! [--no-timeout] [--handwritten-timeout] [--only generated|handwritten]`; `--only` runs
+//! one side alone, sequentially, printing nothing: for `strace -c -f` per side.
 
 mod support;
 
@@ -248,6 +249,20 @@ fn main() {
     for generated in [true, false] {
         concurrent_batch_of(generated, &mut Side::default());
         sequential_batch(generated, &mut Side::default());
+    }
+
+    // One side alone, sequentially, and nothing printed: for counting what a call costs in
+    // syscalls and wake-ups (`strace -c -f`, `perf stat -e context-switches`) per side.
+    if let Some(only) = std::env::args().skip_while(|arg| arg != "--only").nth(1) {
+        let generated = match only.as_str() {
+            "generated" => true,
+            "handwritten" => false,
+            other => panic!("--only generated|handwritten, not {other}"),
+        };
+        for _ in 0..rounds {
+            sequential_batch(generated, &mut Side::default());
+        }
+        return;
     }
 
     let (mut ours, mut theirs) = (Side::default(), Side::default());
