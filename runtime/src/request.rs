@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use futures_util::FutureExt as _;
 use futures_util::future::Either;
-use futures_util::{FutureExt as _, TryFutureExt as _};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
@@ -313,18 +313,19 @@ impl Request {
     /// answer's body, unless `kind` streams it.
     fn send(mut self, kind: ResponseKind) -> SendFuture {
         Box::pin(async move {
-            let answer = match self.error.take() {
-                Some(error) => Err(error),
-                // `and_then`: the answer's reading takes the place of the sending, which a
-                // `match` on the sent answer would keep beside it.
-                None => {
-                    execute(&self.client, self.endpoint, &mut self.call, kind)
-                        .and_then(|answer| answer.read(kind))
-                        .await
-                }
-            };
             // Every error says which call failed, whichever step it came from.
-            answer.map_err(|error| error.with_endpoint(self.endpoint))
+            let endpoint = self.endpoint;
+            if let Some(error) = self.error.take() {
+                return Err(error.with_endpoint(endpoint));
+            }
+            // The sent answer is taken out of its `Result` in a statement of its own, so that
+            // the `Result` is not kept beside the reading that follows.
+            let answer = match execute(&self.client, endpoint, &mut self.call, kind).await {
+                Ok(answer) => answer,
+                Err(error) => return Err(error.with_endpoint(endpoint)),
+            };
+            let read = answer.read(kind).await;
+            read.map_err(|error| error.with_endpoint(endpoint))
         })
     }
 }
