@@ -137,7 +137,7 @@ pub use retry::RetryPolicy;
 /// to this crate's exact version.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::request::Request;
+    pub use crate::request::{Request, SendAs};
     pub use crate::{
         BodyKind, Client, Endpoint, FromResponse, Method, PathPiece, QueryParam, ResponseKind,
     };
