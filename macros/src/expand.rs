@@ -260,9 +260,6 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let endpoint_const = Ident::new("__ASKUI_ENDPOINT", Span::call_site());
 
     let arguments = endpoint.args.iter().map(|(role, arg)| argument(role, arg));
-    // Spanned at `T`: the unmet `FromResponse` bound of a `T` is then reported at `T`, and
-    // through the same `<T as FromResponse>` path as in the associated const, so rustc
-    // reports it once.
     // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
     let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));
     let from = Ident::new("from", last);

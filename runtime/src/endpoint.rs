@@ -43,8 +43,9 @@ pub struct Endpoint {
     timeout: Option<Duration>,
     /// As declared; `None` leaves it to the HTTP method.
     idempotent: Option<bool>,
-    /// Whether a literal piece of the path has a `.`: only then, or when a value has one,
-    /// can the path have a `.` or `..` segment, which the runtime then looks for.
+    /// Whether a literal piece of the path has a byte the URL parser may read as part of a
+    /// `.` or `..` segment (`.`, `%` of `%2e`, `\\`, a tab or line break): only then, or when a
+    /// value has a `.`, can the path have such a segment, which the runtime then looks for.
     dotted_literal: bool,
 }
 
@@ -261,7 +262,7 @@ impl Endpoint {
         ))
     }
 
-    /// Whether a literal piece of the path has a `.`.
+    /// Whether a literal piece of the path may be part of a dot segment.
     pub(crate) fn has_dotted_literal(&self) -> bool {
         self.dotted_literal
     }
@@ -280,7 +281,7 @@ const fn has_dotted_literal(path: &[PathPiece]) -> bool {
             let bytes = text.as_bytes();
             let mut j = 0;
             while j < bytes.len() {
-                if bytes[j] == b'.' {
+                if matches!(bytes[j], b'.' | b'%' | b'\\' | b'\t' | b'\n' | b'\r') {
                     return true;
                 }
                 j += 1;

@@ -289,7 +289,7 @@ impl Request {
     /// non-generic future, compiled once, in this crate: rustc generates an `async fn`'s body
     /// where it is polled, so an `async` generic over `R` would be generated again for every
     /// response type in every crate that awaits a call. What is generic, `read` and
-    /// `convert`, are plain functions of the answer, run by one small `Map`. It costs one
+    /// `convert`, are plain functions of the answer, run by [`SendAs`]'s `poll`. It costs one
     /// allocation per call.
     ///
     /// `read` and `convert` are function pointers, not generic: their bounds are then checked
@@ -448,6 +448,17 @@ fn write_checked(
         out.extend(percent_encoding::utf8_percent_encode(&raw, PATH_SEGMENT));
     }
     Ok(dotted)
+}
+
+/// Whether the URL parser reads `segment` as `.` or `..`: it drops tabs and line breaks
+/// and reads `%2e`, in either case, as a dot.
+fn is_dot_segment(segment: &str) -> bool {
+    let cleaned: String = segment
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let dots = cleaned.to_ascii_lowercase().replace("%2e", ".");
+    matches!(dots.as_str(), "." | "..")
 }
 
 /// Refuses a segment that would change the route.
@@ -901,17 +912,18 @@ fn finish_path(call: &mut Call, endpoint: &Endpoint, path_start: usize) -> Resul
     }
     call.written = pieces.len();
     // Values are checked on their own and templates by the macro; this guards hand-made
-    // endpoints, so that no `..` ever reaches the URL parser, which would collapse it.
-    // Only a `.` in a value or a literal can make one; most paths have none.
-    let path = &call.url[path_start..];
-    if !(call.dotted || endpoint.has_dotted_literal()) || !path.contains("/.") {
-        // A `.` or `..` segment follows a `/`.
+    // endpoints, so that no `..` ever reaches the URL parser, which would collapse it. Only a
+    // `.` in a value, or a literal with a byte the parser may read as part of a dot segment,
+    // can make one; most paths have neither.
+    if !(call.dotted || endpoint.has_dotted_literal()) {
         return Ok(());
     }
+    let path = &call.url[path_start..];
+    // Segments as the URL parser reads them: `\` is a separator too (in `http(s)`).
     let dot_segment = path
-        .split('/')
+        .split(['/', '\\'])
         .skip(1)
-        .find(|segment| matches!(*segment, "." | ".."));
+        .find(|segment| is_dot_segment(segment));
     match dot_segment {
         Some(segment) => Err(Error::invalid_argument(
             "path",
@@ -1052,6 +1064,42 @@ mod tests {
         );
         let error = expand_with(&HAND_MADE, &[], false).unwrap_err();
         assert!(error.to_string().contains("`..` segment"), "{error}");
+        // What the URL parser also reads as `..`: `%2e` in either case, tabs and line breaks
+        // dropped, `\\` as a separator.
+        static ENCODED: Endpoint = Endpoint::new(
+            "get",
+            Method::GET,
+            "/a/%2e%2E/b",
+            &[PathPiece::Literal("/a/%2e%2E/b")],
+            &[],
+        );
+        static TABBED: Endpoint = Endpoint::new(
+            "get",
+            Method::GET,
+            "/a/.\t./b",
+            &[PathPiece::Literal("/a/.\t./b")],
+            &[],
+        );
+        static BACKSLASHED: Endpoint = Endpoint::new(
+            "get",
+            Method::GET,
+            "/a\\../b",
+            &[PathPiece::Literal("/a\\../b")],
+            &[],
+        );
+        for endpoint in [&ENCODED, &TABBED, &BACKSLASHED] {
+            let error = expand_with(endpoint, &[], false).unwrap_err();
+            assert!(error.to_string().contains("segment"), "{error}");
+        }
+        // A `%` or a `.` that makes no dot segment is left alone.
+        static PLAIN: Endpoint = Endpoint::new(
+            "get",
+            Method::GET,
+            "/a%20b/c.json",
+            &[PathPiece::Literal("/a%20b/c.json")],
+            &[],
+        );
+        assert_eq!(expand_with(&PLAIN, &[], false).unwrap(), "/a%20b/c.json");
     }
 
     #[test]

@@ -43,10 +43,15 @@ impl RawResponse {
 
     /// The whole body (at most the client's `max_response_bytes`: a longer one is an
     /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) error before
-    /// `from_response` is called). Empty for a [`ResponseKind::Stream`] answer, whose body is
-    /// not read: use [`into_stream`](Self::into_stream).
-    pub fn bytes(self) -> bytes::Bytes {
-        self.body.unwrap_or_default()
+    /// `from_response` is called). The body of a [`ResponseKind::Stream`] answer is not read
+    /// before: it is an error to ask for it here ([`into_stream`](Self::into_stream) reads it).
+    pub fn bytes(self) -> Result<bytes::Bytes, Error> {
+        self.body.ok_or_else(unread_body)
+    }
+
+    /// The body read whole, borrowed: as [`bytes`](Self::bytes).
+    fn read_body(&self) -> Result<&[u8], Error> {
+        self.body.as_deref().ok_or_else(unread_body)
     }
 
     /// The body as a stream, not subject to `max_response_bytes`, nor to the call's timeout
@@ -54,8 +59,9 @@ impl RawResponse {
     /// an answer whose body was read whole, a stream of that body.)
     pub fn into_stream(self) -> ByteStream {
         if let Some(body) = self.body {
-            let chunk = futures_util::stream::once(std::future::ready(Ok::<_, Error>(body)));
-            return ByteStream::from_stream(chunk);
+            // As a stream would give it: no chunk at all for an empty body.
+            let chunk = (!body.is_empty()).then_some(Ok::<_, Error>(body));
+            return ByteStream::from_stream(futures_util::stream::iter(chunk));
         }
         ByteStream::from_response(
             self.response,
@@ -88,6 +94,14 @@ impl RawResponse {
             Ok(self)
         }
     }
+}
+
+/// What asking for the body of an answer read as a stream gives: a `FromResponse` whose
+/// `KIND` is `Stream` reads it with `into_stream`.
+fn unread_body() -> Error {
+    Error::builder(
+        "the body of a `ResponseKind::Stream` answer is not read whole: use `into_stream()`",
+    )
 }
 
 impl RawResponse {
@@ -165,7 +179,7 @@ impl<T: DeserializeOwned> FromResponse for T {
     const KIND: ResponseKind = ResponseKind::Json;
 
     fn from_response(response: RawResponse) -> Result<Self, Error> {
-        decode(response.body.as_deref().unwrap_or_default())
+        decode(response.read_body()?)
     }
 }
 
@@ -173,7 +187,7 @@ impl FromResponse for Bytes {
     const KIND: ResponseKind = ResponseKind::Bytes;
 
     fn from_response(response: RawResponse) -> Result<Self, Error> {
-        Ok(Bytes::from(response.bytes()))
+        response.bytes().map(Bytes::from)
     }
 }
 
@@ -404,6 +418,43 @@ async fn next_chunk(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answer(body: Option<&'static str>) -> RawResponse {
+        static ENDPOINT: crate::Endpoint =
+            crate::Endpoint::new("get", http::Method::GET, "/x", &[], &[]);
+        RawResponse {
+            response: reqwest::Response::from(http::Response::new(reqwest::Body::from(""))),
+            body: body.map(|text| bytes::Bytes::from_static(text.as_bytes())),
+            max_response_bytes: 1024,
+            endpoint: &ENDPOINT,
+            idle_timeout: None,
+            deadline: None,
+            read_timeout: Duration::from_secs(1),
+            keep_alive: None,
+        }
+    }
+
+    #[test]
+    fn an_unread_body_is_an_error_not_an_empty_one() {
+        assert_eq!(&answer(Some("{}")).bytes().unwrap()[..], b"{}");
+        let error = answer(None).bytes().unwrap_err();
+        assert!(error.to_string().contains("into_stream"), "{error}");
+        // Nor does a JSON type read an unread body as `null`.
+        assert!(<Option<u32> as FromResponse>::from_response(answer(None)).is_err());
+        assert_eq!(
+            <Option<u32> as FromResponse>::from_response(answer(Some(""))).unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn a_read_body_streams_as_a_stream_would() {
+        let mut empty = answer(Some("")).into_stream();
+        assert!(empty.chunk().await.unwrap().is_none());
+        let mut one = answer(Some("abc")).into_stream();
+        assert_eq!(&one.chunk().await.unwrap().unwrap()[..], b"abc");
+        assert!(one.chunk().await.unwrap().is_none());
+    }
 
     #[test]
     fn empty_success_bodies_decode_as_null() {
