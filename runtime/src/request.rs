@@ -1066,40 +1066,29 @@ mod tests {
         assert!(error.to_string().contains("`..` segment"), "{error}");
         // What the URL parser also reads as `..`: `%2e` in either case, tabs and line breaks
         // dropped, `\\` as a separator.
-        static ENCODED: Endpoint = Endpoint::new(
-            "get",
-            Method::GET,
-            "/a/%2e%2E/b",
-            &[PathPiece::Literal("/a/%2e%2E/b")],
-            &[],
-        );
-        static TABBED: Endpoint = Endpoint::new(
-            "get",
-            Method::GET,
-            "/a/.\t./b",
-            &[PathPiece::Literal("/a/.\t./b")],
-            &[],
-        );
-        static BACKSLASHED: Endpoint = Endpoint::new(
-            "get",
-            Method::GET,
-            "/a\\../b",
-            &[PathPiece::Literal("/a\\../b")],
-            &[],
-        );
-        for endpoint in [&ENCODED, &TABBED, &BACKSLASHED] {
-            let error = expand_with(endpoint, &[], false).unwrap_err();
-            assert!(error.to_string().contains("segment"), "{error}");
+        for literal in ["/a/%2e%2E/b", "/a/.\t./b", "/a\\../b"] {
+            let error = expand_with(hand_made(literal), &[], false).unwrap_err();
+            assert!(
+                error.to_string().contains("segment"),
+                "{literal:?}: {error}"
+            );
         }
         // A `%` or a `.` that makes no dot segment is left alone.
-        static PLAIN: Endpoint = Endpoint::new(
+        let plain = expand_with(hand_made("/a%20b/c.json"), &[], false).unwrap();
+        assert_eq!(plain, "/a%20b/c.json");
+    }
+
+    /// An endpoint whose path is one literal, as `Endpoint::new` lets anyone make: leaked,
+    /// since a request holds a `'static` endpoint (the generated code's `static`).
+    fn hand_made(literal: &'static str) -> &'static Endpoint {
+        let pieces: &'static [PathPiece] = Box::leak(Box::new([PathPiece::Literal(literal)]));
+        Box::leak(Box::new(Endpoint::new(
             "get",
             Method::GET,
-            "/a%20b/c.json",
-            &[PathPiece::Literal("/a%20b/c.json")],
+            literal,
+            pieces,
             &[],
-        );
-        assert_eq!(expand_with(&PLAIN, &[], false).unwrap(), "/a%20b/c.json");
+        )))
     }
 
     #[test]
@@ -1109,15 +1098,7 @@ mod tests {
                 .base_url("https://api.example")
                 .build()
                 .unwrap();
-            // Leaked: a request holds a `'static` endpoint, as generated code's static.
-            let pieces: &'static [PathPiece] = Box::leak(Box::new([PathPiece::Literal(literal)]));
-            let endpoint = Box::leak(Box::new(Endpoint::new(
-                "get",
-                Method::GET,
-                literal,
-                pieces,
-                &[],
-            )));
+            let endpoint = hand_made(literal);
             let mut request = Request::new(&client, endpoint);
             finish_url(client.settings(), endpoint, &mut request.call)
         }
