@@ -1,11 +1,10 @@
 //! The span of a call: what it records (operation, method, route template, status,
 //! attempts, latency, error kind) and what it never does (ids, query values, bodies).
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use askui_runtime::{Client, Error, RetryPolicy, askui_endpoint};
+use askui_tests::traces::captured;
 use askui_tests::{RecordingServer, Reply};
 use serde_json::{Value, json};
 
@@ -23,40 +22,6 @@ trait Api {
 }
 
 impl Api for Client {}
-
-/// What a subscriber recording every level wrote, as text.
-fn captured() -> String {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    let log = LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let writer = Arc::clone(&log);
-        tracing_subscriber::fmt()
-            .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-            .with_ansi(false)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .with_writer(move || Shared(Arc::clone(&writer)))
-            .init();
-        log
-    });
-    let bytes = log.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_call_is_one_span_with_its_route_template_status_and_attempts() {

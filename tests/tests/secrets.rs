@@ -2,11 +2,10 @@
 //! every `log` record) of failing runs at every level, and every error's `Display`, `Debug`
 //! and causes, are searched for it in plain and base64 form.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use askui_runtime::{Auth, Client, Error, RetryPolicy, askui_endpoint};
+use askui_tests::traces::captured;
 use askui_tests::{RawServer, RecordingServer, Reply, read_request_head, refused_base_url};
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
@@ -28,37 +27,6 @@ trait Api {
 
 impl Api for Client {}
 impl Api for askui_runtime::blocking::Client {}
-
-/// Everything written by the global subscriber, which records every level.
-fn captured() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let writer = Arc::clone(&log);
-        tracing_subscriber::fmt()
-            .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-            .with_ansi(false)
-            .with_writer(move || SharedWriter(Arc::clone(&writer)))
-            .init();
-        log
-    })
-}
-
-struct SharedWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// An error's `Display`, `Debug` and every cause's `Display`.
 fn everything_shown(error: &Error) -> String {
@@ -95,7 +63,8 @@ fn echo(status: u16) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync +
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_failure_shows_the_token_in_errors_or_traces() {
-    let log = captured();
+    // Installs the subscriber before the first call.
+    captured();
     let quick = RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(5));
     let mut shown = String::new();
 
@@ -180,7 +149,7 @@ async fn no_failure_shows_the_token_in_errors_or_traces() {
         .unwrap_err();
     shown.push_str(&everything_shown(&error));
 
-    let traced = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    let traced = captured();
     assert!(
         traced.contains("askui.call"),
         "the subscriber saw the calls"
