@@ -323,24 +323,31 @@ fn segment<'a>(name: &'static str, value: &'a str) -> Result<&'a str, Error> {{
 """
 
 
+def crate_source(prelude, opening, method, closing, count):
+    """lib.rs of a generated crate: the prelude, the DTOs, then the methods between
+    `opening` and `closing`."""
+    parts = [prelude.format(count=count)]
+    parts += [dtos(n) for n in range(count)]
+    parts.append(opening)
+    parts.append("\n".join(method(n) for n in range(count)))
+    parts.append(closing)
+    return "".join(parts)
+
+
 def ours_crate(count):
     """lib.rs of the generated crate with the attribute."""
-    parts = [OURS_PRELUDE.format(count=count)]
-    parts += [dtos(n) for n in range(count)]
-    parts.append("\npub trait Api: AsRef<Client> {\n")
-    parts.append("\n".join(ours_method(n) for n in range(count)))
-    parts.append("}\n\nimpl Api for Client {}\n")
-    return "".join(parts)
+    return crate_source(
+        OURS_PRELUDE,
+        "\npub trait Api: AsRef<Client> {\n",
+        ours_method,
+        "}\n\nimpl Api for Client {}\n",
+        count,
+    )
 
 
 def hand_crate(count):
     """lib.rs of the generated crate written by hand."""
-    parts = [HAND_PRELUDE.format(count=count)]
-    parts += [dtos(n) for n in range(count)]
-    parts.append("\nimpl Client {\n")
-    parts.append("\n".join(hand_method(n) for n in range(count)))
-    parts.append("}\n")
-    return "".join(parts)
+    return crate_source(HAND_PRELUDE, "\nimpl Client {\n", hand_method, "}\n", count)
 
 
 def split_args(text):

@@ -31,7 +31,7 @@ use std::time::Instant;
 
 use askui_runtime::reqwest::header::{CONTENT_TYPE, HeaderValue};
 use askui_runtime::reqwest::{self, ResponseBuilderExt as _};
-use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionResponseDto};
+use askui_workspaces::billing::CreateCustomerPortalSessionResponseDto;
 use support::{CountingAlloc, Sent};
 
 #[global_allocator]
@@ -73,10 +73,7 @@ struct Sides {
 
 impl Sides {
     async fn generated(&self) -> CreateCustomerPortalSessionResponseDto {
-        self.client
-            .create_customer_portal_session(self.call.workspace_id, &self.call.body)
-            .await
-            .expect("the call succeeds")
+        self.call.generated(&self.client).await
     }
 
     async fn handwritten(&self) -> CreateCustomerPortalSessionResponseDto {

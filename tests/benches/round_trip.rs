@@ -33,7 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use askui_runtime::reqwest;
-use askui_workspaces::billing::{Billing, CreateCustomerPortalSessionResponseDto};
+use askui_workspaces::billing::CreateCustomerPortalSessionResponseDto;
 use futures_util::StreamExt as _;
 use plotters::prelude::*;
 use support::CountingAlloc;
@@ -130,10 +130,7 @@ struct Sides {
 
 impl Sides {
     async fn generated(&self) -> CreateCustomerPortalSessionResponseDto {
-        self.client
-            .create_customer_portal_session(self.call.workspace_id, &self.call.body)
-            .await
-            .expect("the call succeeds")
+        self.call.generated(&self.client).await
     }
 
     async fn handwritten(&self) -> CreateCustomerPortalSessionResponseDto {
@@ -265,26 +262,19 @@ fn main() {
         return;
     }
 
-    let (mut ours, mut theirs) = (Side::default(), Side::default());
-    for round in 0..rounds {
-        if support::generated_first(round) {
-            sequential_batch(true, &mut ours);
-            sequential_batch(false, &mut theirs);
-        } else {
-            sequential_batch(false, &mut theirs);
-            sequential_batch(true, &mut ours);
+    // Both sides, batch by batch; which goes first alternates by round.
+    let alternate = |rounds: usize, batch: &dyn Fn(bool, &mut Side)| {
+        let (mut ours, mut theirs) = (Side::default(), Side::default());
+        for round in 0..rounds {
+            let first = support::generated_first(round);
+            for generated in [first, !first] {
+                batch(generated, if generated { &mut ours } else { &mut theirs });
+            }
         }
-    }
-    let (mut ours_concurrent, mut theirs_concurrent) = (Side::default(), Side::default());
-    for round in 0..concurrent_rounds {
-        if support::generated_first(round) {
-            concurrent_batch_of(true, &mut ours_concurrent);
-            concurrent_batch_of(false, &mut theirs_concurrent);
-        } else {
-            concurrent_batch_of(false, &mut theirs_concurrent);
-            concurrent_batch_of(true, &mut ours_concurrent);
-        }
-    }
+        (ours, theirs)
+    };
+    let (ours, theirs) = alternate(rounds, &sequential_batch);
+    let (ours_concurrent, theirs_concurrent) = alternate(concurrent_rounds, &concurrent_batch_of);
 
     println!();
     println!("machine: {}", support::machine());

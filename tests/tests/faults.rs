@@ -122,6 +122,14 @@ fn head(status_line: &str, headers: &[&str]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// [`items_from`] named cases, each answer followed by closing the connection.
+async fn closing_after(cases: &[(&str, Vec<u8>)]) -> Vec<Result<Item, Error>> {
+    let answers = cases
+        .iter()
+        .map(|(_, answer)| (answer.clone(), Then::Close));
+    items_from(answers.collect()).await
+}
+
 /// `GET /item` of a [`scripted`] server per answer, all at once; the results in order.
 /// Servers and clients are made first: building a client takes long enough on a busy machine
 /// (TLS roots) to eat into the timeout of a call already under way on the same thread.
@@ -322,13 +330,7 @@ async fn a_body_cut_short_of_its_content_length_is_transport() {
         ("u64::MAX declared", maximal),
         ("unfinished chunks", unfinished),
     ];
-    let results = items_from(
-        cases
-            .iter()
-            .map(|(_, answer)| (answer.clone(), Then::Close))
-            .collect(),
-    )
-    .await;
+    let results = closing_after(&cases).await;
     for ((case, _), result) in cases.iter().zip(results) {
         let error = result.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Transport, "{case}: {error:?}");
@@ -484,13 +486,7 @@ async fn absurd_heads_are_transport_errors() {
             .concat(),
         ),
     ];
-    let results = items_from(
-        cases
-            .iter()
-            .map(|(_, answer)| (answer.clone(), Then::Close))
-            .collect(),
-    )
-    .await;
+    let results = closing_after(&cases).await;
     for ((case, _), result) in cases.iter().zip(results) {
         let error = result.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Transport, "{case}: {error:?}");
@@ -569,13 +565,7 @@ async fn close_delimited_and_chunked_bodies_decode() {
             .concat(),
         ),
     ];
-    let results = items_from(
-        cases
-            .iter()
-            .map(|(_, answer)| (answer.clone(), Then::Close))
-            .collect(),
-    )
-    .await;
+    let results = closing_after(&cases).await;
     for ((case, _), result) in cases.iter().zip(results) {
         assert_eq!(result.unwrap_or_else(|e| panic!("{case}: {e:?}")), item());
     }

@@ -14,7 +14,7 @@ use askui_runtime::reqwest::header::{
 };
 use askui_runtime::{Auth, Client, ClientBuilder};
 use askui_workspaces::billing::{
-    CreateCustomerPortalSessionRequestDto, CreateCustomerPortalSessionResponseDto,
+    Billing, CreateCustomerPortalSessionRequestDto, CreateCustomerPortalSessionResponseDto,
 };
 use uuid::Uuid;
 
@@ -97,6 +97,14 @@ impl Call {
             .auth(Auth::bearer(TOKEN))
             .user_agent(USER_AGENT_VALUE)
             .http_client(http.clone())
+    }
+
+    /// The generated call, through `client`.
+    pub async fn generated(&self, client: &Client) -> CreateCustomerPortalSessionResponseDto {
+        client
+            .create_customer_portal_session(self.workspace_id, &self.body)
+            .await
+            .expect("the call succeeds")
     }
 
     /// The hand-written request: the same method, URL, headers (in the same order) and body
