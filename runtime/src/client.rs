@@ -50,6 +50,9 @@ pub(crate) struct Settings {
     base_url: String,
     /// `base_url` parsed: every call's answer must come from its origin.
     pub(crate) base: Url,
+    /// `base` with a placeholder path, cloned for each call's URL: a clone has the capacity
+    /// of what it copies, so the call's path and query then fit without growing it.
+    pub(crate) base_with_room: Url,
     pub(crate) auth: Option<crate::auth::Credential>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) timeout: Option<Duration>,
@@ -360,11 +363,14 @@ impl ClientBuilder {
         let base = Url::parse(&base_url).map_err(|error| {
             Error::builder("the base URL is not a valid URL").with_source(error)
         })?;
+        let mut base_with_room = base.clone();
+        base_with_room.set_path(&"/".repeat(URL_ROOM));
         Ok(Client {
             inner: Arc::new(Settings {
                 http,
                 base_url,
                 base,
+                base_with_room,
                 auth,
                 user_agent,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
@@ -378,6 +384,9 @@ impl ClientBuilder {
         })
     }
 }
+
+/// Room for a call's path and query in its URL, beyond the base URL.
+const URL_ROOM: usize = 192;
 
 /// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`. Messages show
 /// the URL only once parsed, with any credentials removed.

@@ -43,10 +43,9 @@ pub struct Endpoint {
     timeout: Option<Duration>,
     /// As declared; `None` leaves it to the HTTP method.
     idempotent: Option<bool>,
-    /// Whether a literal piece of the path has a byte the URL parser may read as part of a
-    /// `.` or `..` segment (`.`, `%` of `%2e`, `\\`, a tab or line break): only then, or when a
-    /// value has a `.`, can the path have such a segment, which the runtime then looks for.
-    dotted_literal: bool,
+    /// What the literal pieces of the path have that the runtime must look out for: a
+    /// [`DOTTED`] or [`PARSED_WHOLE`] byte.
+    literal_bytes: u8,
 }
 
 /// One piece of a path template, in order: the runtime fills the parameters in without
@@ -161,7 +160,7 @@ impl Endpoint {
             response: ResponseKind::Json,
             timeout: None,
             idempotent: None,
-            dotted_literal: has_dotted_literal(path),
+            literal_bytes: literal_bytes(path),
         }
     }
 
@@ -264,7 +263,14 @@ impl Endpoint {
 
     /// Whether a literal piece of the path may be part of a dot segment.
     pub(crate) fn has_dotted_literal(&self) -> bool {
-        self.dotted_literal
+        self.literal_bytes & DOTTED != 0
+    }
+
+    /// Whether a literal piece of the path has a byte that makes the path more than a path
+    /// (`?`, `#`) or that parsing a whole URL trims (a space or control character): such a
+    /// path is parsed as part of the whole URL, not on its own.
+    pub(crate) fn has_literal_parsed_whole(&self) -> bool {
+        self.literal_bytes & PARSED_WHOLE != 0
     }
 }
 
@@ -274,20 +280,33 @@ impl fmt::Display for Endpoint {
     }
 }
 
-const fn has_dotted_literal(path: &[PathPiece]) -> bool {
+/// A byte the URL parser may read as part of a `.` or `..` segment (`.`, `%` of `%2e`, `\\`,
+/// a tab or line break): only with one in a literal, or a `.` in a value, can the path have
+/// such a segment, which the runtime then looks for.
+const DOTTED: u8 = 1;
+/// A byte that a path parsed on its own reads differently from a whole URL parsed.
+const PARSED_WHOLE: u8 = 2;
+
+/// The [`DOTTED`] and [`PARSED_WHOLE`] bytes of the path's literal pieces.
+const fn literal_bytes(path: &[PathPiece]) -> u8 {
+    let mut found = 0;
     let mut i = 0;
     while i < path.len() {
         if let PathPiece::Literal(text) = path[i] {
             let bytes = text.as_bytes();
             let mut j = 0;
             while j < bytes.len() {
-                if matches!(bytes[j], b'.' | b'%' | b'\\' | b'\t' | b'\n' | b'\r') {
-                    return true;
+                let byte = bytes[j];
+                if matches!(byte, b'.' | b'%' | b'\\' | b'\t' | b'\n' | b'\r') {
+                    found |= DOTTED;
+                }
+                if matches!(byte, b'?' | b'#') || byte <= b' ' || byte == 0x7f {
+                    found |= PARSED_WHOLE;
                 }
                 j += 1;
             }
         }
         i += 1;
     }
-    false
+    found
 }

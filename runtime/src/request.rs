@@ -583,19 +583,44 @@ fn idle_timeout(settings: &Settings, timeout: Option<Duration>) -> Option<Durati
 fn finish_url(settings: &Settings, endpoint: &Endpoint, call: &mut Call) -> Result<Url, Error> {
     let path_start = settings.base_url().len();
     finish_path(call, endpoint, path_start)?;
-    let mut url = Url::parse(&call.url)
+    let mut url = match base_with_path(settings, endpoint, &call.url) {
+        Some(url) => url,
+        None => parse_whole(settings, &call.url)?,
+    };
+    if !call.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&call.query);
+    }
+    Ok(url)
+}
+
+/// `text` (the base URL's text, then `endpoint`'s path) as a URL, by parsing only the path
+/// onto the base URL that `build()` parsed: the scheme, the host (IDNA) and the port are
+/// most of what parsing a whole URL costs. `None`, for a whole parse, unless the path
+/// starts with `/` (every template's, and then it cannot change the origin) and its literal
+/// pieces have no `?`, `#`, space or control character, which a whole parse reads
+/// otherwise ([`Endpoint::has_literal_parsed_whole`]; the values are encoded).
+fn base_with_path(settings: &Settings, endpoint: &Endpoint, text: &str) -> Option<Url> {
+    let path = text.get(settings.base_url().len()..)?;
+    let keeps_origin = path.is_empty() || path.starts_with('/');
+    if !keeps_origin || endpoint.has_literal_parsed_whole() {
+        return None;
+    }
+    let authority_end = settings.base[..url::Position::BeforePath].len();
+    let mut url = settings.base_with_room.clone();
+    // The base URL's own path (a prefix, or none) is in `text` too.
+    url.set_path(text.get(authority_end..)?);
+    Some(url)
+}
+
+/// `text` parsed as a whole, refused if it leaves the base URL's origin: only a hand-made
+/// endpoint's path could, such as one not starting with `/`.
+fn parse_whole(settings: &Settings, text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text)
         .map_err(|error| Error::builder("the request URL is invalid").with_source(error))?;
-    // The base URL's authority ends where a path starting with `/` begins, so such a path
-    // (every template's) keeps the origin; any other is compared.
-    let keeps_origin = matches!(call.url.as_bytes().get(path_start), None | Some(b'/'));
-    if !keeps_origin && !same_origin(&url, &settings.base) {
-        // Only a hand-made endpoint's path could, such as one not starting with `/`.
+    if !same_origin(&url, &settings.base) {
         return Err(Error::builder(
             "the endpoint's path changes the origin of the base URL",
         ));
-    }
-    if !call.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(&call.query);
     }
     Ok(url)
 }
@@ -1111,6 +1136,51 @@ mod tests {
         for literal in ["/x", "//evil.example/x", ""] {
             let url = url_of(literal).unwrap();
             assert_eq!(url.host_str(), Some("api.example"), "{literal}");
+        }
+    }
+
+    #[test]
+    fn the_path_parsed_onto_the_base_url_is_the_whole_url_parsed() {
+        // Parsed on their own: each as the whole URL parsed.
+        let on_its_own = [
+            "",
+            "/",
+            "/api/v1/workspaces/3f0c1d2e/files/a%2Fb.json",
+            "//evil.example/x",
+            "/\\evil.example/x",
+            "/\\\\evil.example/x",
+            "/ünï/%zz/%2F/ä%20b",
+            "/a.b/c%2ed/.e",
+            "/trailing/",
+        ];
+        // Left to the whole parse: a path that could leave the origin, or a literal that a
+        // whole parse reads otherwise.
+        let parsed_whole = [
+            "@evil.example/x",
+            "x",
+            "/x?y#z",
+            "/x ",
+            "/a b",
+            "/x\u{1}",
+            "/a\tb",
+        ];
+        for base in ["https://api.example", "http://127.0.0.1:8080/prefix/v2"] {
+            let client = Client::builder().base_url(base).build().unwrap();
+            let settings = client.settings();
+            for literal in on_its_own.into_iter().chain(parsed_whole) {
+                let text = format!("{}{literal}", client.base_url());
+                let endpoint = hand_made(Box::leak(literal.to_owned().into_boxed_str()));
+                let mut request = Request::new(&client, endpoint);
+                let url = finish_url(settings, endpoint, &mut request.call);
+                let whole = parse_whole(settings, &text);
+                match (url, whole) {
+                    (Ok(url), Ok(whole)) => assert_eq!(url, whole, "{text:?}"),
+                    (Err(url), Err(whole)) => assert_eq!(url.to_string(), whole.to_string()),
+                    (url, whole) => panic!("{text:?}: {url:?} against {whole:?}"),
+                }
+                let on_its_own_here = base_with_path(settings, endpoint, &text).is_some();
+                assert_eq!(on_its_own_here, on_its_own.contains(&literal), "{text:?}");
+            }
         }
     }
 
