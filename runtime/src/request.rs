@@ -6,12 +6,10 @@
 use std::fmt::{self, Display, Write as _};
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use futures_util::FutureExt as _;
-use futures_util::future::Either;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
@@ -22,7 +20,7 @@ use crate::body::{IntoBody, IntoMultipart, KeepAlive, RawBody};
 use crate::client::Settings;
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
-use crate::response::{RawResponse, read_body};
+use crate::response::{Deadline, RawResponse, read_body};
 use crate::trace::CallTrace;
 use crate::{
     ByteStream, Client, Endpoint, Error, ErrorBody, Multipart, PathPiece, ResponseKind, RetryPolicy,
@@ -506,7 +504,7 @@ pub(crate) async fn execute(
     // Made at the first failure: most calls never need it.
     let mut backoff = None;
     let mut attempt = 1;
-    let mut deadline = None;
+    let mut deadline = Deadline::Never;
     // Made in place as `instrument`'s argument: a named future moved into it would be kept
     // twice in this one's state.
     let result = trace
@@ -520,7 +518,7 @@ pub(crate) async fn execute(
             loop {
                 // Each attempt has the whole timeout, for the answer's head and, unless it is
                 // streamed, its body.
-                deadline = timeout.and_then(|limit| Instant::now().checked_add(limit));
+                deadline = Deadline::new(timeout);
                 // The failed answer is dropped before the wait: not kept in this future's state
                 // beside the timer.
                 let request =
@@ -528,7 +526,7 @@ pub(crate) async fn execute(
                 let sent = send(
                     settings,
                     request,
-                    deadline,
+                    &mut deadline,
                     streamed,
                     redactions,
                     &settings.base,
@@ -561,7 +559,7 @@ pub(crate) async fn execute(
                 max_response_bytes: settings.max_response_bytes,
                 endpoint,
                 idle_timeout: idle_timeout(settings, timeout),
-                deadline: deadline.filter(|_| !streamed),
+                deadline: if streamed { Deadline::Never } else { deadline },
                 read_timeout: settings.read_timeout,
                 keep_alive: call.keep_alive.take(),
             })
@@ -713,35 +711,29 @@ fn same_origin(url: &Url, base: &Url) -> bool {
 }
 
 /// Sends a finished request and checks its status: what every call and every download
-/// share. The answer's head must come by `deadline`. A non-2xx answer is a `Status` error
-/// whose body is read up to [`ERROR_BODY_LIMIT`] (what arrived before a stall or a reset is
-/// kept), with each of `secrets` replaced by `<redacted>` before it is decoded. An answer from
-/// another origin than `origin`'s (the request's), which a user-supplied client's redirect
-/// policy may have followed, is refused.
+/// share. The answer's head must come by `deadline`, fixed if the head is not there at once.
+/// A non-2xx answer is a `Status` error whose body is read up to [`ERROR_BODY_LIMIT`] (what
+/// arrived before a stall or a reset is kept), with each of `secrets` replaced by
+/// `<redacted>` before it is decoded. An answer from another origin than `origin`'s (the
+/// request's), which a user-supplied client's redirect policy may have followed, is refused.
 ///
 /// Not an `async fn`: the request goes to the HTTP client at once, so the future holds only
 /// what is in flight, not the request too.
 fn send<'a>(
     settings: &'a Settings,
     request: reqwest::Request,
-    deadline: Option<Instant>,
+    deadline: &'a mut Deadline,
     streamed: bool,
     secrets: &'a [String],
     origin: &'a Url,
 ) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a {
-    let pending = settings.execute(request);
-    // Combinators, not `async move { pending.await }`, which would hold `pending` twice.
-    let answer = match deadline {
-        Some(deadline) => Either::Left(tokio::time::timeout_at(deadline, pending).map(|answer| {
-            match answer {
-                Ok(answer) => answer.map_err(Error::transport),
-                Err(_) => Err(Error::timeout("no response within the timeout")
-                    .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut))),
-            }
-        })),
-        None => Either::Right(pending.map(|answer| answer.map_err(Error::transport))),
+    let head = Head {
+        pending: settings.execute(request),
+        deadline,
+        timer: None,
     };
-    answer.then(move |answer| async move {
+    // A combinator, not `async move { head.await … }`, which would hold `head` twice.
+    head.then(move |(answer, deadline)| async move {
         let response = answer?;
         if !same_origin(response.url(), origin) {
             return Err(Error::redirect(format!(
@@ -754,7 +746,7 @@ fn send<'a>(
             return Ok(response);
         }
         // The body of an error answer to a streamed call is bounded as any stream's chunks.
-        let deadline = deadline.filter(|_| !streamed);
+        let deadline = if streamed { Deadline::Never } else { deadline };
         // Boxed: only an error answer needs this future, and it is large.
         Err(Box::pin(status_error(
             response,
@@ -766,13 +758,52 @@ fn send<'a>(
     })
 }
 
+pin_project_lite::pin_project! {
+    /// The wait for an answer's head, until the attempt's deadline. An answer that is there
+    /// at the first poll (a stand-in transport's) is taken without reading the clock or
+    /// setting a timer; `tokio::time::timeout` would do both first. Gives the deadline as
+    /// it then is, for the reading of an error's body.
+    struct Head<'a, F> {
+        pending: F,
+        deadline: &'a mut Deadline,
+        #[pin]
+        timer: Option<tokio::time::Sleep>,
+    }
+}
+
+impl<F> Future for Head<'_, F>
+where
+    F: Future<Output = Result<reqwest::Response, reqwest::Error>> + Unpin,
+{
+    type Output = (Result<reqwest::Response, Error>, Deadline);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if let Poll::Ready(answer) = Pin::new(&mut *this.pending).poll(cx) {
+            return Poll::Ready((answer.map_err(Error::transport), **this.deadline));
+        }
+        if this.timer.is_none() {
+            let Some(at) = this.deadline.fix() else {
+                return Poll::Pending;
+            };
+            this.timer.set(Some(tokio::time::sleep_until(at)));
+        }
+        if let Some(timer) = this.timer.as_pin_mut() {
+            std::task::ready!(timer.poll(cx));
+        }
+        let timed_out = Error::timeout("no response within the timeout")
+            .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut));
+        Poll::Ready((Err(timed_out), **this.deadline))
+    }
+}
+
 /// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`]
 /// (each wait for more at most `read_timeout`) and each of `secrets` scrubbed from it.
 pub(crate) async fn status_error(
     mut response: reqwest::Response,
     secrets: &[String],
     read_timeout: std::time::Duration,
-    deadline: Option<Instant>,
+    deadline: Deadline,
 ) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
@@ -866,13 +897,13 @@ impl Download {
             headers.insert(USER_AGENT, user_agent.clone());
         }
         let timeout = settings.timeout;
-        let deadline = timeout.and_then(|limit| Instant::now().checked_add(limit));
+        let mut deadline = Deadline::new(timeout);
         // The URL is someone else's, signed: the span names the kind of call only.
         let trace = CallTrace::start("download_url", "GET", "<signed URL>");
         let sent = trace.instrument(send(
             settings,
             request,
-            deadline,
+            &mut deadline,
             true,
             &self.secrets,
             &self.url,

@@ -24,7 +24,7 @@ pub struct RawResponse {
     /// For a stream: how long it may wait for each chunk.
     pub(crate) idle_timeout: Option<std::time::Duration>,
     /// For a body read whole: when the call's timeout runs out.
-    pub(crate) deadline: Option<tokio::time::Instant>,
+    pub(crate) deadline: Deadline,
     /// For a body read whole: how long it may wait for each chunk.
     pub(crate) read_timeout: std::time::Duration,
     pub(crate) keep_alive: Option<crate::body::KeepAlive>,
@@ -139,14 +139,14 @@ impl RawResponse {
                 max_response_bytes,
                 endpoint: &ENDPOINT,
                 idle_timeout: None,
-                deadline: None,
+                deadline: Deadline::Never,
                 read_timeout,
                 keep_alive: None,
             };
             answer.read(T::KIND).await.and_then(T::from_response)
         } else {
             // The very path of every call's error answer.
-            Err(crate::request::status_error(response, &[], read_timeout, None).await)
+            Err(crate::request::status_error(response, &[], read_timeout, Deadline::Never).await)
         };
         result.map_err(|error| error.with_endpoint(&ENDPOINT))
     }
@@ -297,6 +297,36 @@ pub(crate) enum Body {
     Truncated(bytes::Bytes),
 }
 
+/// When one attempt of a call runs out of time: fixed when the attempt first waits, for the
+/// answer's head or a chunk of its body. An answer that is there at once (a small body
+/// arrives with the head) costs no reading of the clock, and no timer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Deadline {
+    Never,
+    /// Not waited yet: the whole timeout is left.
+    After(Duration),
+    At(Instant),
+}
+
+impl Deadline {
+    pub(crate) fn new(timeout: Option<Duration>) -> Self {
+        timeout.map_or(Deadline::Never, Deadline::After)
+    }
+
+    /// The deadline, fixed now if it was not yet.
+    pub(crate) fn fix(&mut self) -> Option<Instant> {
+        if let Deadline::After(limit) = *self {
+            *self = Instant::now()
+                .checked_add(limit)
+                .map_or(Deadline::Never, Deadline::At);
+        }
+        match *self {
+            Deadline::At(at) => Some(at),
+            Deadline::Never | Deadline::After(_) => None,
+        }
+    }
+}
+
 /// Reads at most `limit` bytes, so a huge or endless body costs bounded memory, waiting at
 /// most `idle` for each chunk and, with a `deadline` (the call's timeout), not past it. A
 /// body that arrives in one chunk (most answers to a call) is kept as it came, not copied.
@@ -304,12 +334,12 @@ pub(crate) async fn read_body(
     response: &mut reqwest::Response,
     limit: usize,
     idle: Duration,
-    deadline: Option<Instant>,
+    mut deadline: Deadline,
 ) -> Result<Body, (bytes::Bytes, Error)> {
     // One `await` in one loop: the future holds one chunk's wait, not one per await point.
     let mut read = Collected::Empty;
     loop {
-        let chunk = match next_chunk(response, idle, deadline, read.len()).await {
+        let chunk = match next_chunk(response, idle, &mut deadline, read.len()).await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => return Ok(Body::Complete(read.into_bytes())),
             Err(error) => return Err((read.into_bytes(), error)),
@@ -377,7 +407,7 @@ impl Collected {
 async fn next_chunk(
     response: &mut reqwest::Response,
     idle: Duration,
-    deadline: Option<Instant>,
+    deadline: &mut Deadline,
     read: usize,
 ) -> Result<Option<bytes::Bytes>, Error> {
     let mut chunk = std::pin::pin!(response.chunk());
@@ -385,6 +415,7 @@ async fn next_chunk(
     let result = match ready {
         Poll::Ready(result) => result,
         Poll::Pending => {
+            let deadline = deadline.fix();
             let stalled = Instant::now().checked_add(idle);
             let call_ends_first = match (deadline, stalled) {
                 (Some(deadline), Some(stalled)) => deadline < stalled,
@@ -428,7 +459,7 @@ mod tests {
             max_response_bytes: 1024,
             endpoint: &ENDPOINT,
             idle_timeout: None,
-            deadline: None,
+            deadline: Deadline::Never,
             read_timeout: Duration::from_secs(1),
             keep_alive: None,
         }
