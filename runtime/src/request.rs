@@ -283,12 +283,12 @@ impl Request {
     /// very path the endpoint's const names for its kind, so that a `T` that cannot be read
     /// is reported once, not twice; and `From::from` spanned at the method's `E`.
     ///
-    /// Everything that waits (sending, retrying, reading a buffered body) is one boxed,
-    /// non-generic future, compiled once, in this crate: rustc generates an `async fn`'s body
-    /// where it is polled, so an `async` generic over `R` would be generated again for every
-    /// response type in every crate that awaits a call. What is generic, `read` and
-    /// `convert`, are plain functions of the answer, run by [`SendAs`]'s `poll`. It costs one
-    /// allocation per call.
+    /// Everything that waits (sending, retrying, reading a buffered body) is one non-generic
+    /// future, compiled once, in this crate: rustc generates an `async fn`'s body where it is
+    /// polled, so an `async` generic over `R` would be generated again for every response
+    /// type in every crate that awaits a call. What is generic, `read` and `convert`, are
+    /// plain functions of the answer, run by [`SendAs`]'s `poll`. The future is held in
+    /// place, not boxed: like hand-written code's, it lives in the caller's own future.
     ///
     /// `read` and `convert` are function pointers, not generic: their bounds are then checked
     /// where the generated code names them, once, and the future's type does not carry them.
@@ -297,7 +297,7 @@ impl Request {
         kind: ResponseKind,
         read: fn(RawResponse) -> Result<R, Error>,
         convert: fn(Error) -> E,
-    ) -> SendAs<R, E> {
+    ) -> SendAs<R, E, impl Future<Output = Result<RawResponse, Error>> + Send> {
         SendAs {
             sending: self.send(kind),
             read,
@@ -306,9 +306,14 @@ impl Request {
     }
 
     /// Puts the call on the wire (or reports the argument problem recorded) and reads the
-    /// answer's body, unless `kind` streams it.
-    fn send(mut self, kind: ResponseKind) -> SendFuture {
-        Box::pin(async move {
+    /// answer's body, unless `kind` streams it. An `async` block, not an `async fn`, which
+    /// would hold `self` twice (rust-lang/rust#62958).
+    #[allow(clippy::manual_async_fn, reason = "an `async fn` holds its arguments twice")]
+    fn send(
+        mut self,
+        kind: ResponseKind,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send {
+        async move {
             // Every error says which call failed, whichever step it came from.
             let endpoint = self.endpoint;
             if let Some(error) = self.error.take() {
@@ -322,41 +327,43 @@ impl Request {
             };
             let read = answer.read(kind).await;
             read.map_err(|error| error.with_endpoint(endpoint))
-        })
+        }
     }
 }
 
-/// The future of [`Request::send`].
-type SendFuture = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
-
-/// The future a generated method returns ([`Request::send_as`]): the call's boxed future,
-/// then `read` and `convert` on its answer. A future of its own rather than
-/// `futures_util`'s `Map`, whose `poll` and projections rustc would generate again for every
-/// response type (about 180 LLVM lines per method); this one's `poll` is a few lines.
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct SendAs<R, E> {
-    sending: SendFuture,
-    read: fn(RawResponse) -> Result<R, Error>,
-    convert: fn(Error) -> E,
+pin_project_lite::pin_project! {
+    /// The future a generated method returns ([`Request::send_as`]): the call's future
+    /// (`S`, the runtime's own), then `read` and `convert` on its answer. A future of its own
+    /// rather than `futures_util`'s `Map`, whose `poll` and projections rustc would generate
+    /// again for every response type (about 180 LLVM lines per method); this one's `poll` is
+    /// a few lines.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct SendAs<R, E, S> {
+        #[pin]
+        sending: S,
+        read: fn(RawResponse) -> Result<R, Error>,
+        convert: fn(Error) -> E,
+    }
 }
 
-impl<R, E> Future for SendAs<R, E> {
+impl<R, E, S> Future for SendAs<R, E, S>
+where
+    S: Future<Output = Result<RawResponse, Error>>,
+{
     type Output = Result<R, E>;
 
-    fn poll(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        let answer = std::task::ready!(self.sending.as_mut().poll(cx));
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let answer = std::task::ready!(this.sending.poll(cx));
         let read = |answer: RawResponse| {
             let endpoint = answer.endpoint;
-            (self.read)(answer).map_err(|error| error.with_endpoint(endpoint))
+            (this.read)(answer).map_err(|error| error.with_endpoint(endpoint))
         };
-        std::task::Poll::Ready(answer.and_then(read).map_err(self.convert))
+        Poll::Ready(answer.and_then(read).map_err(*this.convert))
     }
 }
 
-impl<R, E> fmt::Debug for SendAs<R, E> {
+impl<R, E, S> fmt::Debug for SendAs<R, E, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SendAs").finish_non_exhaustive()
     }
