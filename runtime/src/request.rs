@@ -5,6 +5,7 @@
 
 use std::fmt::{self, Display, Write as _};
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -284,11 +285,8 @@ impl Request {
     /// is reported once, not twice; and `From::from` spanned at the method's `E`.
     ///
     /// Everything that waits (sending, retrying, reading a buffered body) is one non-generic
-    /// future, compiled once, in this crate: rustc generates an `async fn`'s body where it is
-    /// polled, so an `async` generic over `R` would be generated again for every response
-    /// type in every crate that awaits a call. What is generic, `read` and `convert`, are
-    /// plain functions of the answer, run by [`SendAs`]'s `poll`. The future is held in
-    /// place, not boxed: like hand-written code's, it lives in the caller's own future.
+    /// future, compiled once, in this crate (see [`InPlace`]). What is generic, `read` and
+    /// `convert`, are plain functions of the answer, run by [`SendAs`]'s `poll`.
     ///
     /// `read` and `convert` are function pointers, not generic: their bounds are then checked
     /// where the generated code names them, once, and the future's type does not carry them.
@@ -306,14 +304,16 @@ impl Request {
     }
 
     /// Puts the call on the wire (or reports the argument problem recorded) and reads the
-    /// answer's body, unless `kind` streams it. An `async` block, not an `async fn`, which
-    /// would hold `self` twice (rust-lang/rust#62958).
-    #[allow(clippy::manual_async_fn, reason = "an `async fn` holds its arguments twice")]
+    /// answer's body, unless `kind` streams it. Never inlined: the future's `poll` and drop
+    /// are taken here, in this crate ([`InPlace`]).
+    #[inline(never)]
     fn send(
         mut self,
         kind: ResponseKind,
-    ) -> impl Future<Output = Result<RawResponse, Error>> + Send {
-        async move {
+    ) -> InPlace<impl Future<Output = Result<RawResponse, Error>> + Send> {
+        // An `async` block, not an `async fn`, which would hold `self` twice
+        // (rust-lang/rust#62958).
+        InPlace::new(async move {
             // Every error says which call failed, whichever step it came from.
             let endpoint = self.endpoint;
             if let Some(error) = self.error.take() {
@@ -327,20 +327,73 @@ impl Request {
             };
             let read = answer.read(kind).await;
             read.map_err(|error| error.with_endpoint(endpoint))
+        })
+    }
+}
+
+/// A future held in place (not boxed), polled and dropped through two function pointers
+/// taken where it is made. rustc generates a coroutine's `poll` (an `async` block's body)
+/// and its drop in every crate that uses them, as for a closure; the call's are large (the
+/// retry loop, building, sending and reading), and would be generated again in every crate
+/// that awaits a generated method. Through the pointers, taken in [`Request::send`], a
+/// non-generic function of this crate, they are generated once, here, and a caller's crate
+/// only moves the future's bytes. (A `Box<dyn Future>` does the same at the cost of an
+/// allocation per call.)
+pub(crate) struct InPlace<S: Future> {
+    future: ManuallyDrop<S>,
+    poll: fn(Pin<&mut S>, &mut Context<'_>) -> Poll<S::Output>,
+    drop: unsafe fn(*mut S),
+}
+
+impl<S: Future> InPlace<S> {
+    /// Only where `S` is concrete, in a non-generic function of this crate: the pointers
+    /// are generated where they are taken.
+    fn new(future: S) -> Self {
+        InPlace {
+            future: ManuallyDrop::new(future),
+            poll: S::poll,
+            drop: std::ptr::drop_in_place::<S>,
         }
+    }
+}
+
+impl<S: Future> Future for InPlace<S> {
+    type Output = S::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S::Output> {
+        // SAFETY: `future` is structurally pinned: it is never moved out of a pinned
+        // `InPlace` (no method gives it out, and `Drop` drops it in place), and `InPlace` is
+        // `Unpin` only if `S` is.
+        let this = unsafe { self.get_unchecked_mut() };
+        let future = unsafe { Pin::new_unchecked(&mut *this.future) };
+        (this.poll)(future, cx)
+    }
+}
+
+impl<S: Future> Drop for InPlace<S> {
+    fn drop(&mut self) {
+        // SAFETY: `drop` is `drop_in_place::<S>`; `future` is dropped once, here, in place
+        // (it may be pinned), and never used again.
+        unsafe { (self.drop)(&mut *self.future) }
+    }
+}
+
+impl<S: Future> fmt::Debug for InPlace<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InPlace").finish_non_exhaustive()
     }
 }
 
 pin_project_lite::pin_project! {
     /// The future a generated method returns ([`Request::send_as`]): the call's future
-    /// (`S`, the runtime's own), then `read` and `convert` on its answer. A future of its own
+    /// (the runtime's own, held in place), then `read` and `convert` on its answer. A future of its own
     /// rather than `futures_util`'s `Map`, whose `poll` and projections rustc would generate
     /// again for every response type (about 180 LLVM lines per method); this one's `poll` is
     /// a few lines.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct SendAs<R, E, S> {
+    pub struct SendAs<R, E, S: Future> {
         #[pin]
-        sending: S,
+        sending: InPlace<S>,
         read: fn(RawResponse) -> Result<R, Error>,
         convert: fn(Error) -> E,
     }
@@ -363,7 +416,7 @@ where
     }
 }
 
-impl<R, E, S> fmt::Debug for SendAs<R, E, S> {
+impl<R, E, S: Future> fmt::Debug for SendAs<R, E, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SendAs").finish_non_exhaustive()
     }
