@@ -52,7 +52,7 @@ pub(crate) struct Settings {
     pub(crate) base: Url,
     /// `base` with a placeholder path, cloned for each call's URL: a clone has the capacity
     /// of what it copies, so the call's path and query then fit without growing it.
-    pub(crate) base_with_room: Url,
+    pub(crate) base_with_path_capacity: Url,
     pub(crate) auth: Option<crate::auth::Credential>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) timeout: Option<Duration>,
@@ -363,14 +363,14 @@ impl ClientBuilder {
         let base = Url::parse(&base_url).map_err(|error| {
             Error::builder("the base URL is not a valid URL").with_source(error)
         })?;
-        let mut base_with_room = base.clone();
-        base_with_room.set_path(&"/".repeat(URL_ROOM));
+        let mut base_with_path_capacity = base.clone();
+        base_with_path_capacity.set_path(&"/".repeat(PATH_CAPACITY));
         Ok(Client {
             inner: Arc::new(Settings {
                 http,
                 base_url,
                 base,
-                base_with_room,
+                base_with_path_capacity,
                 auth,
                 user_agent,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
@@ -385,8 +385,10 @@ impl ClientBuilder {
     }
 }
 
-/// Room for a call's path and query in its URL, beyond the base URL.
-const URL_ROOM: usize = 192;
+/// Room for a call's path and query in its URL, after the base URL's authority: every
+/// AskUI path with its ids and a typical query (about 100 to 150 bytes) fits. A longer URL
+/// only grows its string once more.
+const PATH_CAPACITY: usize = 192;
 
 /// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`. Messages show
 /// the URL only once parsed, with any credentials removed.

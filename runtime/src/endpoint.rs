@@ -43,9 +43,9 @@ pub struct Endpoint {
     timeout: Option<Duration>,
     /// As declared; `None` leaves it to the HTTP method.
     idempotent: Option<bool>,
-    /// What the literal pieces of the path have that the runtime must look out for: a
-    /// [`DOTTED`] or [`PARSED_WHOLE`] byte.
-    literal_bytes: u8,
+    /// What the literal pieces of the path ask of the runtime: [`NEEDS_DOT_CHECK`],
+    /// [`NEEDS_WHOLE_PARSE`].
+    literal_flags: u8,
 }
 
 /// One piece of a path template, in order: the runtime fills the parameters in without
@@ -160,7 +160,7 @@ impl Endpoint {
             response: ResponseKind::Json,
             timeout: None,
             idempotent: None,
-            literal_bytes: literal_bytes(path),
+            literal_flags: literal_flags(path),
         }
     }
 
@@ -263,14 +263,14 @@ impl Endpoint {
 
     /// Whether a literal piece of the path may be part of a dot segment.
     pub(crate) fn has_dotted_literal(&self) -> bool {
-        self.literal_bytes & DOTTED != 0
+        self.literal_flags & NEEDS_DOT_CHECK != 0
     }
 
     /// Whether a literal piece of the path has a byte that makes the path more than a path
-    /// (`?`, `#`) or that parsing a whole URL trims (a space or control character): such a
-    /// path is parsed as part of the whole URL, not on its own.
-    pub(crate) fn has_literal_parsed_whole(&self) -> bool {
-        self.literal_bytes & PARSED_WHOLE != 0
+    /// (`?`, `#`) or that parsing a whole URL may trim (a space or control character, at
+    /// either end): such a path is parsed as part of the whole URL, not on its own.
+    pub(crate) fn literal_needs_whole_parse(&self) -> bool {
+        self.literal_flags & NEEDS_WHOLE_PARSE != 0
     }
 }
 
@@ -280,15 +280,18 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// A byte the URL parser may read as part of a `.` or `..` segment (`.`, `%` of `%2e`, `\\`,
-/// a tab or line break): only with one in a literal, or a `.` in a value, can the path have
-/// such a segment, which the runtime then looks for.
-const DOTTED: u8 = 1;
-/// A byte that a path parsed on its own reads differently from a whole URL parsed.
-const PARSED_WHOLE: u8 = 2;
+/// A literal has a byte the URL parser may read as part of a `.` or `..` segment (`.`, `%`
+/// of `%2e`, `\\`, a tab or line break): only with one in a literal, or a `.` in a value, can
+/// the path have such a segment, which the runtime then looks for.
+const NEEDS_DOT_CHECK: u8 = 1;
+/// A literal has a byte that a path parsed on its own may read otherwise than a whole URL
+/// parsed (`?`, `#`; a space or control character, which only matters at either end, but
+/// any is simpler to tell and as rare).
+const NEEDS_WHOLE_PARSE: u8 = 2;
 
-/// The [`DOTTED`] and [`PARSED_WHOLE`] bytes of the path's literal pieces.
-const fn literal_bytes(path: &[PathPiece]) -> u8 {
+/// What the path's literal pieces ask of the runtime: [`NEEDS_DOT_CHECK`],
+/// [`NEEDS_WHOLE_PARSE`].
+const fn literal_flags(path: &[PathPiece]) -> u8 {
     let mut found = 0;
     let mut i = 0;
     while i < path.len() {
@@ -298,10 +301,10 @@ const fn literal_bytes(path: &[PathPiece]) -> u8 {
             while j < bytes.len() {
                 let byte = bytes[j];
                 if matches!(byte, b'.' | b'%' | b'\\' | b'\t' | b'\n' | b'\r') {
-                    found |= DOTTED;
+                    found |= NEEDS_DOT_CHECK;
                 }
                 if matches!(byte, b'?' | b'#') || byte <= b' ' || byte == 0x7f {
-                    found |= PARSED_WHOLE;
+                    found |= NEEDS_WHOLE_PARSE;
                 }
                 j += 1;
             }

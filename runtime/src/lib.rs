@@ -110,6 +110,7 @@ mod body;
 mod client;
 mod endpoint;
 mod error;
+mod in_place;
 mod options;
 mod query;
 mod request;

@@ -5,12 +5,12 @@
 
 use std::fmt::{self, Display, Write as _};
 use std::future::Future;
-use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
+use futures_util::future::Either;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
@@ -19,6 +19,7 @@ use url::Url;
 
 use crate::body::{IntoBody, IntoMultipart, KeepAlive, RawBody};
 use crate::client::Settings;
+use crate::in_place::InPlace;
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
 use crate::response::{Deadline, RawResponse, read_body};
@@ -285,8 +286,8 @@ impl Request {
     /// is reported once, not twice; and `From::from` spanned at the method's `E`.
     ///
     /// Everything that waits (sending, retrying, reading a buffered body) is one non-generic
-    /// future, compiled once, in this crate (see [`InPlace`]). What is generic, `read` and
-    /// `convert`, are plain functions of the answer, run by [`SendAs`]'s `poll`.
+    /// future, held in place (not boxed) and compiled once, in this crate. What is generic,
+    /// `read` and `convert`, are plain functions of the answer, run by [`SendAs`]'s `poll`.
     ///
     /// `read` and `convert` are function pointers, not generic: their bounds are then checked
     /// where the generated code names them, once, and the future's type does not carry them.
@@ -305,7 +306,7 @@ impl Request {
 
     /// Puts the call on the wire (or reports the argument problem recorded) and reads the
     /// answer's body, unless `kind` streams it. Never inlined: the future's `poll` and drop
-    /// are taken here, in this crate ([`InPlace`]).
+    /// are taken here, in this crate (see `InPlace`).
     #[inline(never)]
     fn send(
         mut self,
@@ -328,59 +329,6 @@ impl Request {
             let read = answer.read(kind).await;
             read.map_err(|error| error.with_endpoint(endpoint))
         })
-    }
-}
-
-/// A future held in place (not boxed), polled and dropped through two function pointers
-/// taken where it is made. rustc generates a coroutine's `poll` (an `async` block's body)
-/// and its drop in every crate that uses them, as for a closure; the call's are large (the
-/// retry loop, building, sending and reading), and would be generated again in every crate
-/// that awaits a generated method. Through the pointers, taken in [`Request::send`], a
-/// non-generic function of this crate, they are generated once, here, and a caller's crate
-/// only moves the future's bytes. (A `Box<dyn Future>` does the same at the cost of an
-/// allocation per call.)
-pub(crate) struct InPlace<S: Future> {
-    future: ManuallyDrop<S>,
-    poll: fn(Pin<&mut S>, &mut Context<'_>) -> Poll<S::Output>,
-    drop: unsafe fn(*mut S),
-}
-
-impl<S: Future> InPlace<S> {
-    /// Only where `S` is concrete, in a non-generic function of this crate: the pointers
-    /// are generated where they are taken.
-    fn new(future: S) -> Self {
-        InPlace {
-            future: ManuallyDrop::new(future),
-            poll: S::poll,
-            drop: std::ptr::drop_in_place::<S>,
-        }
-    }
-}
-
-impl<S: Future> Future for InPlace<S> {
-    type Output = S::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S::Output> {
-        // SAFETY: `future` is structurally pinned: it is never moved out of a pinned
-        // `InPlace` (no method gives it out, and `Drop` drops it in place), and `InPlace` is
-        // `Unpin` only if `S` is.
-        let this = unsafe { self.get_unchecked_mut() };
-        let future = unsafe { Pin::new_unchecked(&mut *this.future) };
-        (this.poll)(future, cx)
-    }
-}
-
-impl<S: Future> Drop for InPlace<S> {
-    fn drop(&mut self) {
-        // SAFETY: `drop` is `drop_in_place::<S>`; `future` is dropped once, here, in place
-        // (it may be pinned), and never used again.
-        unsafe { (self.drop)(&mut *self.future) }
-    }
-}
-
-impl<S: Future> fmt::Debug for InPlace<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InPlace").finish_non_exhaustive()
     }
 }
 
@@ -579,8 +527,6 @@ pub(crate) async fn execute(
                 // Each attempt has the whole timeout, for the answer's head and, unless it is
                 // streamed, its body.
                 deadline = Deadline::new(timeout);
-                // The failed answer is dropped before the wait: not kept in this future's state
-                // beside the timer.
                 let request =
                     build_request(settings, endpoint, call, &mut url, keep, response_kind)?;
                 let sent = send(
@@ -590,9 +536,10 @@ pub(crate) async fn execute(
                     streamed,
                     redactions,
                     &settings.base,
-                )
-                .await;
-                let error = match sent {
+                );
+                // The answer is not bound to a name: a local would be kept in this future's
+                // state beside the wait for the next attempt.
+                let error = match sent.await {
                     Ok(response) => return Ok(response),
                     Err(error) => error,
                 };
@@ -656,15 +603,15 @@ fn finish_url(settings: &Settings, endpoint: &Endpoint, call: &mut Call) -> Resu
 /// most of what parsing a whole URL costs. `None`, for a whole parse, unless the path
 /// starts with `/` (every template's, and then it cannot change the origin) and its literal
 /// pieces have no `?`, `#`, space or control character, which a whole parse reads
-/// otherwise ([`Endpoint::has_literal_parsed_whole`]; the values are encoded).
+/// otherwise ([`Endpoint::literal_needs_whole_parse`]; the values are encoded).
 fn base_with_path(settings: &Settings, endpoint: &Endpoint, text: &str) -> Option<Url> {
     let path = text.get(settings.base_url().len()..)?;
     let keeps_origin = path.is_empty() || path.starts_with('/');
-    if !keeps_origin || endpoint.has_literal_parsed_whole() {
+    if !keeps_origin || endpoint.literal_needs_whole_parse() {
         return None;
     }
     let authority_end = settings.base[..url::Position::BeforePath].len();
-    let mut url = settings.base_with_room.clone();
+    let mut url = settings.base_with_path_capacity.clone();
     // The base URL's own path (a prefix, or none) is in `text` too.
     url.set_path(text.get(authority_end..)?);
     Some(url)
@@ -792,29 +739,36 @@ fn send<'a>(
         deadline,
         timer: None,
     };
-    // A combinator, not `async move { head.await … }`, which would hold `head` twice.
-    head.then(move |(answer, deadline)| async move {
-        let response = answer?;
-        if !same_origin(response.url(), origin) {
-            return Err(Error::redirect(format!(
+    // Combinators, not `async move { head.await … }`, which would hold `head` twice; and the
+    // checks of the answer a plain closure, not an `async` block, which would hold the
+    // answer twice.
+    head.then(move |(answer, deadline)| {
+        let answer = answer.and_then(|response| {
+            if same_origin(response.url(), origin) {
+                return Ok(response);
+            }
+            Err(Error::redirect(format!(
                 "the answer came from another origin ({}) after a redirect; only answers from \
                  the request's origin are read",
                 response.url().origin().ascii_serialization()
-            )));
+            )))
+        });
+        match answer {
+            Ok(response) if !response.status().is_success() => {
+                // The body of an error answer to a streamed call is bounded as any stream's
+                // chunks.
+                let deadline = if streamed { Deadline::Never } else { deadline };
+                // Boxed: only an error answer needs this future, and it is large.
+                let error = Box::pin(status_error(
+                    response,
+                    secrets,
+                    settings.read_timeout,
+                    deadline,
+                ));
+                Either::Right(error.map(Err))
+            }
+            answer => Either::Left(std::future::ready(answer)),
         }
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        // The body of an error answer to a streamed call is bounded as any stream's chunks.
-        let deadline = if streamed { Deadline::Never } else { deadline };
-        // Boxed: only an error answer needs this future, and it is large.
-        Err(Box::pin(status_error(
-            response,
-            secrets,
-            settings.read_timeout,
-            deadline,
-        ))
-        .await)
     })
 }
 
@@ -826,8 +780,10 @@ pin_project_lite::pin_project! {
     struct Head<'a, F> {
         pending: F,
         deadline: &'a mut Deadline,
+        // Unconstrained by tokio's cooperative budget, as `tokio::time::timeout`'s timer is
+        // once the future it bounds has used the budget up: the timeout fires on time.
         #[pin]
-        timer: Option<tokio::time::Sleep>,
+        timer: Option<tokio::task::Unconstrained<tokio::time::Sleep>>,
     }
 }
 
@@ -843,10 +799,11 @@ where
             return Poll::Ready((answer.map_err(Error::transport), **this.deadline));
         }
         if this.timer.is_none() {
-            let Some(at) = this.deadline.fix() else {
+            let Some(at) = this.deadline.start(tokio::time::Instant::now) else {
                 return Poll::Pending;
             };
-            this.timer.set(Some(tokio::time::sleep_until(at)));
+            let timer = tokio::time::sleep_until(at);
+            this.timer.set(Some(tokio::task::unconstrained(timer)));
         }
         if let Some(timer) = this.timer.as_pin_mut() {
             std::task::ready!(timer.poll(cx));
@@ -1232,8 +1189,8 @@ mod tests {
 
     #[test]
     fn the_path_parsed_onto_the_base_url_is_the_whole_url_parsed() {
-        // Parsed on their own: each as the whole URL parsed.
-        let on_its_own = [
+        // Parsed onto the base URL: each must give the whole URL parsed.
+        let onto_base = [
             "",
             "/",
             "/api/v1/workspaces/3f0c1d2e/files/a%2Fb.json",
@@ -1244,8 +1201,9 @@ mod tests {
             "/a.b/c%2ed/.e",
             "/trailing/",
         ];
-        // Left to the whole parse: a path that could leave the origin, or a literal that a
-        // whole parse reads otherwise.
+        // Left to the whole parse (so compared with itself: the routing is what is checked):
+        // a path that could leave the origin, or a literal that a whole parse may read
+        // otherwise.
         let parsed_whole = [
             "@evil.example/x",
             "x",
@@ -1255,10 +1213,16 @@ mod tests {
             "/x\u{1}",
             "/a\tb",
         ];
-        for base in ["https://api.example", "http://127.0.0.1:8080/prefix/v2"] {
+        let bases = [
+            "https://api.example",
+            "http://127.0.0.1:8080/prefix/v2",
+            "https://[::1]:8443/p",
+            "https://Bücher.example:443/a/",
+        ];
+        for base in bases {
             let client = Client::builder().base_url(base).build().unwrap();
             let settings = client.settings();
-            for literal in on_its_own.into_iter().chain(parsed_whole) {
+            for literal in onto_base.into_iter().chain(parsed_whole) {
                 let text = format!("{}{literal}", client.base_url());
                 let endpoint = hand_made(Box::leak(literal.to_owned().into_boxed_str()));
                 let mut request = Request::new(&client, endpoint);
@@ -1269,8 +1233,22 @@ mod tests {
                     (Err(url), Err(whole)) => assert_eq!(url.to_string(), whole.to_string()),
                     (url, whole) => panic!("{text:?}: {url:?} against {whole:?}"),
                 }
-                let on_its_own_here = base_with_path(settings, endpoint, &text).is_some();
-                assert_eq!(on_its_own_here, on_its_own.contains(&literal), "{text:?}");
+                let routed_onto_base = base_with_path(settings, endpoint, &text).is_some();
+                assert_eq!(routed_onto_base, onto_base.contains(&literal), "{text:?}");
+            }
+            // Values (encoded by the runtime) and a query, and a path longer than the room
+            // the base URL's copy has.
+            let long = "x".repeat(300);
+            for (workspace_id, name) in [("3f0c1d2e", "a b/ü?#%"), (long.as_str(), "n")] {
+                let mut request = Request::new(&client, &ENDPOINT);
+                request.path_param("workspace_id", &workspace_id);
+                request.path_param("name", &name);
+                request.query("q", &"a&b=c ü");
+                let url = finish_url(settings, &ENDPOINT, &mut request.call).unwrap();
+                let mut whole = parse_whole(settings, &request.call.url).unwrap();
+                whole.query_pairs_mut().extend_pairs(&request.call.query);
+                assert_eq!(url, whole, "{base}");
+                assert!(url.path().contains(workspace_id), "{url}");
             }
         }
     }

@@ -23,7 +23,7 @@ pub struct RawResponse {
     pub(crate) endpoint: &'static crate::Endpoint,
     /// For a stream: how long it may wait for each chunk.
     pub(crate) idle_timeout: Option<std::time::Duration>,
-    /// For a body read whole: when the call's timeout runs out.
+    /// For a body read whole: the call's timeout, started or not yet.
     pub(crate) deadline: Deadline,
     /// For a body read whole: how long it may wait for each chunk.
     pub(crate) read_timeout: std::time::Duration,
@@ -304,25 +304,25 @@ pub(crate) enum Body {
 pub(crate) enum Deadline {
     Never,
     /// Not waited yet: the whole timeout is left.
-    After(Duration),
+    NotStarted(Duration),
     At(Instant),
 }
 
 impl Deadline {
     pub(crate) fn new(timeout: Option<Duration>) -> Self {
-        timeout.map_or(Deadline::Never, Deadline::After)
+        timeout.map_or(Deadline::Never, Deadline::NotStarted)
     }
 
-    /// The deadline, fixed now if it was not yet.
-    pub(crate) fn fix(&mut self) -> Option<Instant> {
-        if let Deadline::After(limit) = *self {
-            *self = Instant::now()
+    /// The deadline, the timeout started at `now()` if it was not yet.
+    pub(crate) fn start(&mut self, now: impl FnOnce() -> Instant) -> Option<Instant> {
+        if let Deadline::NotStarted(limit) = *self {
+            *self = now()
                 .checked_add(limit)
                 .map_or(Deadline::Never, Deadline::At);
         }
         match *self {
             Deadline::At(at) => Some(at),
-            Deadline::Never | Deadline::After(_) => None,
+            Deadline::Never | Deadline::NotStarted(_) => None,
         }
     }
 }
@@ -330,26 +330,31 @@ impl Deadline {
 /// Reads at most `limit` bytes, so a huge or endless body costs bounded memory, waiting at
 /// most `idle` for each chunk and, with a `deadline` (the call's timeout), not past it. A
 /// body that arrives in one chunk (most answers to a call) is kept as it came, not copied.
-pub(crate) async fn read_body(
+///
+/// Not an `async fn`, whose arguments the future would hold twice (rust-lang/rust#62958).
+#[allow(clippy::manual_async_fn)]
+pub(crate) fn read_body(
     response: &mut reqwest::Response,
     limit: usize,
     idle: Duration,
     mut deadline: Deadline,
-) -> Result<Body, (bytes::Bytes, Error)> {
-    // One `await` in one loop: the future holds one chunk's wait, not one per await point.
-    let mut read = Collected::Empty;
-    loop {
-        let chunk = match next_chunk(response, idle, &mut deadline, read.len()).await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => return Ok(Body::Complete(read.into_bytes())),
-            Err(error) => return Err((read.into_bytes(), error)),
-        };
-        let room = limit - read.len();
-        if chunk.len() > room {
-            read = read.append(chunk.slice(..room), response.content_length(), limit);
-            return Ok(Body::Truncated(read.into_bytes()));
+) -> impl Future<Output = Result<Body, (bytes::Bytes, Error)>> + Send + '_ {
+    async move {
+        // One `await` in one loop: the future holds one chunk's wait, not one per await point.
+        let mut read = Collected::Empty;
+        loop {
+            let chunk = match next_chunk(response, idle, &mut deadline, read.len()).await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => return Ok(Body::Complete(read.into_bytes())),
+                Err(error) => return Err((read.into_bytes(), error)),
+            };
+            let room = limit - read.len();
+            if chunk.len() > room {
+                read = read.append(chunk.slice(..room), response.content_length(), limit);
+                return Ok(Body::Truncated(read.into_bytes()));
+            }
+            read = read.append(chunk, response.content_length(), limit);
         }
-        read = read.append(chunk, response.content_length(), limit);
     }
 }
 
@@ -403,47 +408,52 @@ impl Collected {
 }
 
 /// The next chunk of a body, waiting at most `idle` for it. A chunk that is there already
-/// (a small body arrives with the head) is taken without setting a timer.
-async fn next_chunk(
-    response: &mut reqwest::Response,
+/// (a small body arrives with the head) is taken without setting a timer. Not an `async
+/// fn`, as [`read_body`].
+#[allow(clippy::manual_async_fn)]
+fn next_chunk<'a>(
+    response: &'a mut reqwest::Response,
     idle: Duration,
-    deadline: &mut Deadline,
+    deadline: &'a mut Deadline,
     read: usize,
-) -> Result<Option<bytes::Bytes>, Error> {
-    let mut chunk = std::pin::pin!(response.chunk());
-    let ready = std::future::poll_fn(|cx| Poll::Ready(chunk.as_mut().poll(cx))).await;
-    let result = match ready {
-        Poll::Ready(result) => result,
-        Poll::Pending => {
-            let deadline = deadline.fix();
-            let stalled = Instant::now().checked_add(idle);
-            let call_ends_first = match (deadline, stalled) {
-                (Some(deadline), Some(stalled)) => deadline < stalled,
-                (deadline, _) => deadline.is_some(),
-            };
-            let wait = if call_ends_first { deadline } else { stalled };
-            let arrived = match wait {
-                Some(end) => tokio::time::timeout_at(end, chunk).await.ok(),
-                None => Some(chunk.await),
-            };
-            match arrived {
-                Some(result) => result,
-                None if call_ends_first => {
-                    return Err(Error::timeout(format!(
-                        "the response body was not complete within the timeout, after {read} \
+) -> impl Future<Output = Result<Option<bytes::Bytes>, Error>> + Send + 'a {
+    async move {
+        let mut chunk = std::pin::pin!(response.chunk());
+        let ready = std::future::poll_fn(|cx| Poll::Ready(chunk.as_mut().poll(cx))).await;
+        let result = match ready {
+            Poll::Ready(result) => result,
+            Poll::Pending => {
+                let now = Instant::now();
+                let deadline = deadline.start(|| now);
+                let stalled = now.checked_add(idle);
+                let call_ends_first = match (deadline, stalled) {
+                    (Some(deadline), Some(stalled)) => deadline < stalled,
+                    (deadline, _) => deadline.is_some(),
+                };
+                let wait = if call_ends_first { deadline } else { stalled };
+                let arrived = match wait {
+                    Some(end) => tokio::time::timeout_at(end, chunk).await.ok(),
+                    None => Some(chunk.await),
+                };
+                match arrived {
+                    Some(result) => result,
+                    None if call_ends_first => {
+                        return Err(Error::timeout(format!(
+                            "the response body was not complete within the timeout, after {read} \
                          bytes"
-                    ))
-                    .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut)));
-                }
-                None => {
-                    return Err(Error::timeout(format!(
-                        "the response body stalled for {idle:?} after {read} bytes"
-                    )));
+                        ))
+                        .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut)));
+                    }
+                    None => {
+                        return Err(Error::timeout(format!(
+                            "the response body stalled for {idle:?} after {read} bytes"
+                        )));
+                    }
                 }
             }
-        }
-    };
-    result.map_err(Error::transport)
+        };
+        result.map_err(Error::transport)
+    }
 }
 
 #[cfg(test)]
