@@ -20,16 +20,20 @@
 //! `--no-timeout` builds it with `timeout(None)`, and `--handwritten-timeout` gives the
 //! hand-written requests the same 60 s (`reqwest::Request::timeout_mut`), to show that cost.
 //!
+//! `--phases` splits each sequential call's latency in three, by when the server read the
+//! request and wrote the answer: before the server has the request (building, sending), the
+//! server, and after it wrote the answer (receiving, reading, decoding); medians per side.
+//!
 //! Run: `scripts/bench round-trip` (release), or `cargo bench -p askui-tests --bench round_trip
 //! -- [--rounds N] [--batch N] [--concurrent-rounds N] [--concurrent-batch N] [--plot PATH]
-//! [--no-timeout] [--handwritten-timeout] [--only generated|handwritten]`; `--only` runs
-//! one side alone, sequentially, printing nothing: for `strace -c -f` per side.
+//! [--no-timeout] [--handwritten-timeout] [--phases] [--only generated|handwritten]`; `--only`
+//! runs one side alone, sequentially, printing nothing: for `strace -c -f` per side.
 
 mod support;
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use askui_runtime::reqwest;
@@ -47,6 +51,18 @@ const IN_FLIGHT: usize = 64;
 
 static CAPTURE: AtomicBool = AtomicBool::new(false);
 static CAPTURED: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// `--phases`: when the server had the last request and wrote its answer (ns since `EPOCH`),
+/// and each timed sequential call's phases (µs), by side.
+static PHASES_ON: AtomicBool = AtomicBool::new(false);
+static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+static SERVER_READ: AtomicU64 = AtomicU64::new(0);
+static SERVER_WROTE: AtomicU64 = AtomicU64::new(0);
+static PHASES: Mutex<Vec<(bool, [f64; 3])>> = Mutex::new(Vec::new());
+
+fn since_epoch() -> u64 {
+    u64::try_from(EPOCH.get_or_init(Instant::now).elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
 
 /// Starts the server on its own thread and runtime; returns its address.
 fn start_server() -> SocketAddr {
@@ -98,8 +114,15 @@ async fn connection(mut stream: TcpStream, reply: &'static [u8]) {
                 .push(buffer[..length].to_vec());
         }
         buffer.drain(..length);
+        let phases = PHASES_ON.load(Ordering::Relaxed);
+        if phases {
+            SERVER_READ.store(since_epoch(), Ordering::SeqCst);
+        }
         if stream.write_all(reply).await.is_err() {
             return;
+        }
+        if phases {
+            SERVER_WROTE.store(since_epoch(), Ordering::SeqCst);
         }
     }
 }
@@ -146,6 +169,8 @@ impl Sides {
 
     /// One call of one side, timed.
     async fn timed(&self, generated: bool) -> f64 {
+        let phases = PHASES_ON.load(Ordering::Relaxed);
+        let started = if phases { since_epoch() } else { 0 };
         let start = Instant::now();
         let answer = if generated {
             self.generated().await
@@ -153,7 +178,25 @@ impl Sides {
             self.handwritten().await
         };
         std::hint::black_box(answer);
-        support::micros(start.elapsed())
+        let latency = support::micros(start.elapsed());
+        if phases {
+            let ended = since_epoch();
+            let read = SERVER_READ.load(Ordering::SeqCst);
+            let wrote = SERVER_WROTE.load(Ordering::SeqCst);
+            if started < read && read <= wrote && wrote <= ended {
+                let micros = |from: u64, to: u64| (to - from) as f64 / 1_000.0;
+                let split = [
+                    micros(started, read),
+                    micros(read, wrote),
+                    micros(wrote, ended),
+                ];
+                PHASES
+                    .lock()
+                    .expect("not poisoned")
+                    .push((generated, split));
+            }
+        }
+        latency
     }
 }
 
@@ -273,7 +316,9 @@ fn main() {
         }
         (ours, theirs)
     };
+    PHASES_ON.store(flag("--phases"), Ordering::Relaxed);
     let (ours, theirs) = alternate(rounds, &sequential_batch);
+    PHASES_ON.store(false, Ordering::Relaxed);
     let (ours_concurrent, theirs_concurrent) = alternate(concurrent_rounds, &concurrent_batch_of);
 
     println!();
@@ -296,6 +341,7 @@ fn main() {
         &ours,
         &theirs,
     );
+    report_phases();
     report(
         &format!(
             "{IN_FLIGHT} in flight: {concurrent_rounds} rounds x {concurrent_batch} calls per \
@@ -322,6 +368,30 @@ fn record(side: &mut Side, calls: usize, elapsed: Duration, allocations_before: 
     side.throughputs.push(calls as f64 / elapsed.as_secs_f64());
     side.allocations
         .push((allocations - allocations_before) as f64 / calls as f64);
+}
+
+/// `--phases`: the median of each phase of the sequential calls, per side.
+fn report_phases() {
+    let phases = PHASES.lock().expect("not poisoned");
+    if phases.is_empty() {
+        return;
+    }
+    println!(
+        "  phases (median µs): before the server has the request / the server / after it wrote the answer"
+    );
+    for (generated, name) in [(true, "generated"), (false, "hand-written")] {
+        let mut columns: [Vec<f64>; 3] = Default::default();
+        for (_, split) in phases.iter().filter(|(side, _)| *side == generated) {
+            for (column, value) in columns.iter_mut().zip(split) {
+                column.push(*value);
+            }
+        }
+        let [before, server, after] = columns.map(|column| support::median(&column));
+        println!(
+            "    {name:<12} {before:.2} / {server:.2} / {after:.2} ({} calls)",
+            phases.iter().filter(|(side, _)| *side == generated).count()
+        );
+    }
 }
 
 fn report(title: &str, ours: &Side, theirs: &Side) {
