@@ -279,8 +279,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for a whole call, from connecting to the end of the response body.
-    /// `None` waits forever. Default: [`DEFAULT_TIMEOUT`].
+    /// The limit for each attempt of a call, from connecting to the end of the response body
+    /// (a retried call's attempts each get it afresh). `None` waits forever. Default:
+    /// [`DEFAULT_TIMEOUT`].
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.timeout = Some(timeout.into());
         self
