@@ -43,9 +43,10 @@ pub struct Endpoint {
     timeout: Option<Duration>,
     /// As declared; `None` leaves it to the HTTP method.
     idempotent: Option<bool>,
-    /// What the literal pieces of the path ask of the runtime: [`NEEDS_DOT_CHECK`],
-    /// [`NEEDS_WHOLE_PARSE`].
-    literal_flags: u8,
+    /// Whether a literal piece of the path has a byte the URL parser may read as part of a
+    /// `.` or `..` segment (`.`, `%` of `%2e`, `\\`, a tab or line break): only then, or when a
+    /// value has a `.`, can the path have such a segment, which the runtime then looks for.
+    dotted_literal: bool,
 }
 
 /// One piece of a path template, in order: the runtime fills the parameters in without
@@ -160,7 +161,7 @@ impl Endpoint {
             response: ResponseKind::Json,
             timeout: None,
             idempotent: None,
-            literal_flags: literal_flags(path),
+            dotted_literal: has_dotted_literal(path),
         }
     }
 
@@ -263,14 +264,7 @@ impl Endpoint {
 
     /// Whether a literal piece of the path may be part of a dot segment.
     pub(crate) fn has_dotted_literal(&self) -> bool {
-        self.literal_flags & NEEDS_DOT_CHECK != 0
-    }
-
-    /// Whether a literal piece of the path has a byte that makes the path more than a path
-    /// (`?`, `#`) or that parsing a whole URL may trim (a space or control character, at
-    /// either end): such a path is parsed as part of the whole URL, not on its own.
-    pub(crate) fn literal_needs_whole_parse(&self) -> bool {
-        self.literal_flags & NEEDS_WHOLE_PARSE != 0
+        self.dotted_literal
     }
 }
 
@@ -280,36 +274,20 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// A literal has a byte the URL parser may read as part of a `.` or `..` segment (`.`, `%`
-/// of `%2e`, `\\`, a tab or line break): only with one in a literal, or a `.` in a value, can
-/// the path have such a segment, which the runtime then looks for.
-const NEEDS_DOT_CHECK: u8 = 1;
-/// A literal has a byte that a path parsed on its own may read otherwise than a whole URL
-/// parsed (`?`, `#`; a space or control character, which only matters at either end, but
-/// any is simpler to tell and as rare).
-const NEEDS_WHOLE_PARSE: u8 = 2;
-
-/// What the path's literal pieces ask of the runtime: [`NEEDS_DOT_CHECK`],
-/// [`NEEDS_WHOLE_PARSE`].
-const fn literal_flags(path: &[PathPiece]) -> u8 {
-    let mut found = 0;
+const fn has_dotted_literal(path: &[PathPiece]) -> bool {
     let mut i = 0;
     while i < path.len() {
         if let PathPiece::Literal(text) = path[i] {
             let bytes = text.as_bytes();
             let mut j = 0;
             while j < bytes.len() {
-                let byte = bytes[j];
-                if matches!(byte, b'.' | b'%' | b'\\' | b'\t' | b'\n' | b'\r') {
-                    found |= NEEDS_DOT_CHECK;
-                }
-                if matches!(byte, b'?' | b'#') || byte <= b' ' || byte == 0x7f {
-                    found |= NEEDS_WHOLE_PARSE;
+                if matches!(bytes[j], b'.' | b'%' | b'\\' | b'\t' | b'\n' | b'\r') {
+                    return true;
                 }
                 j += 1;
             }
         }
         i += 1;
     }
-    found
+    false
 }

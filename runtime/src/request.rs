@@ -583,48 +583,33 @@ fn idle_timeout(settings: &Settings, timeout: Option<Duration>) -> Option<Durati
     Some(timeout.map_or(settings.read_timeout, |t| t.min(settings.read_timeout)))
 }
 
-/// The finished URL: the rest of the path written, checked, parsed, with the query.
+/// The finished URL: the rest of the path written and checked, then parsed onto the base URL
+/// that `build()` parsed, with the query. Only the path is parsed (`Url::set_path`): the
+/// scheme, the host (through IDNA) and the port, most of what parsing a whole URL costs, are
+/// the base URL's, and a path cannot change them.
 fn finish_url(settings: &Settings, endpoint: &Endpoint, call: &mut Call) -> Result<Url, Error> {
     let path_start = settings.base_url().len();
     finish_path(call, endpoint, path_start)?;
-    let mut url = match base_with_path(settings, endpoint, &call.url) {
-        Some(url) => url,
-        None => parse_whole(settings, &call.url)?,
-    };
+    // Every template starts with `/` (the macro checks); a hand-made path that does not would,
+    // written after the base URL, read as part of its authority (`@host`, `:port`).
+    if !matches!(call.url.as_bytes().get(path_start), None | Some(b'/')) {
+        return Err(Error::builder(
+            "the endpoint's path does not start with `/`: after the base URL it changes the \
+             origin, or may",
+        ));
+    }
+    // The base URL's own path (a prefix, or none) is in `call.url` too.
+    let authority_end = settings.base[..url::Position::BeforePath].len();
+    let path = call
+        .url
+        .get(authority_end..)
+        .ok_or_else(|| Error::builder("the request URL does not start with the base URL"))?;
+    // A copy of the base URL with room for the path and query (a clone has the capacity of
+    // what it copies).
+    let mut url = settings.base_with_path_capacity.clone();
+    url.set_path(path);
     if !call.query.is_empty() {
         url.query_pairs_mut().extend_pairs(&call.query);
-    }
-    Ok(url)
-}
-
-/// `text` (the base URL's text, then `endpoint`'s path) as a URL, by parsing only the path
-/// onto the base URL that `build()` parsed: the scheme, the host (IDNA) and the port are
-/// most of what parsing a whole URL costs. `None`, for a whole parse, unless the path
-/// starts with `/` (every template's, and then it cannot change the origin) and its literal
-/// pieces have no `?`, `#`, space or control character, which a whole parse reads
-/// otherwise ([`Endpoint::literal_needs_whole_parse`]; the values are encoded).
-fn base_with_path(settings: &Settings, endpoint: &Endpoint, text: &str) -> Option<Url> {
-    let path = text.get(settings.base_url().len()..)?;
-    let keeps_origin = path.is_empty() || path.starts_with('/');
-    if !keeps_origin || endpoint.literal_needs_whole_parse() {
-        return None;
-    }
-    let authority_end = settings.base[..url::Position::BeforePath].len();
-    let mut url = settings.base_with_path_capacity.clone();
-    // The base URL's own path (a prefix, or none) is in `text` too.
-    url.set_path(text.get(authority_end..)?);
-    Some(url)
-}
-
-/// `text` parsed as a whole, refused if it leaves the base URL's origin: only a hand-made
-/// endpoint's path could, such as one not starting with `/`.
-fn parse_whole(settings: &Settings, text: &str) -> Result<Url, Error> {
-    let url = Url::parse(text)
-        .map_err(|error| Error::builder("the request URL is invalid").with_source(error))?;
-    if !same_origin(&url, &settings.base) {
-        return Err(Error::builder(
-            "the endpoint's path changes the origin of the base URL",
-        ));
     }
     Ok(url)
 }
@@ -706,7 +691,7 @@ fn build_request(
 /// Whether `url` has the origin of `base` (scheme, host, port), compared without building
 /// either origin, which would allocate.
 fn same_origin(url: &Url, base: &Url) -> bool {
-    // A URL made from the base's text (every call's) starts with the same text.
+    // An answer's URL is its request's, made from the base URL, unless it was redirected.
     let before_path = ..url::Position::BeforePath;
     if url[before_path] == base[before_path] {
         return true;
@@ -1183,8 +1168,8 @@ mod tests {
 
     #[test]
     fn the_path_parsed_onto_the_base_url_is_the_whole_url_parsed() {
-        // Parsed onto the base URL: each must give the whole URL parsed.
-        let onto_base = [
+        // Each gives what parsing the whole URL gives.
+        let as_whole = [
             "",
             "/",
             "/api/v1/workspaces/3f0c1d2e/files/a%2Fb.json",
@@ -1195,18 +1180,9 @@ mod tests {
             "/a.b/c%2ed/.e",
             "/trailing/",
         ];
-        // Left to the whole parse (so compared with itself: the routing is what is checked):
-        // a path that could leave the origin, or a literal that a whole parse may read
-        // otherwise.
-        let parsed_whole = [
-            "@evil.example/x",
-            "x",
-            "/x?y#z",
-            "/x ",
-            "/a b",
-            "/x\u{1}",
-            "/a\tb",
-        ];
+        // No template has these (the macro refuses them); a hand-made literal's are bytes of
+        // the path, encoded, where a whole parse would read a query, a fragment, or trim.
+        let only_path = ["/x?y#z", "/x ", "/a b", "/x\u{1}", "/a\tb"];
         let bases = [
             "https://api.example",
             "http://127.0.0.1:8080/prefix/v2",
@@ -1216,19 +1192,19 @@ mod tests {
         for base in bases {
             let client = Client::builder().base_url(base).build().unwrap();
             let settings = client.settings();
-            for literal in onto_base.into_iter().chain(parsed_whole) {
-                let text = format!("{}{literal}", client.base_url());
+            let url_of = |literal: &str| {
                 let endpoint = hand_made(Box::leak(literal.to_owned().into_boxed_str()));
                 let mut request = Request::new(&client, endpoint);
-                let url = finish_url(settings, endpoint, &mut request.call);
-                let whole = parse_whole(settings, &text);
-                match (url, whole) {
-                    (Ok(url), Ok(whole)) => assert_eq!(url, whole, "{text:?}"),
-                    (Err(url), Err(whole)) => assert_eq!(url.to_string(), whole.to_string()),
-                    (url, whole) => panic!("{text:?}: {url:?} against {whole:?}"),
-                }
-                let routed_onto_base = base_with_path(settings, endpoint, &text).is_some();
-                assert_eq!(routed_onto_base, onto_base.contains(&literal), "{text:?}");
+                finish_url(settings, endpoint, &mut request.call).unwrap()
+            };
+            for literal in as_whole {
+                let text = format!("{}{literal}", client.base_url());
+                assert_eq!(url_of(literal), Url::parse(&text).unwrap(), "{text:?}");
+            }
+            for literal in only_path {
+                let url = url_of(literal);
+                assert_eq!(url.origin(), settings.base.origin(), "{literal:?}");
+                assert_eq!((url.query(), url.fragment()), (None, None), "{url}");
             }
             // Values (encoded by the runtime) and a query, and a path longer than the room
             // the base URL's copy has.
@@ -1239,7 +1215,7 @@ mod tests {
                 request.path_param("name", &name);
                 request.query("q", &"a&b=c ü");
                 let url = finish_url(settings, &ENDPOINT, &mut request.call).unwrap();
-                let mut whole = parse_whole(settings, &request.call.url).unwrap();
+                let mut whole = Url::parse(&request.call.url).unwrap();
                 whole.query_pairs_mut().extend_pairs(&request.call.query);
                 assert_eq!(url, whole, "{base}");
                 assert!(url.path().contains(workspace_id), "{url}");
