@@ -95,6 +95,31 @@ async fn retries_stop_at_the_limit_and_the_error_counts_the_attempts() {
     assert!(error.to_string().contains("after 3 attempts"), "{error}");
 }
 
+/// README: "a retried call gets it [the timeout] afresh for each attempt".
+#[tokio::test]
+async fn each_attempt_has_the_whole_timeout() {
+    // Two attempts of 500 ms each: within an 800 ms timeout each, not together.
+    let slow = Duration::from_millis(500);
+    let server = scripted(vec![Reply::empty(503).after(slow), ok().after(slow)]).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .retry(quick())
+        .timeout(Duration::from_millis(800))
+        .build()
+        .unwrap();
+    assert_eq!(client.list(None).await.unwrap(), json!({ "ok": true }));
+    assert_eq!(server.requests().len(), 2);
+    // One attempt longer than the timeout is still cut short.
+    let server = scripted(vec![ok().after(Duration::from_millis(1_500))]).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(800))
+        .build()
+        .unwrap();
+    let error = client.list(None).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
+}
+
 #[tokio::test]
 async fn other_failures_and_unsafe_calls_are_sent_once() {
     for status in [400, 401, 404, 409, 422, 500] {
