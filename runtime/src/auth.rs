@@ -95,13 +95,8 @@ impl Auth {
             )));
         }
         // What a server might echo: the token as it is, base64-encoded, and the header.
-        let mut redactions: Vec<String> = [secret, encoded.as_str(), value.as_str()]
-            .into_iter()
-            .filter(|text| text.len() >= MIN_REDACTED)
-            .map(str::to_owned)
-            .collect();
-        redactions.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        redactions.dedup();
+        let redactions =
+            crate::redact::secrets([secret, encoded.as_str(), value.as_str()].map(str::to_owned));
         // One copy for every request, shared, zeroed when the client and the last request
         // holding it are gone.
         let shared = bytes::Bytes::from_owner(Zeroizing::new(value.as_bytes().to_vec()));
@@ -124,10 +119,6 @@ impl Auth {
     }
 }
 
-/// Shorter secrets are not scrubbed from server text: they would garble it, and no real
-/// token is that short.
-const MIN_REDACTED: usize = 6;
-
 /// A checked credential as a client holds it: zeroed when dropped, never shown.
 pub(crate) struct Credential {
     /// Marked sensitive; its bytes are zeroed when the last clone is dropped.
@@ -142,6 +133,11 @@ impl Credential {
     /// allocation, and no copy left behind unzeroed when the request is dropped.
     pub(crate) fn header(&self) -> HeaderValue {
         self.header.clone()
+    }
+
+    /// The credentials stage of an attempt: sets the request's `Authorization`.
+    pub(crate) fn apply(&self, headers: &mut http::HeaderMap) {
+        headers.insert(http::header::AUTHORIZATION, self.header());
     }
 
     /// The texts an error answer must not repeat: the token, its base64 form, the header.

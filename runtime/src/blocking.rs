@@ -98,7 +98,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn download_url(&self, url: &str) -> Result<crate::ByteStream, Error> {
-        let download = crate::request::Download::new(&self.inner.client, url)?;
+        let download = crate::download::Download::new(self.inner.client.settings_arc(), url)?;
         let keep_alive: crate::body::KeepAlive = self.inner.clone();
         self.block_on(download.send(Some(keep_alive)))
     }

@@ -102,6 +102,15 @@ pub struct ByteStream {
 
 pub(crate) type KeepAlive = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
+/// `Content-Type` of a JSON body, and `Accept` of a call read as JSON.
+pub(crate) const APPLICATION_JSON: http::HeaderValue =
+    http::HeaderValue::from_static("application/json");
+/// `Content-Type` of a `#[form]` body.
+pub(crate) const FORM_URLENCODED: http::HeaderValue =
+    http::HeaderValue::from_static("application/x-www-form-urlencoded");
+/// `Accept` of a call read as bytes or a stream, and of a download.
+pub(crate) const ANY: http::HeaderValue = http::HeaderValue::from_static("*/*");
+
 struct Idle {
     limit: Duration,
     timer: Pin<Box<tokio::time::Sleep>>,

@@ -5,10 +5,13 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::Either;
 use http::HeaderValue;
 use url::Url;
 
+use crate::config::Settings;
+use crate::download::Download;
+use crate::redirect::same_origin_redirects;
+use crate::transport::{StandIn, Transport};
 use crate::{Auth, ByteStream, Error, RetryPolicy};
 
 /// The AskUI Workspaces API.
@@ -21,8 +24,6 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest wait for the next bytes of a response body unless
 /// [`ClientBuilder::read_timeout`] says otherwise.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// How many redirects within the origin are followed before giving up.
-const MAX_REDIRECTS: usize = 10;
 const DEFAULT_USER_AGENT: &str = concat!("askui-runtime/", env!("CARGO_PKG_VERSION"));
 
 /// The environment variables [`Client::from_env`] reads, the names AskUI's own tools use.
@@ -42,48 +43,6 @@ pub mod env {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Settings>,
-}
-
-pub(crate) struct Settings {
-    pub(crate) http: reqwest::Client,
-    /// Without a trailing `/`: the template's path, which starts with `/`, is appended.
-    base_url: String,
-    /// `base_url` parsed: every call's answer must come from its origin.
-    pub(crate) base: Url,
-    /// `base` with a placeholder path, cloned for each call's URL: a clone has the capacity
-    /// of what it copies, so the call's path and query then fit without growing it.
-    pub(crate) base_with_path_capacity: Url,
-    pub(crate) auth: Option<crate::auth::Credential>,
-    pub(crate) user_agent: Option<HeaderValue>,
-    pub(crate) timeout: Option<Duration>,
-    /// The longest wait for the next chunk of a response body.
-    pub(crate) read_timeout: Duration,
-    pub(crate) max_response_bytes: usize,
-    pub(crate) retry: RetryPolicy,
-    /// Answers requests instead of `http` (benchmarks of the runtime without I/O).
-    transport: Option<Transport>,
-}
-
-/// What [`ClientBuilder::__transport`] installs.
-type Transport = Box<dyn Fn(reqwest::Request) -> reqwest::Response + Send + Sync>;
-
-impl Settings {
-    /// The base URL, without a trailing `/`.
-    pub(crate) fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// Sends a finished request: through the HTTP client, or to the stand-in transport.
-    /// Not an `async fn`, which would hold the request beside the future sending it.
-    pub(crate) fn execute(
-        &self,
-        request: reqwest::Request,
-    ) -> impl Future<Output = Result<reqwest::Response, reqwest::Error>> + Send + use<> {
-        match &self.transport {
-            Some(answer) => Either::Left(std::future::ready(Ok(answer(request)))),
-            None => Either::Right(self.http.execute(request)),
-        }
-    }
 }
 
 impl Client {
@@ -135,11 +94,16 @@ impl Client {
         &self,
         url: &str,
     ) -> impl Future<Output = Result<ByteStream, Error>> + Send + 'static {
-        let download = crate::request::Download::new(self, url);
+        let download = Download::new(self.settings_arc(), url);
         async move { download?.send(None).await }
     }
 
     pub(crate) fn settings(&self) -> &Settings {
+        &self.inner
+    }
+
+    /// The settings, shared: for what outlives the borrow of the client (a download).
+    pub(crate) fn settings_arc(&self) -> &Arc<Settings> {
         &self.inner
     }
 }
@@ -178,7 +142,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     retry: Option<RetryPolicy>,
     allow_plain_http: bool,
-    transport: Option<Transport>,
+    transport: Option<StandIn>,
     error: Option<Error>,
 }
 
@@ -364,14 +328,15 @@ impl ClientBuilder {
         let base = Url::parse(&base_url).map_err(|error| {
             Error::builder("the base URL is not a valid URL").with_source(error)
         })?;
-        let mut base_with_path_capacity = base.clone();
-        base_with_path_capacity.set_path(&"/".repeat(PATH_CAPACITY));
         Ok(Client {
             inner: Arc::new(Settings {
-                http,
+                transport: Transport {
+                    http,
+                    stand_in: self.transport,
+                },
+                base_with_path_capacity: crate::url::with_path_capacity(&base),
                 base_url,
                 base,
-                base_with_path_capacity,
                 auth,
                 user_agent,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
@@ -380,16 +345,10 @@ impl ClientBuilder {
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 retry: self.retry.unwrap_or_default(),
-                transport: self.transport,
             }),
         })
     }
 }
-
-/// Room for a call's path and query in its URL, after the base URL's authority: every
-/// AskUI path with its ids and a typical query (about 100 to 150 bytes) fits. A longer URL
-/// only grows its string once more.
-const PATH_CAPACITY: usize = 192;
 
 /// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`. Messages show
 /// the URL only once parsed, with any credentials removed.
@@ -435,42 +394,6 @@ fn refuse_cleartext_credentials(base_url: &str) -> Result<(), Error> {
     }
     Ok(())
 }
-
-/// Redirects are followed within the origin only (scheme, host and port), so that neither
-/// the credentials nor a request body (re-sent by a 307 or 308) ever leave it.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
-        if !same_origin {
-            let to = attempt.url().origin().ascii_serialization();
-            attempt.error(RefusedRedirect(format!(
-                "the server redirected to another origin ({to}); only redirects within the \
-                 origin are followed"
-            )))
-        } else if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error(RefusedRedirect(format!(
-                "more than {MAX_REDIRECTS} redirects"
-            )))
-        } else {
-            attempt.follow()
-        }
-    })
-}
-
-/// Why a redirect was not followed; read back by [`Error::transport`].
-#[derive(Debug)]
-pub(crate) struct RefusedRedirect(pub(crate) String);
-
-impl fmt::Display for RefusedRedirect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RefusedRedirect {}
 
 fn redact_credentials(url: &Url) -> String {
     let mut url = url.clone();

@@ -380,7 +380,7 @@ impl Error {
     pub(crate) fn transport(error: reqwest::Error) -> Self {
         if error.is_redirect() {
             let refused = StdError::source(&error)
-                .and_then(|source| source.downcast_ref::<crate::client::RefusedRedirect>());
+                .and_then(|source| source.downcast_ref::<crate::redirect::RefusedRedirect>());
             let message = match refused {
                 Some(refused) => refused.0.clone(),
                 None => "the redirect could not be followed".to_owned(),

@@ -103,20 +103,35 @@
 
 #![warn(missing_docs)]
 
+// The call's pipeline, a module per stage, in the order a call goes through them:
+// `request` (the arguments, into a `call::Call`), `url`, `retry` (the loop), `attempt` (one
+// request: credentials from `auth`, the `transport`, the `deadline`, the `redirect` rule,
+// the status), `response` (reading the answer, `redact`ing an error's). `download` fetches
+// a URL an API handed out through the same attempt. No module imports one before it.
+mod attempt;
 mod auth;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod body;
+mod call;
 mod client;
+mod config;
+mod deadline;
+mod download;
 mod endpoint;
 mod error;
 mod in_place;
 mod options;
 mod query;
+mod redact;
+mod redirect;
 mod request;
 mod response;
 mod retry;
+mod retry_policy;
 mod trace;
+mod transport;
+mod url;
 
 pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::Auth;
@@ -132,7 +147,7 @@ pub use options::{AsCallOptions, CallOptions};
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
 pub use response::{FromResponse, RawResponse, Response};
-pub use retry::RetryPolicy;
+pub use retry_policy::RetryPolicy;
 
 /// What generated code names. Not public API: it changes with the macro, which is pinned
 /// to this crate's exact version.

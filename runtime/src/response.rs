@@ -1,4 +1,5 @@
-//! Reading a success response: the method's `Ok` type says how, through [`FromResponse`].
+//! Reading the answer: a success's body as the method's `Ok` type says, through
+//! [`FromResponse`]; an error answer's body into the `Status` error ([`status_error`]).
 
 use std::future::Future;
 use std::task::Poll;
@@ -8,7 +9,8 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use crate::{ByteStream, Bytes, Error, ResponseKind};
+use crate::deadline::Deadline;
+use crate::{ByteStream, Bytes, Error, ErrorBody, ResponseKind};
 
 /// A success (2xx) response, handed to [`FromResponse::from_response`]. For every
 /// [`ResponseKind`] but [`Stream`](ResponseKind::Stream) the body has been read whole by then
@@ -106,7 +108,7 @@ fn unread_body() -> Error {
 
 impl RawResponse {
     /// An answer made of parts, read as a call reads it: a non-2xx status becomes the
-    /// `Status` error of every call (`request::status_error`), a 2xx goes to
+    /// `Status` error of every call ([`status_error`]), a 2xx goes to
     /// `T::from_response`; every
     /// error names the endpoint `GET /fuzz/{id}`. For `runtime/tests/fuzz_decode.rs`, which
     /// feeds it any answer a server could send, without a network. Needs a Tokio runtime
@@ -146,7 +148,7 @@ impl RawResponse {
             answer.read(T::KIND).await.and_then(T::from_response)
         } else {
             // The very path of every call's error answer.
-            Err(crate::request::status_error(response, &[], read_timeout, Deadline::Never).await)
+            Err(status_error(response, &[], read_timeout, Deadline::Never).await)
         };
         result.map_err(|error| error.with_endpoint(&ENDPOINT))
     }
@@ -297,33 +299,34 @@ pub(crate) enum Body {
     Truncated(bytes::Bytes),
 }
 
-/// When one attempt of a call runs out of time: fixed when the attempt first waits, for the
-/// answer's head or a chunk of its body. An answer that is there at once (a small body
-/// arrives with the head) costs no reading of the clock, and no timer.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Deadline {
-    Never,
-    /// Not waited yet: the whole timeout is left.
-    NotStarted(Duration),
-    At(Instant),
-}
+/// How much of an error response is read: enough for any validation report, bounded so that
+/// a misbehaving server cannot make us buffer much to produce an error message.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-impl Deadline {
-    pub(crate) fn new(timeout: Option<Duration>) -> Self {
-        timeout.map_or(Deadline::Never, Deadline::NotStarted)
+/// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`]
+/// (each wait for more at most `read_timeout`) and each of `secrets` scrubbed from it.
+pub(crate) async fn status_error(
+    mut response: reqwest::Response,
+    secrets: &[String],
+    read_timeout: Duration,
+    deadline: Deadline,
+) -> Error {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let (mut bytes, cut_short) =
+        match read_body(&mut response, ERROR_BODY_LIMIT, read_timeout, deadline).await {
+            Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => (bytes, None),
+            // The status is the news; what arrived before the body broke off still tells.
+            Err((bytes, error)) => (bytes, Some(error)),
+        };
+    if !secrets.is_empty() {
+        bytes = crate::redact::redact(&bytes, secrets).into();
     }
-
-    /// The deadline, the timeout started at `now()` if it was not yet.
-    pub(crate) fn start(&mut self, now: impl FnOnce() -> Instant) -> Option<Instant> {
-        if let Deadline::NotStarted(limit) = *self {
-            *self = now()
-                .checked_add(limit)
-                .map_or(Deadline::Never, Deadline::At);
-        }
-        match *self {
-            Deadline::At(at) => Some(at),
-            Deadline::Never | Deadline::NotStarted(_) => None,
-        }
+    let error = Error::from_status(status, ErrorBody::parse(status, &bytes))
+        .with_response_headers(&headers);
+    match cut_short {
+        Some(cause) => error.with_source(cause),
+        None => error,
     }
 }
 

@@ -1,201 +1,107 @@
-//! When a failed call is sent again, and how long to wait before.
+//! The retry loop: one call's attempts, as the retry policy allows, inside the call's
+//! tracing span. The one non-generic function every generated method goes through.
 
-use std::time::Duration;
+use crate::attempt::{build_request, send};
+use crate::call::{Body, Call};
+use crate::config::Settings;
+use crate::deadline::Deadline;
+use crate::response::RawResponse;
+use crate::trace::CallTrace;
+use crate::{Endpoint, Error, ResponseKind};
 
-use backon::{BackoffBuilder, ExponentialBuilder};
-use http::StatusCode;
-
-use crate::{Error, ErrorKind};
-
-/// When and how often a failed call is tried again: per client
-/// ([`ClientBuilder::retry`](crate::ClientBuilder::retry)), or per call
-/// ([`CallOptions::retry`](crate::CallOptions::retry)).
-///
-/// A call is retried only if all of these hold:
-/// - it is **safe to repeat**: `GET`, `HEAD`, `OPTIONS`, `PUT` or `DELETE`, or an endpoint
-///   declared `idempotent = true`; never a `POST` or `PATCH` otherwise (nor an endpoint
-///   declared `idempotent = false`);
-/// - its body can be **sent again**: none, JSON, a form or bytes; never a stream or a
-///   multipart upload, which are read as they are sent;
-/// - it failed in a way **worth another try**: no connection could be made, or the server
-///   answered 429, 502, 503 or 504;
-/// - the server's `Retry-After`, if it sent one, is at most
-///   [`max_retry_after`](Self::max_retry_after) (a longer wait is the caller's decision).
-///
-/// Between attempts it waits with exponential backoff and full jitter, from
-/// [`delays`](Self::delays)' minimum up to its maximum, or as long as `Retry-After` says.
-/// The call's timeout applies to each attempt. [`Error::attempts`] tells how many were made.
-///
-/// ```
-/// use std::time::Duration;
-/// use askui_runtime::RetryPolicy;
-///
-/// let patient = RetryPolicy::default()
-///     .max_retries(5)
-///     .delays(Duration::from_millis(500), Duration::from_secs(10));
-/// let never = RetryPolicy::none();
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    max_retries: u32,
-    min_delay: Duration,
-    max_delay: Duration,
-    max_retry_after: Duration,
-}
-
-impl Default for RetryPolicy {
-    /// Two retries (three attempts), waits from 200 ms to 5 s, `Retry-After` honoured up to
-    /// 30 s.
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 2,
-            min_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(5),
-            max_retry_after: Duration::from_secs(30),
+/// Puts one call on the wire and checks its status: the one non-generic function every
+/// generated method goes through. A failure worth another try is sent again, as the retry
+/// policy allows.
+pub(crate) async fn run(
+    settings: &Settings,
+    endpoint: &'static Endpoint,
+    call: &mut Call,
+    response_kind: ResponseKind,
+) -> Result<RawResponse, Error> {
+    let trace = CallTrace::start(
+        endpoint.name(),
+        endpoint.method().as_str(),
+        endpoint.path_template(),
+    );
+    let timeout = call.timeout.unwrap_or(settings.timeout);
+    let streamed = response_kind == ResponseKind::Stream;
+    let policy = call.extras.as_mut().and_then(|extras| extras.retry.take());
+    let policy = policy.as_ref().unwrap_or(&settings.retry);
+    // A body read as it is sent (a stream, a multipart upload) cannot be sent twice.
+    let repeatable = endpoint.is_idempotent() && matches!(call.body, Body::Empty | Body::Bytes(..));
+    // Only a call that may be sent again keeps its URL and body for the next attempt; any
+    // other gives them to its one request.
+    let keep = repeatable && policy.may_retry();
+    // What a careless server may repeat of the credentials is scrubbed from its answer.
+    let redactions = settings
+        .auth
+        .as_ref()
+        .map_or(&[][..], |auth| auth.redactions());
+    // Made at the first failure: most calls never need it.
+    let mut backoff = None;
+    let mut attempt = 1;
+    let mut deadline = Deadline::Never;
+    // Made in place as `instrument`'s argument: a named future moved into it would be kept
+    // twice in this one's state.
+    let result = trace
+        .instrument(async {
+            let mut url = Some(call.url.finish(settings, endpoint)?);
+            if let Body::Multipart(form) = &mut call.body {
+                // Boxed: its parts' futures are large, and only uploads need them.
+                let form = std::mem::take(form);
+                call.body = Body::Form(Box::pin(form.into_reqwest()).await?);
+            }
+            loop {
+                // Each attempt has the whole timeout, for the answer's head and, unless it is
+                // streamed, its body.
+                deadline = Deadline::new(timeout);
+                let request =
+                    build_request(settings, endpoint, call, &mut url, keep, response_kind)?;
+                let sent = send(
+                    settings,
+                    request,
+                    &mut deadline,
+                    streamed,
+                    redactions,
+                    &settings.base,
+                );
+                // The answer is not bound to a name: a local would be kept in this future's
+                // state beside the wait for the next attempt.
+                let error = match sent.await {
+                    Ok(response) => return Ok(response),
+                    Err(error) => error,
+                };
+                // Boxed: made only when a call fails, it need not widen every call's future.
+                let backoff = backoff
+                    .get_or_insert_with(|| Box::new(policy.backoff()))
+                    .next();
+                let Some(wait) = policy.next_wait(&error, backoff, repeatable) else {
+                    return Err(error.with_attempts(attempt));
+                };
+                trace.retrying(attempt, &error, wait);
+                drop(error);
+                Box::pin(tokio::time::sleep(wait)).await;
+                attempt += 1;
+            }
+        })
+        .await;
+    match result {
+        Ok(response) => {
+            trace.finish(Some(response.status()), attempt, None);
+            Ok(RawResponse {
+                response,
+                body: None,
+                max_response_bytes: settings.max_response_bytes,
+                endpoint,
+                idle_timeout: settings.idle_timeout(timeout),
+                deadline: if streamed { Deadline::Never } else { deadline },
+                read_timeout: settings.read_timeout,
+                keep_alive: call.keep_alive.take(),
+            })
         }
-    }
-}
-
-impl RetryPolicy {
-    /// Never retry: every call is sent once.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            ..RetryPolicy::default()
+        Err(error) => {
+            trace.finish(None, attempt, Some(&error));
+            Err(error)
         }
-    }
-
-    /// How many times a call may be sent again after the first attempt.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
-        self
-    }
-
-    /// The first backoff wait, and the longest one.
-    pub fn delays(mut self, min: Duration, max: Duration) -> Self {
-        self.min_delay = min;
-        self.max_delay = max.max(min);
-        self
-    }
-
-    /// The longest `Retry-After` honoured; an answer asking for a longer wait is returned
-    /// as the error.
-    pub fn max_retry_after(mut self, limit: Duration) -> Self {
-        self.max_retry_after = limit;
-        self
-    }
-
-    /// Whether a failed call may be sent again at all.
-    pub(crate) fn may_retry(&self) -> bool {
-        self.max_retries > 0
-    }
-
-    /// The waits before each retry, without `Retry-After`.
-    pub(crate) fn backoff(&self) -> impl Iterator<Item = Duration> + use<> {
-        ExponentialBuilder::default()
-            .with_min_delay(self.min_delay)
-            .with_max_delay(self.max_delay)
-            .with_max_times(self.max_retries as usize)
-            .with_jitter()
-            .build()
-    }
-
-    /// How long to wait before sending the call again after `error`, or `None` to give up.
-    /// `backoff` is this policy's next backoff wait, `None` once the retries are used up.
-    pub(crate) fn next_wait(
-        &self,
-        error: &Error,
-        backoff: Option<Duration>,
-        repeatable: bool,
-    ) -> Option<Duration> {
-        let backoff = backoff?;
-        if !repeatable || !worth_retrying(error) {
-            return None;
-        }
-        match error.retry_after() {
-            Some(wait) if wait > self.max_retry_after => None,
-            Some(wait) => Some(wait),
-            None => Some(backoff),
-        }
-    }
-}
-
-fn worth_retrying(error: &Error) -> bool {
-    match error.kind() {
-        ErrorKind::Connect => true,
-        ErrorKind::Status => matches!(
-            error.status(),
-            Some(
-                StatusCode::TOO_MANY_REQUESTS
-                    | StatusCode::BAD_GATEWAY
-                    | StatusCode::SERVICE_UNAVAILABLE
-                    | StatusCode::GATEWAY_TIMEOUT
-            )
-        ),
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ErrorBody;
-
-    fn status(code: u16) -> Error {
-        Error::from_status(
-            StatusCode::from_u16(code).unwrap_or(StatusCode::IM_A_TEAPOT),
-            ErrorBody::Empty,
-        )
-    }
-
-    #[test]
-    fn only_transient_failures_are_retried() {
-        let policy = RetryPolicy::default();
-        let wait = Some(Duration::from_millis(1));
-        for code in [429, 502, 503, 504] {
-            assert_eq!(policy.next_wait(&status(code), wait, true), wait, "{code}");
-        }
-        for code in [400, 401, 404, 409, 422, 500, 501] {
-            assert_eq!(policy.next_wait(&status(code), wait, true), None, "{code}");
-        }
-        assert_eq!(policy.next_wait(&status(503), wait, false), None);
-        assert_eq!(policy.next_wait(&status(503), None, true), None);
-    }
-
-    #[test]
-    fn retry_after_is_honoured_up_to_the_cap() {
-        let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(10));
-        let mut headers = http::HeaderMap::new();
-        headers.insert(
-            http::header::RETRY_AFTER,
-            http::HeaderValue::from_static("3"),
-        );
-        let error = status(429).with_response_headers(&headers);
-        let backoff = Some(Duration::from_millis(1));
-        assert_eq!(
-            policy.next_wait(&error, backoff, true),
-            Some(Duration::from_secs(3))
-        );
-        headers.insert(
-            http::header::RETRY_AFTER,
-            http::HeaderValue::from_static("60"),
-        );
-        let error = status(429).with_response_headers(&headers);
-        assert_eq!(policy.next_wait(&error, backoff, true), None);
-    }
-
-    #[test]
-    fn backoff_grows_within_its_bounds_and_ends() {
-        let policy = RetryPolicy::default()
-            .max_retries(4)
-            .delays(Duration::from_millis(100), Duration::from_millis(400));
-        let waits: Vec<Duration> = policy.backoff().collect();
-        assert_eq!(waits.len(), 4);
-        // Jitter adds up to one more delay on top of the exponential one.
-        assert!(
-            waits.iter().all(|wait| *wait <= Duration::from_millis(800)),
-            "{waits:?}"
-        );
-        assert_eq!(RetryPolicy::none().backoff().count(), 0);
     }
 }

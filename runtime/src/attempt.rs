@@ -1,0 +1,133 @@
+//! One attempt of a call: the request built from the call (with the client's credentials
+//! and headers), handed to the transport, its answer's head awaited until the attempt's
+//! deadline, its origin checked, and its status: a non-2xx answer becomes the `Status` error.
+
+use std::future::Future;
+
+use futures_util::FutureExt as _;
+use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use url::Url;
+
+use crate::body::{ANY, APPLICATION_JSON};
+use crate::call::{Body, Call};
+use crate::config::Settings;
+use crate::deadline::{Deadline, Head};
+use crate::redirect::{refused_answer, same_origin};
+use crate::response::status_error;
+use crate::{Endpoint, Error, ResponseKind};
+
+/// The request for one attempt. With `keep`, the URL and a body of bytes are kept for the
+/// next attempt (a shared copy); otherwise they, like a stream or a multipart body, are
+/// given to this one.
+pub(crate) fn build_request(
+    settings: &Settings,
+    endpoint: &Endpoint,
+    call: &mut Call,
+    url: &mut Option<Url>,
+    keep: bool,
+    response_kind: ResponseKind,
+) -> Result<reqwest::Request, Error> {
+    let url = if keep { url.clone() } else { url.take() }
+        .ok_or_else(|| Error::builder("the request was already sent"))?;
+    let accept = match response_kind {
+        ResponseKind::Bytes | ResponseKind::Stream => ANY,
+        _ => APPLICATION_JSON,
+    };
+    let body = match &call.body {
+        Body::Bytes(content_type, bytes) if keep => {
+            Body::Bytes(content_type.clone(), bytes.clone())
+        }
+        _ => std::mem::take(&mut call.body),
+    };
+    let mut request = reqwest::Request::new(endpoint.method().clone(), url);
+    let content_type = match body {
+        Body::Empty => None,
+        Body::Bytes(content_type, bytes) => {
+            *request.body_mut() = Some(bytes.into());
+            Some(content_type)
+        }
+        Body::Stream(content_type, stream) => {
+            *request.body_mut() = Some(stream.into_reqwest_body());
+            Some(content_type)
+        }
+        // Sets its own `Content-Type` with the boundary, and `Content-Length` when known.
+        Body::Form(form) => {
+            request = reqwest::RequestBuilder::from_parts(settings.transport.http.clone(), request)
+                .multipart(form)
+                .build()
+                .map_err(Error::transport)?;
+            None
+        }
+        // Opened into a `Form` before the first attempt.
+        Body::Multipart(_) => return Err(Error::builder("the multipart body was not opened")),
+    };
+    // Straight into the request's own map: no second map to build and copy.
+    let headers = request.headers_mut();
+    headers.insert(ACCEPT, accept);
+    if let Some(auth) = &settings.auth {
+        auth.apply(headers);
+    }
+    if let Some(user_agent) = &settings.user_agent {
+        headers.insert(USER_AGENT, user_agent.clone());
+    }
+    if let Some(content_type) = content_type {
+        headers.insert(CONTENT_TYPE, content_type);
+    }
+    // The method's headers, then the call's options, replace the defaults.
+    let Some(extras) = &call.extras else {
+        return Ok(request);
+    };
+    for extra in [&extras.headers, &extras.option_headers] {
+        let mut last = None;
+        for (name, value) in extra {
+            if last != Some(name) {
+                headers.remove(name);
+                last = Some(name);
+            }
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    Ok(request)
+}
+
+/// Sends a finished request and checks its status: what every call and every download
+/// share. The answer's head must come by `deadline`, fixed if the head is not there at once.
+/// A non-2xx answer is a `Status` error whose body is read up to 64 KiB (what
+/// arrived before a stall or a reset is kept), with each of `secrets` replaced by
+/// `<redacted>` before it is decoded. An answer from another origin than `origin`'s (the
+/// request's), which a user-supplied client's redirect policy may have followed, is refused.
+///
+/// Not an `async fn`: the request goes to the HTTP client at once, so the future holds only
+/// what is in flight, not the request too.
+pub(crate) fn send<'a>(
+    settings: &'a Settings,
+    request: reqwest::Request,
+    deadline: &'a mut Deadline,
+    streamed: bool,
+    secrets: &'a [String],
+    origin: &'a Url,
+) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a {
+    let head = Head::new(settings.transport.execute(request), deadline);
+    // A combinator, not `async move { head.await … }`, which would hold `head` twice. (The
+    // checks below as a plain closure returning a ready future or the boxed error read make
+    // the future 64 bytes smaller, and the call 3 % slower in section 1 of BENCHMARKS.md.)
+    head.then(move |(answer, deadline)| async move {
+        let response = answer?;
+        if !same_origin(response.url(), origin) {
+            return Err(Error::redirect(refused_answer(response.url())));
+        }
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        // The body of an error answer to a streamed call is bounded as any stream's chunks.
+        let deadline = if streamed { Deadline::Never } else { deadline };
+        // Boxed: only an error answer needs this future, and it is large.
+        Err(Box::pin(status_error(
+            response,
+            secrets,
+            settings.read_timeout,
+            deadline,
+        ))
+        .await)
+    })
+}
