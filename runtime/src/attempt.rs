@@ -112,7 +112,7 @@ pub(crate) fn send<'a>(
     // checks below as a plain closure returning a ready future or the boxed error read make
     // the future 64 bytes smaller, and the call 3 % slower in section 1 of BENCHMARKS.md.)
     head.then(move |(answer, deadline)| async move {
-        let response = answer?;
+        let response = answer.map_err(|error| error.redact_middleware(secrets))?;
         if !same_origin(response.url(), origin) {
             return Err(Error::redirect(refused_answer(response.url())));
         }

@@ -71,6 +71,12 @@ impl From<&'static [u8]> for Bytes {
     }
 }
 
+impl From<&'static str> for Bytes {
+    fn from(text: &'static str) -> Self {
+        Bytes(bytes::Bytes::from_static(text.as_bytes()))
+    }
+}
+
 impl From<String> for Bytes {
     fn from(text: String) -> Self {
         Bytes(text.into())

@@ -11,8 +11,8 @@ use url::Url;
 use crate::config::Settings;
 use crate::download::Download;
 use crate::redirect::same_origin_redirects;
-use crate::transport::{StandIn, Transport};
-use crate::{Auth, ByteStream, Error, RetryPolicy};
+use crate::transport::{Handler, Middlewares, Transport};
+use crate::{Auth, ByteStream, Bytes, Error, RetryPolicy};
 
 /// The AskUI Workspaces API.
 pub const DEFAULT_BASE_URL: &str = "https://workspaces.askui.com";
@@ -142,7 +142,8 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     retry: Option<RetryPolicy>,
     allow_plain_http: bool,
-    transport: Option<StandIn>,
+    in_memory: Option<Handler>,
+    middlewares: Middlewares,
     error: Option<Error>,
 }
 
@@ -166,7 +167,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
             .field("allow_plain_http", &self.allow_plain_http)
-            .field("transport", &self.transport.is_some())
+            .field("in_memory", &self.in_memory.is_some())
             .field("error", &self.error)
             .finish()
     }
@@ -285,16 +286,61 @@ impl ClientBuilder {
         self
     }
 
-    /// Answers every request with `answer` instead of sending it: the whole call (arguments,
-    /// request, retries, timeouts, status check, reading the body) runs without I/O. For
-    /// benchmarks that compare the runtime's own work with hand-written reqwest code handing
-    /// its requests to the same `answer`. Not public API.
-    #[doc(hidden)]
-    pub fn __transport(
+    /// Answers every request in memory with `handler`, with no socket: for unit tests of
+    /// code that calls your endpoints. The handler sees each request as it would go over
+    /// the wire (method, URL with its query, headers with `Authorization` and `User-Agent`,
+    /// the body, a stream or multipart upload read whole) and returns the answer, which the
+    /// call then reads as any other: status check, retries, timeouts, decoding.
+    ///
+    /// ```
+    /// use askui_runtime::{askui_endpoint, http, Client, Error};
+    ///
+    /// pub trait Prices {
+    ///     #[askui_endpoint(get, "/api/v1/workspaces/<workspace_id>/billing/prices")]
+    ///     async fn list_prices(&self, workspace_id: &str) -> Result<Vec<String>, Error>;
+    /// }
+    /// impl Prices for Client {}
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Error> {
+    /// let client = Client::builder()
+    ///     .base_url("https://api.example")
+    ///     .in_memory(|request: http::Request<askui_runtime::Bytes>| {
+    ///         assert_eq!(request.uri().path(), "/api/v1/workspaces/w1/billing/prices");
+    ///         http::Response::new(r#"["basic","pro"]"#)
+    ///     })
+    ///     .build()?;
+    /// assert_eq!(client.list_prices("w1").await?, ["basic", "pro"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// With middlewares (`ClientBuilder::middleware`, feature `middleware`), the handler
+    /// answers after the last of them, in place of the network. Needs a Tokio runtime with
+    /// time enabled, as any call. [`Client::download_url`] goes through it too.
+    pub fn in_memory<B: Into<Bytes>>(
         mut self,
-        answer: impl Fn(reqwest::Request) -> reqwest::Response + Send + Sync + 'static,
+        handler: impl Fn(http::Request<Bytes>) -> http::Response<B> + Send + Sync + 'static,
     ) -> Self {
-        self.transport = Some(Box::new(answer));
+        self.in_memory = Some(Arc::new(move |request| handler(request).map(Into::into)));
+        self
+    }
+
+    /// Adds a [`reqwest_middleware::Middleware`] (feature `middleware`): request signing,
+    /// caching, OpenTelemetry propagation (`reqwest-tracing`), logging, rate limits, each as
+    /// its crate ships it. Middlewares run in the order added, the first outermost.
+    ///
+    /// Where they run: once per attempt, inside the retry loop (a retried call passes through
+    /// them again, and a middleware's error is never retried by the client), after the
+    /// client's credentials and headers are set on the request, and inside the call's
+    /// `askui.call` tracing span (so a span a middleware opens is its child). The client's
+    /// timeout bounds them as it bounds the network: an attempt that a middleware holds up
+    /// past it is a [`Timeout`](crate::ErrorKind::Timeout). What they answer is read as the
+    /// server's answer: an answer made by a middleware must carry the request's URL
+    /// (`reqwest::ResponseBuilderExt::url`), as only answers from the base URL's origin are
+    /// read. A middleware's own error is an [`ErrorKind::Middleware`](crate::ErrorKind::Middleware)
+    /// error with it as the source, with the client's credentials scrubbed from its text.
+    #[cfg(feature = "middleware")]
+    pub fn middleware(mut self, middleware: impl reqwest_middleware::Middleware) -> Self {
+        self.middlewares.push(Arc::new(middleware));
         self
     }
 
@@ -330,10 +376,7 @@ impl ClientBuilder {
         })?;
         Ok(Client {
             inner: Arc::new(Settings {
-                transport: Transport {
-                    http,
-                    stand_in: self.transport,
-                },
+                transport: Transport::new(http, self.in_memory, self.middlewares),
                 base_with_path_capacity: crate::url::with_path_capacity(&base),
                 base_url,
                 base,

@@ -57,14 +57,14 @@ pin_project_lite::pin_project! {
 
 impl<F> Future for Head<'_, F>
 where
-    F: Future<Output = Result<reqwest::Response, reqwest::Error>> + Unpin,
+    F: Future<Output = Result<reqwest::Response, Error>> + Unpin,
 {
     type Output = (Result<reqwest::Response, Error>, Deadline);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
         if let Poll::Ready(answer) = Pin::new(&mut *this.pending).poll(cx) {
-            return Poll::Ready((answer.map_err(Error::transport), **this.deadline));
+            return Poll::Ready((answer, **this.deadline));
         }
         if this.timer.is_none() {
             let Some(at) = this.deadline.start(tokio::time::Instant::now) else {

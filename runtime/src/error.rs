@@ -63,6 +63,9 @@ pub enum ErrorKind {
     Redirect,
     /// Reading or writing a local file or stream failed (saving a download, say).
     Io,
+    /// A middleware of the client's (feature `middleware`) failed; [`Error::source`] is its
+    /// error.
+    Middleware,
 }
 
 /// The body of an error response, decoded in the shapes the AskUI (FastAPI) server uses.
@@ -411,6 +414,42 @@ impl Error {
 
     /// A broken upload or download stream whose error did not come from the HTTP client
     /// (a reader of the caller's, a file being written).
+    /// A middleware's own error (not the HTTP client's, which it passed on): its text, with
+    /// nothing of the request, and the error itself as the source.
+    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
+    pub(crate) fn middleware(source: BoxError) -> Self {
+        let message = format!("a middleware failed: {source}");
+        Error::new(ErrorKind::Middleware)
+            .with_message(message)
+            .with_source(source)
+    }
+
+    /// This error with every secret scrubbed from a middleware's text: a middleware may
+    /// repeat the request's `Authorization`. A source whose text had one is replaced by its
+    /// scrubbed text.
+    pub(crate) fn redact_middleware(mut self, secrets: &[String]) -> Self {
+        if self.inner.kind != ErrorKind::Middleware || secrets.is_empty() {
+            return self;
+        }
+        if let Some(message) = &self.inner.message {
+            let scrubbed = crate::redact::redact(message.as_bytes(), secrets);
+            if scrubbed != message.as_bytes() {
+                let scrubbed = String::from_utf8_lossy(&scrubbed).into_owned();
+                self.inner.source = Some(scrubbed.clone().into());
+                self.inner.message = Some(scrubbed.into());
+            }
+        }
+        let source_leaks = self.inner.source.as_ref().is_some_and(|source| {
+            let shown = format!("{source} {source:?}");
+            secrets.iter().any(|secret| shown.contains(secret.as_str()))
+        });
+        if source_leaks {
+            self.inner.source =
+                Some("<redacted: the middleware's error repeated a credential>".into());
+        }
+        self
+    }
+
     pub(crate) fn transport_io(source: BoxError) -> Self {
         Error::new(ErrorKind::Transport).with_source(source)
     }
@@ -533,6 +572,7 @@ impl fmt::Display for Error {
             ErrorKind::ResponseTooLarge => f.write_str("the response body is too large"),
             ErrorKind::Redirect => f.write_str("a redirect was refused"),
             ErrorKind::Io => f.write_str("local I/O failed"),
+            ErrorKind::Middleware => f.write_str("a middleware failed"),
         }?;
         self.write_suffix(f)
     }

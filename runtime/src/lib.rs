@@ -142,10 +142,16 @@ pub use client::{
 };
 pub use endpoint::{BodyKind, Endpoint, PathPiece, QueryParam, ResponseKind};
 pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};
+/// The `http` types of an in-memory transport's requests and answers
+/// ([`ClientBuilder::in_memory`]).
+pub use http;
 pub use http::{Method, StatusCode};
 pub use options::{AsCallOptions, CallOptions};
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
+/// The middleware crate whose `Middleware`s [`ClientBuilder::middleware`] takes.
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;
 pub use response::{FromResponse, RawResponse, Response};
 pub use retry_policy::RetryPolicy;
 

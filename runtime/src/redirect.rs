@@ -60,6 +60,12 @@ pub(crate) fn same_origin(url: &Url, base: &Url) -> bool {
 
 /// The message of an answer refused for its origin.
 pub(crate) fn refused_answer(url: &Url) -> String {
+    // What `reqwest::Response::from(http::Response)` says when it was given no URL.
+    if url.host_str() == Some("no.url.provided.local") {
+        return "an answer made without the request's URL (a middleware's?) is not read: build \
+                it with `reqwest::ResponseBuilderExt::url(request.url().clone())`"
+            .to_owned();
+    }
     format!(
         "the answer came from another origin ({}) after a redirect; only answers from the \
          request's origin are read",

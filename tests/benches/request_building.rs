@@ -5,10 +5,12 @@
 //! - `hand-written`: the same request built with reqwest (same URL, headers in the same order,
 //!   body), its status checked and its body decoded with serde_json.
 //!
-//! Neither is sent: both go to one stand-in transport (`ClientBuilder::__transport`, a hidden
-//! runtime hook; the hand-written side calls it directly) that answers with a canned 200.
-//! That both hand it the same request (method, URL, headers with their order and
-//! sensitivity, body) is asserted once at startup.
+//! Neither is sent: both go to one in-memory handler that answers with a canned 200, the
+//! generated side through the runtime's public in-memory transport
+//! (`ClientBuilder::in_memory`), the hand-written side by converting its `reqwest::Request` to
+//! the handler's `http::Request` and the handler's answer back to a `reqwest::Response`, as a
+//! hand-written mock would. That both hand it the same request (method, URL, headers with
+//! their order and sensitivity, body) is asserted once at startup.
 //!
 //! The two sides run in alternating batches in one process, so that noise hits both; the
 //! figures are the median time per call of each side, their ratio, the median of the
@@ -31,6 +33,7 @@ use std::time::Instant;
 
 use askui_runtime::reqwest::header::{CONTENT_TYPE, HeaderValue};
 use askui_runtime::reqwest::{self, ResponseBuilderExt as _};
+use askui_runtime::{Bytes, http};
 use askui_workspaces::billing::CreateCustomerPortalSessionResponseDto;
 use support::{CountingAlloc, Sent};
 
@@ -43,17 +46,32 @@ const BASE_URL: &str = "https://workspaces.askui.com";
 static CAPTURE: AtomicBool = AtomicBool::new(false);
 static CAPTURED: Mutex<Option<Sent>> = Mutex::new(None);
 
-/// The stand-in transport both sides hand their request to: a canned 200 with the JSON answer.
-fn answer(request: reqwest::Request) -> reqwest::Response {
+/// The in-memory handler both sides hand their request to: a canned 200 with the JSON answer.
+fn answer(request: http::Request<Bytes>) -> http::Response<Bytes> {
     if CAPTURE.load(Ordering::Relaxed) {
         *CAPTURED.lock().expect("not poisoned") = Some(Sent::of(&request));
     }
-    let response = axum::http::Response::builder()
-        .status(200)
-        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        .url(request.url().clone())
-        .body(bytes::Bytes::from_static(support::ANSWER))
+    let mut response = http::Response::new(Bytes::from(support::ANSWER));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// What a hand-written mock does with the handler: the request as `http`'s, the answer as
+/// reqwest's, from the request's URL.
+fn answer_by_hand(request: reqwest::Request) -> reqwest::Response {
+    let url = request.url().clone();
+    let request = http::Request::<reqwest::Body>::try_from(request).expect("an http request");
+    let (parts, body) = request.into_parts();
+    let body = Bytes::from(body.as_bytes().expect("a body of bytes").to_vec());
+    let (parts, body) = answer(http::Request::from_parts(parts, body)).into_parts();
+    let mut response = http::Response::builder()
+        .status(parts.status)
+        .url(url)
+        .body(reqwest::Body::from(body.into_inner()))
         .expect("a response");
+    *response.headers_mut() = parts.headers;
     reqwest::Response::from(response)
 }
 
@@ -78,7 +96,7 @@ impl Sides {
 
     async fn handwritten(&self) -> CreateCustomerPortalSessionResponseDto {
         let request = self.call.handwritten(&self.http, BASE_URL);
-        support::handwritten_answer(answer(request))
+        support::handwritten_answer(answer_by_hand(request))
             .await
             .expect("the call succeeds")
     }
@@ -109,7 +127,7 @@ fn main() {
     let http = reqwest::Client::new();
     let client = call
         .client(BASE_URL, &http)
-        .__transport(answer)
+        .in_memory(answer)
         .build()
         .expect("client");
     let sides = Sides { call, http, client };

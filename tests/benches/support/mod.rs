@@ -144,16 +144,13 @@ pub struct Sent {
 }
 
 impl Sent {
-    pub fn of(request: &reqwest::Request) -> Sent {
+    /// A request as an in-memory handler sees it.
+    pub fn of(request: &askui_runtime::http::Request<askui_runtime::Bytes>) -> Sent {
         Sent {
             method: request.method().to_string(),
-            url: request.url().to_string(),
+            url: request.uri().to_string(),
             headers: headers(request.headers()),
-            body: request
-                .body()
-                .and_then(reqwest::Body::as_bytes)
-                .expect("a body of bytes")
-                .to_vec(),
+            body: request.body().to_vec(),
         }
     }
 }
