@@ -290,14 +290,21 @@ impl fmt::Debug for ByteStream {
     label = "not bytes or a `ByteStream`",
     note = "a raw body is `Vec<u8>`, `&[u8]`, `String`, `&str`, `askui_runtime::Bytes`, `bytes::Bytes` or `askui_runtime::ByteStream`"
 )]
+///
+/// A type of yours can be a raw body too: implement it by handing over its bytes or a
+/// stream.
 pub trait IntoBody {
-    #[doc(hidden)]
+    /// The body, as it will be sent.
     fn into_body(self) -> RawBody;
 }
 
-#[doc(hidden)]
+/// A raw body: bytes in memory (sent with a `Content-Length`, and sent again when a call is
+/// retried) or a [`ByteStream`] (sent as it is read, never retried).
+#[derive(Debug)]
 pub enum RawBody {
+    /// Bytes in memory.
     Bytes(bytes::Bytes),
+    /// A stream, read as it is sent.
     Stream(ByteStream),
 }
 
@@ -404,8 +411,11 @@ impl Multipart {
     label = "not an `askui_runtime::Multipart`",
     note = "build the body with `askui_runtime::Multipart::new().text(…).file(…)`"
 )]
+///
+/// A form type of yours can be a multipart body too (as `askui-workspaces`' upload commands
+/// are): implement it by building the [`Multipart`].
 pub trait IntoMultipart {
-    #[doc(hidden)]
+    /// The form, as it will be sent.
     fn into_multipart(self) -> Multipart;
 }
 

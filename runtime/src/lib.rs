@@ -135,7 +135,7 @@ mod url;
 
 pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::Auth;
-pub use body::{ByteStream, Bytes, IntoBody, IntoMultipart, Multipart, Part};
+pub use body::{ByteStream, Bytes, IntoBody, IntoMultipart, Multipart, Part, RawBody};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_TIMEOUT,
     DEFAULT_TIMEOUT, env,
@@ -160,6 +160,7 @@ pub use retry_policy::RetryPolicy;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::request::{Request, SendAs};
+    pub use crate::response::read_answer;
     pub use crate::{
         BodyKind, Client, Endpoint, FromResponse, Method, PathPiece, QueryParam, ResponseKind,
     };

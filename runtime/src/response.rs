@@ -106,52 +106,49 @@ fn unread_body() -> Error {
     )
 }
 
-impl RawResponse {
-    /// An answer made of parts, read as a call reads it: a non-2xx status becomes the
-    /// `Status` error of every call ([`status_error`]), a 2xx goes to
-    /// `T::from_response`; every
-    /// error names the endpoint `GET /fuzz/{id}`. For `runtime/tests/fuzz_decode.rs`, which
-    /// feeds it any answer a server could send, without a network. Needs a Tokio runtime
-    /// with time enabled. Not public API.
-    #[doc(hidden)]
-    pub async fn __read_answer<T: FromResponse>(
-        status: StatusCode,
-        headers: HeaderMap,
-        chunks: Vec<bytes::Bytes>,
-        max_response_bytes: usize,
-    ) -> Result<T, Error> {
-        use crate::{Endpoint, PathPiece};
-        static ENDPOINT: Endpoint = Endpoint::new(
-            "fuzz",
-            http::Method::GET,
-            "/fuzz/{id}",
-            &[PathPiece::Literal("/fuzz/"), PathPiece::Param("id")],
-            &["id"],
-        );
-        let read_timeout = std::time::Duration::from_secs(60);
-        let body = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
-        let mut answer = http::Response::new(reqwest::Body::wrap_stream(body));
-        *answer.status_mut() = status;
-        *answer.headers_mut() = headers;
-        let response = reqwest::Response::from(answer);
-        let result = if status.is_success() {
-            let answer = RawResponse {
-                response,
-                body: None,
-                max_response_bytes,
-                endpoint: &ENDPOINT,
-                idle_timeout: None,
-                deadline: Deadline::Never,
-                read_timeout,
-                keep_alive: None,
-            };
-            answer.read(T::KIND).await.and_then(T::from_response)
-        } else {
-            // The very path of every call's error answer.
-            Err(status_error(response, &[], read_timeout, Deadline::Never).await)
+/// An answer made of parts, read as a call reads it: a non-2xx status becomes the
+/// `Status` error of every call ([`status_error`]), a 2xx goes to
+/// `T::from_response`; every
+/// error names the endpoint `GET /fuzz/{id}`. For `runtime/tests/fuzz_decode.rs`, which
+/// feeds it any answer a server could send, without a network. Needs a Tokio runtime
+/// with time enabled. Not public API: `__private::read_answer`.
+pub async fn read_answer<T: FromResponse>(
+    status: StatusCode,
+    headers: HeaderMap,
+    chunks: Vec<bytes::Bytes>,
+    max_response_bytes: usize,
+) -> Result<T, Error> {
+    use crate::{Endpoint, PathPiece};
+    static ENDPOINT: Endpoint = Endpoint::new(
+        "fuzz",
+        http::Method::GET,
+        "/fuzz/{id}",
+        &[PathPiece::Literal("/fuzz/"), PathPiece::Param("id")],
+        &["id"],
+    );
+    let read_timeout = std::time::Duration::from_secs(60);
+    let body = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
+    let mut answer = http::Response::new(reqwest::Body::wrap_stream(body));
+    *answer.status_mut() = status;
+    *answer.headers_mut() = headers;
+    let response = reqwest::Response::from(answer);
+    let result = if status.is_success() {
+        let answer = RawResponse {
+            response,
+            body: None,
+            max_response_bytes,
+            endpoint: &ENDPOINT,
+            idle_timeout: None,
+            deadline: Deadline::Never,
+            read_timeout,
+            keep_alive: None,
         };
-        result.map_err(|error| error.with_endpoint(&ENDPOINT))
-    }
+        answer.read(T::KIND).await.and_then(T::from_response)
+    } else {
+        // The very path of every call's error answer.
+        Err(status_error(response, &[], read_timeout, Deadline::Never).await)
+    };
+    result.map_err(|error| error.with_endpoint(&ENDPOINT))
 }
 
 /// How a method's `Ok` type reads a success response, in the way `Deserialize` lets a type

@@ -1,6 +1,6 @@
 //! Fuzzing on stable: every answer a server could send (status, headers, body in chunks) read
 //! as each kind of `Ok` type, and as an error, through the code a call uses
-//! (`RawResponse::__read_answer`). No panic; a success reads exactly as `serde_json` reads the
+//! (`__private::read_answer`). No panic; a success reads exactly as `serde_json` reads the
 //! body; an error is one clean line that names the call.
 //!
 //! `cargo test` runs a short pass (2,000 answers); `ASKUI_FUZZ_CASES` raises it
@@ -9,7 +9,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use askui_runtime::{ByteStream, Bytes, Error, ErrorBody, ErrorKind, RawResponse, Response};
+use askui_runtime::{ByteStream, Bytes, Error, ErrorBody, ErrorKind, Response};
 use askui_runtime::{FromResponse, StatusCode};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
@@ -392,7 +392,7 @@ impl Answer {
     }
 
     async fn read<T: FromResponse>(&self) -> Result<T, Error> {
-        RawResponse::__read_answer(
+        askui_runtime::__private::read_answer(
             self.status,
             self.header_map(),
             self.chunks(),
