@@ -22,6 +22,10 @@
 //! a program that installs none. Built with `--features tracing/max_level_off`, the span
 //! compiles to nothing, as without the runtime's `tracing` feature.
 //!
+//! `--middleware` adds one `reqwest_middleware::Middleware` that passes the request on (the
+//! cost of the middleware stage itself); the bench built without askui-tests' default
+//! `middleware` feature (`--no-default-features`) has none of it compiled in.
+//!
 //! Run: `scripts/bench request` (release), or `cargo bench -p askui-tests --bench
 //! request_building -- [--rounds N] [--batch N] [--subscriber]`.
 
@@ -102,6 +106,33 @@ impl Sides {
     }
 }
 
+/// Passes every request on: what one middleware costs, whatever it then does.
+#[cfg(feature = "middleware")]
+struct PassThrough;
+
+#[cfg(feature = "middleware")]
+#[async_trait::async_trait]
+impl askui_runtime::reqwest_middleware::Middleware for PassThrough {
+    async fn handle(
+        &self,
+        request: reqwest::Request,
+        extensions: &mut http::Extensions,
+        next: askui_runtime::reqwest_middleware::Next<'_>,
+    ) -> askui_runtime::reqwest_middleware::Result<reqwest::Response> {
+        next.run(request, extensions).await
+    }
+}
+
+#[cfg(feature = "middleware")]
+fn with_one_middleware(client: askui_runtime::ClientBuilder) -> askui_runtime::ClientBuilder {
+    client.middleware(PassThrough)
+}
+
+#[cfg(not(feature = "middleware"))]
+fn with_one_middleware(_: askui_runtime::ClientBuilder) -> askui_runtime::ClientBuilder {
+    panic!("--middleware needs askui-tests' `middleware` feature")
+}
+
 /// One side's batch: time per call (µs) and allocations and bytes per call.
 struct Batch {
     micros: f64,
@@ -113,6 +144,7 @@ fn main() {
     let rounds = support::flag("--rounds", 300);
     let batch = support::flag("--batch", 200);
     let subscriber = std::env::args().any(|arg| arg == "--subscriber");
+    let middleware = std::env::args().any(|arg| arg == "--middleware");
     if subscriber {
         tracing_subscriber::fmt()
             .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
@@ -125,11 +157,11 @@ fn main() {
         .expect("tokio runtime");
     let call = support::Call::new();
     let http = reqwest::Client::new();
-    let client = call
-        .client(BASE_URL, &http)
-        .in_memory(answer)
-        .build()
-        .expect("client");
+    let mut client = call.client(BASE_URL, &http).in_memory(answer);
+    if middleware {
+        client = with_one_middleware(client);
+    }
+    let client = client.build().expect("client");
     let sides = Sides { call, http, client };
 
     // Both sides hand the transport the same request.
@@ -187,7 +219,11 @@ fn main() {
             ours.push(run(true));
         }
     }
-    let tracing = if cfg!(feature = "tracing-off") {
+    let tracing = if middleware {
+        "one pass-through middleware, no tracing subscriber"
+    } else if !cfg!(feature = "middleware") {
+        "the runtime's `middleware` feature off, no tracing subscriber"
+    } else if cfg!(feature = "tracing-off") {
         "tracing compiled out"
     } else if subscriber {
         "a tracing subscriber recording the span"

@@ -35,6 +35,16 @@ fn entries(log: &Log) -> Vec<String> {
     log.lock().unwrap_or_else(PoisonError::into_inner).clone()
 }
 
+/// The request's `Authorization`, as a middleware sees it ("" without).
+fn authorization(request: &reqwest::Request) -> String {
+    request
+        .headers()
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Writes `<name> in` with what it saw of the request, then `<name> out` with the status.
 struct Recorder {
     name: &'static str,
@@ -49,10 +59,7 @@ impl Middleware for Recorder {
         extensions: &mut http::Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        let authorization = request
-            .headers()
-            .get("authorization")
-            .map(|value| value.to_str().unwrap_or_default().to_owned());
+        let authorization = authorization(&request);
         let span = tracing::Span::current()
             .metadata()
             .map_or("none", |metadata| metadata.name());
@@ -64,7 +71,7 @@ impl Middleware for Recorder {
                 self.name,
                 request.method(),
                 request.url().path(),
-                authorization.is_some_and(|value| value == format!("Bearer {TOKEN}")),
+                authorization == format!("Bearer {TOKEN}"),
             ));
         let answer = next.run(request, extensions).await;
         let status = answer.as_ref().map_or(0, |answer| answer.status().as_u16());

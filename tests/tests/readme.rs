@@ -33,5 +33,8 @@ fn the_unit_test_recipe_block_is_the_test_file() {
         .nth(1)
         .and_then(|rest| rest.split("```").next())
         .expect("its Rust block");
-    assert_eq!(block, recipe, "README block and tests/tests/unit_test_recipe.rs differ");
+    assert_eq!(
+        block, recipe,
+        "README block and tests/tests/unit_test_recipe.rs differ"
+    );
 }

@@ -7,7 +7,9 @@ use askui_workspaces::{Client, Error, Uuid};
 /// The code under test: it takes any `Billing`, as code that is to be tested should.
 async fn portal_link(billing: &impl Billing, workspace: Uuid) -> Result<String, Error> {
     let body = CreateCustomerPortalSessionRequestDto::new("https://app.example/account")?;
-    let session = billing.create_customer_portal_session(workspace, &body).await?;
+    let session = billing
+        .create_customer_portal_session(workspace, &body)
+        .await?;
     Ok(session.session_url.to_string())
 }
 
@@ -18,7 +20,12 @@ async fn the_portal_link_comes_from_the_api() -> Result<(), Error> {
         .base_url("https://workspaces.askui.com")
         .in_memory(|request: http::Request<Bytes>| {
             assert_eq!(request.method(), http::Method::POST);
-            assert!(request.uri().path().ends_with("/billing/customer-portal-session"));
+            assert!(
+                request
+                    .uri()
+                    .path()
+                    .ends_with("/billing/customer-portal-session")
+            );
             assert!(request.body().starts_with(br#"{"returnUrl":"#));
             http::Response::new(r#"{"sessionUrl":"https://billing.example/s/1"}"#)
         })
@@ -44,7 +51,10 @@ impl Billing for FakeBilling {
         _workspace_id: Uuid,
         _body: &CreateCustomerPortalSessionRequestDto,
     ) -> Result<CreateCustomerPortalSessionResponseDto, Error> {
-        Err(Error::invalid_argument("workspace_id", "no billing in this test"))
+        Err(Error::invalid_argument(
+            "workspace_id",
+            "no billing in this test",
+        ))
     }
 }
 
@@ -52,5 +62,8 @@ impl Billing for FakeBilling {
 async fn a_failure_of_the_api_is_passed_on() {
     let fake = FakeBilling(Client::builder().build().expect("a client"));
     let error = portal_link(&fake, Uuid::nil()).await.unwrap_err();
-    assert!(error.to_string().contains("no billing in this test"), "{error}");
+    assert!(
+        error.to_string().contains("no billing in this test"),
+        "{error}"
+    );
 }
