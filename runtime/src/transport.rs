@@ -140,7 +140,8 @@ pub(crate) struct InMemory {
     handler: Handler,
     /// The request as `http`'s, or why it could not be made; `None` once answered.
     request: Option<Result<(http::request::Parts, reqwest::Body), Error>>,
-    url: url::Url,
+    /// Taken by the answer.
+    url: Option<url::Url>,
     /// The body's one chunk, kept as it came (most bodies), then any more appended.
     first: Option<bytes::Bytes>,
     rest: Vec<u8>,
@@ -155,7 +156,7 @@ impl InMemory {
         InMemory {
             handler: Arc::clone(handler),
             request: Some(request),
-            url,
+            url: Some(url),
             first: None,
             rest: Vec::new(),
         }
@@ -200,7 +201,10 @@ impl Future for InMemory {
             .take()
             .unwrap_or_else(|| std::mem::take(&mut this.rest).into());
         let answer = (this.handler)(http::Request::from_parts(parts, Bytes::from(body)));
-        Poll::Ready(into_reqwest(answer, this.url.clone()))
+        let url = this.url.take().ok_or_else(|| {
+            Error::builder("the in-memory request was already answered")
+        });
+        Poll::Ready(url.and_then(|url| into_reqwest(answer, url)))
     }
 }
 
