@@ -37,12 +37,14 @@
 //! ```
 //!
 //! [`schemas`] exposes the document's schemas and the instance generator, so tests can feed
-//! every schema of the document to their own types.
+//! every schema of the document to their own types; [`openapi`] the rules the fake routes
+//! and validates by, so tests can check what a client sends or a server answers against the
+//! document (or another one) as the fake does.
 
 #![warn(missing_docs)]
 
 mod behaviour;
-mod openapi;
+pub mod openapi;
 pub mod schemas;
 
 /// The id type of [`Config::workspace`].
@@ -64,7 +66,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use behaviour::{Answer, Body, Call, DOWNLOAD_PREFIX};
-use openapi::{Operation, Route, api};
+use openapi::{Operation, Route, Spec};
 use state::{Store, Upload};
 use validate::Problem;
 
@@ -216,7 +218,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             Err(answer) => respond(answer),
         };
     }
-    let (operation, path_values) = match api().route(request.method(), &path) {
+    let (operation, path_values) = match Spec::askui().route(request.method(), &path) {
         Route::Found(operation, values) => (operation, values),
         Route::NotFound => return respond(Answer::detail(404, "Not Found")),
         Route::MethodNotAllowed(allowed) => {
@@ -234,7 +236,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         .headers()
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    if operation.secured && !shared.store.is_authorized(authorization) {
+    if operation.secured() && !shared.store.is_authorized(authorization) {
         let mut response = respond(Answer::detail(401, "Not authenticated"));
         // FastAPI's HTTPBearer sends this challenge with its 401.
         response
@@ -357,7 +359,16 @@ async fn read_body(
                 }
             }
         }
-        let instance = validate::multipart_instance(&declared.schema.value, &parts);
+        let instance = Spec::askui().multipart_instance(
+            &declared.schema.value,
+            parts.iter().map(|part| {
+                let text = match part.file_name {
+                    Some(_) => None,
+                    None => Some(String::from_utf8_lossy(&part.bytes).into_owned()),
+                };
+                (part.name.as_str(), text)
+            }),
+        );
         problems.extend(validate::check(&declared.schema, &instance, &body_loc));
         return Ok(Body::Multipart(parts));
     }

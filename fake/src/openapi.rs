@@ -1,10 +1,37 @@
-//! The vendored OpenAPI document, read once into an operation table the server routes,
-//! validates and answers with. Nothing here is specific to one operation.
+//! An OpenAPI document as a checker: its operations, their path templates and parameters,
+//! and the JSON Schemas of their bodies and answers, compiled into validators whose `$ref`s
+//! resolve against the document's components.
+//!
+//! The fake routes, validates and answers with [`Spec::askui`], the vendored AskUI
+//! Workspaces API 0.2.15. Tests can use the same rules to check what a client sends or a
+//! server answers, against that document or another one ([`Spec::new`]):
+//!
+//! ```
+//! use askui_fake::openapi::Spec;
+//! use serde_json::json;
+//!
+//! let spec = Spec::askui();
+//! let operation = spec
+//!     .operation("POST", "/api/v1/workspaces/{workspace_id}/billing/customer-portal-session")
+//!     .expect("a documented operation");
+//! let values = operation
+//!     .match_path("/api/v1/workspaces/abc/billing/customer-portal-session")
+//!     .expect("the operation's shape");
+//! assert_eq!(values, [("workspace_id".to_owned(), "abc".to_owned())]);
+//! let body = &operation.body().expect("a body").schema().value;
+//! assert!(spec.check(body, &json!({"returnUrl": "https://app.example/"})).is_ok());
+//! assert!(spec.check(body, &json!({"returnUrl": "not a url"})).is_err());
+//! ```
+//!
+//! The rules are FastAPI's and pydantic's, which serve the real API: a `{param}` never
+//! matches an empty segment, `file_path` takes the rest of the path, a query value is
+//! converted to the type its schema names as pydantic's lax mode does, and the formats
+//! `uuid4` and `uri` are checked as pydantic checks them.
 
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use axum::http::Method;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 /// The AskUI Workspaces API 0.2.15, as published (`spec/` in the repository).
@@ -15,18 +42,16 @@ const DOCUMENT: &str = include_str!("../openapi.json");
 /// `workspaces/<id>/inbox/a.pdf` (`spec/operations.md`, oddity 1).
 const MULTI_SEGMENT_PARAMETERS: &[&str] = &["file_path"];
 
-/// The parsed document, shared by every server of the process.
-pub(crate) fn api() -> &'static Api {
-    static API: LazyLock<Api> = LazyLock::new(|| Api::parse(DOCUMENT));
-    &API
-}
-
-pub(crate) struct Api {
-    pub(crate) document: Value,
+/// An OpenAPI 3.1 document, read into its operations.
+pub struct Spec {
+    document: Value,
+    /// `{"components": …}` of the document: the root every schema is compiled under.
+    components: Arc<Value>,
     pub(crate) operations: Vec<Operation>,
 }
 
-pub(crate) struct Operation {
+/// One operation of the document: a method on a path template.
+pub struct Operation {
     pub(crate) id: String,
     pub(crate) method: Method,
     pub(crate) template: String,
@@ -35,11 +60,12 @@ pub(crate) struct Operation {
     pub(crate) body: Option<RequestBody>,
     /// The first documented 2xx status, and its JSON schema if it has content.
     pub(crate) success: (u16, Option<Value>),
-    pub(crate) responses: Value,
+    /// The operation object as the document writes it.
+    object: Value,
     /// The generated success answer, made on first use.
     pub(crate) generated: OnceLock<Value>,
-    /// Whether any credential is required (all but the two `auth` operations).
-    pub(crate) secured: bool,
+    /// The security requirements: the operation's own, else the document's.
+    security: Vec<Value>,
 }
 
 enum Segment {
@@ -48,15 +74,20 @@ enum Segment {
     Rest(String),
 }
 
+/// Where a parameter is sent.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Location {
+pub enum Location {
+    /// A `{name}` segment of the path.
     Path,
+    /// A query parameter.
     Query,
+    /// A request header.
     Header,
 }
 
 impl Location {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// `path`, `query` or `header`, as the document writes it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Location::Path => "path",
             Location::Query => "query",
@@ -65,14 +96,16 @@ impl Location {
     }
 }
 
-pub(crate) struct Parameter {
+/// A path, query or header parameter of an operation.
+pub struct Parameter {
     pub(crate) name: String,
     pub(crate) location: Location,
     pub(crate) required: bool,
     pub(crate) schema: Schema,
 }
 
-pub(crate) struct RequestBody {
+/// The request body an operation declares (its first media type).
+pub struct RequestBody {
     pub(crate) media_type: String,
     pub(crate) required: bool,
     pub(crate) schema: Schema,
@@ -80,33 +113,45 @@ pub(crate) struct RequestBody {
 
 /// A schema of the document with its validator, built on first use (building all of them
 /// up front would make every test that starts a server pay for operations it never calls).
-pub(crate) struct Schema {
-    pub(crate) value: Value,
-    validator: OnceLock<Option<Arc<jsonschema::Validator>>>,
+pub struct Schema {
+    /// The schema as the document writes it (`$ref`s unresolved).
+    pub value: Value,
+    components: Arc<Value>,
+    validator: OnceLock<Option<jsonschema::Validator>>,
 }
 
 impl Schema {
-    fn new(value: Value) -> Schema {
+    fn new(value: Value, components: &Arc<Value>) -> Schema {
         Schema {
             value,
+            components: Arc::clone(components),
             validator: OnceLock::new(),
         }
     }
 
-    /// `None` only if the document's schema cannot be compiled, which a test rules out.
-    pub(crate) fn validator(&self) -> Option<&jsonschema::Validator> {
+    /// The compiled schema; `None` only if the document's schema cannot be compiled, which
+    /// the fake's tests rule out for its own document.
+    pub fn validator(&self) -> Option<&jsonschema::Validator> {
         self.validator
-            .get_or_init(|| api_validator(&self.value).map(Arc::new))
-            .as_deref()
+            .get_or_init(|| compile(&self.components, &self.value))
+            .as_ref()
     }
 
-    /// Whether the schema (or one branch of its `anyOf`) is an array.
-    pub(crate) fn is_array(&self) -> bool {
+    /// Why `instance` is invalid under the schema: one message per problem, none if valid.
+    pub fn errors(&self, instance: &Value) -> Vec<String> {
+        match self.validator() {
+            Some(validator) => messages(validator, instance),
+            None => vec![not_a_schema(&self.value)],
+        }
+    }
+
+    /// Whether the schema (or one branch of its `anyOf`/`oneOf`) is an array.
+    pub fn is_array(&self) -> bool {
         branches(&self.value).any(|branch| branch["type"] == "array")
     }
 
     /// The schema of the items, for an array schema.
-    pub(crate) fn items(&self) -> Option<&Value> {
+    pub fn items(&self) -> Option<&Value> {
         branches(&self.value)
             .find(|branch| branch["type"] == "array")
             .map(|branch| &branch["items"])
@@ -114,7 +159,7 @@ impl Schema {
 }
 
 /// A schema's alternatives: the `anyOf`/`oneOf` members, or the schema itself.
-pub(crate) fn branches(schema: &Value) -> impl Iterator<Item = &Value> {
+pub fn branches(schema: &Value) -> impl Iterator<Item = &Value> {
     let members = schema
         .get("anyOf")
         .or_else(|| schema.get("oneOf"))
@@ -123,15 +168,15 @@ pub(crate) fn branches(schema: &Value) -> impl Iterator<Item = &Value> {
     members.into_iter().flatten().chain(own)
 }
 
-/// A validator for `schema`, its `$ref`s resolved against the document's components.
-pub(crate) fn api_validator(schema: &Value) -> Option<jsonschema::Validator> {
-    let document = &api().document;
-    let mut root = match schema {
-        Value::Object(map) => map.clone(),
-        Value::Bool(true) => Map::new(),
+/// A validator for `schema` with `root`'s components beside it, so that its `$ref`s
+/// (`#/components/schemas/…`) resolve.
+fn compile(root: &Value, schema: &Value) -> Option<jsonschema::Validator> {
+    let mut root = root.as_object().cloned().unwrap_or_default();
+    match schema {
+        Value::Object(map) => root.extend(map.clone()),
+        Value::Bool(true) => {}
         _ => return None,
-    };
-    root.insert("components".into(), document["components"].clone());
+    }
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
@@ -146,6 +191,17 @@ pub(crate) fn api_validator(schema: &Value) -> Option<jsonschema::Validator> {
         .ok()
 }
 
+fn messages(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect()
+}
+
+fn not_a_schema(schema: &Value) -> String {
+    format!("not a schema of the document: {schema}")
+}
+
 /// What routing a request found.
 pub(crate) enum Route<'a> {
     Found(&'a Operation, Vec<(String, String)>),
@@ -154,35 +210,67 @@ pub(crate) enum Route<'a> {
     NotFound,
 }
 
-impl Api {
-    fn parse(text: &str) -> Api {
-        // The document is compiled in; a test proves it parses, so an empty API can only be
-        // the result of editing it badly, and then every request answers 404.
-        let document: Value = serde_json::from_str(text).unwrap_or_default();
+impl Spec {
+    /// The vendored AskUI Workspaces API 0.2.15, parsed once per process.
+    pub fn askui() -> &'static Spec {
+        static SPEC: LazyLock<Spec> = LazyLock::new(|| {
+            // The document is compiled in; a test proves it parses, so an empty document can
+            // only be the result of editing it badly, and then every request answers 404.
+            Spec::new(serde_json::from_str(DOCUMENT).unwrap_or_default())
+        });
+        &SPEC
+    }
+
+    /// Reads `document`, an OpenAPI 3.1 document as JSON (a YAML one once deserialized).
+    pub fn new(document: Value) -> Spec {
+        let components = Arc::new(json!({ "components": document["components"] }));
         let mut operations = Vec::new();
         for (template, item) in document["paths"].as_object().into_iter().flatten() {
             for (method, operation) in item.as_object().into_iter().flatten() {
                 let Ok(method) = method.to_ascii_uppercase().parse::<Method>() else {
                     continue;
                 };
-                operations.push(Operation::parse(&document, template, method, operation));
+                operations.push(Operation::parse(
+                    &document,
+                    &components,
+                    template,
+                    method,
+                    operation,
+                ));
             }
         }
-        Api {
+        Spec {
             document,
+            components,
             operations,
         }
+    }
+
+    /// The document.
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
+    /// Every operation, in the document's order.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    /// The operation `method` (any case) on the path `template`, as the document writes it.
+    pub fn operation(&self, method: &str, template: &str) -> Option<&Operation> {
+        self.operations.iter().find(|operation| {
+            operation.template == template && operation.method.as_str().eq_ignore_ascii_case(method)
+        })
     }
 
     /// Starlette's routing: the first route whose path and method match; a path that matches
     /// only with other methods is a 405. Literal segments win over parameters, so
     /// `POST /access-tokens/lookup` is never `{token_id}`.
     pub(crate) fn route(&self, method: &Method, path: &str) -> Route<'_> {
-        let segments: Vec<&str> = path.split('/').collect();
         let mut matched: Vec<(&Operation, Vec<(String, String)>)> = self
             .operations
             .iter()
-            .filter_map(|operation| Some((operation, operation.matches(&segments)?)))
+            .filter_map(|operation| Some((operation, operation.match_path(path)?)))
             .collect();
         matched.sort_by_key(|(operation, _)| std::cmp::Reverse(operation.literal_segments()));
         let allowed: Vec<&Method> = matched.iter().map(|(op, _)| &op.method).collect();
@@ -196,13 +284,145 @@ impl Api {
         }
     }
 
-    pub(crate) fn schema(&self, name: &str) -> Option<&Value> {
+    /// The component schema `name` (e.g. `"Agent"`).
+    pub fn schema(&self, name: &str) -> Option<&Value> {
         self.document["components"]["schemas"].get(name)
+    }
+
+    /// `schema` with its `$ref`s to component schemas followed, as often as they chain.
+    pub fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        match schema["$ref"]
+            .as_str()
+            .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+            .and_then(|name| self.schema(name))
+        {
+            Some(target) => self.resolve(target),
+            None => schema,
+        }
+    }
+
+    /// A validator for `schema`, its `$ref`s resolved against the document's components;
+    /// `None` if it is not a schema (`true` is one: it accepts anything).
+    pub fn validator(&self, schema: &Value) -> Option<jsonschema::Validator> {
+        compile(&self.components, schema)
+    }
+
+    /// Whether `instance` is valid under `schema` (whose `$ref`s point into the document's
+    /// components), and if not, why: one message per problem.
+    pub fn check(&self, schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
+        let problems = match self.validator(schema) {
+            Some(validator) => messages(&validator, instance),
+            None => vec![not_a_schema(schema)],
+        };
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The JSON object a `multipart/form-data` body stands for, to check against the body's
+    /// `schema`: a text part (`Some(text)`) is its text, a file part (`None`) an empty string
+    /// (the schema says `format: binary`), and a property the schema declares as an array
+    /// collects every part of that name.
+    pub fn multipart_instance<'a>(
+        &self,
+        schema: &Value,
+        parts: impl IntoIterator<Item = (&'a str, Option<String>)>,
+    ) -> Value {
+        let resolved = self.resolve(schema);
+        let mut object = Map::new();
+        for (name, text) in parts {
+            let value = json!(text.unwrap_or_default());
+            let is_array = branches(&resolved["properties"][name]).any(|b| b["type"] == "array");
+            match object.get_mut(name) {
+                Some(Value::Array(values)) if is_array => values.push(value),
+                _ if is_array => {
+                    object.insert(name.to_owned(), json!([value]));
+                }
+                _ => {
+                    object.insert(name.to_owned(), value);
+                }
+            }
+        }
+        Value::Object(object)
+    }
+
+    /// Everything in which an answer departs from `operation`'s documented responses: an
+    /// undocumented status or content type, a body where none is documented, a body invalid
+    /// under the documented schema, or (where only an example is documented) a body without
+    /// the example's shape.
+    pub fn response_problems(
+        &self,
+        operation: &Operation,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Vec<String> {
+        let Some(response) = operation.response(status) else {
+            return vec![format!("status {status} is not documented")];
+        };
+        let Some(content) = response["content"].as_object() else {
+            return if body.is_empty() {
+                vec![]
+            } else {
+                vec!["a body where none is documented".into()]
+            };
+        };
+        let media_type = content_type.map(|ct| ct.split(';').next().unwrap_or("").trim());
+        let Some(media) = media_type.and_then(|media_type| content.get(media_type)) else {
+            return vec![format!(
+                "content type {content_type:?} is not documented for {status}"
+            )];
+        };
+        let json: Value = match serde_json::from_slice(body) {
+            Ok(json) => json,
+            Err(error) => return vec![format!("body is not JSON: {error}")],
+        };
+        match (media.get("schema"), media.get("example")) {
+            (Some(schema), _) => self.check(schema, &json).err().unwrap_or_default(),
+            // Only an example: the answer must have the example's shape.
+            (None, Some(example)) => same_shape(example, &json),
+            (None, None) => vec![],
+        }
+    }
+}
+
+/// Whether `actual` has the keys and value types of `example` (recursively, lists by their
+/// first item).
+fn same_shape(example: &Value, actual: &Value) -> Vec<String> {
+    match (example, actual) {
+        (Value::Object(expected), Value::Object(actual)) => expected
+            .iter()
+            .flat_map(|(key, value)| match actual.get(key) {
+                Some(actual) => same_shape(value, actual),
+                None => vec![format!("missing `{key}`")],
+            })
+            .collect(),
+        (Value::Array(expected), Value::Array(actual)) => {
+            match (expected.first(), actual.is_empty()) {
+                (Some(first), false) => actual
+                    .iter()
+                    .flat_map(|item| same_shape(first, item))
+                    .collect(),
+                _ => vec![],
+            }
+        }
+        (Value::String(_), Value::String(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_)) => vec![],
+        _ => vec![format!("{actual} does not have the shape of {example}")],
     }
 }
 
 impl Operation {
-    fn parse(document: &Value, template: &str, method: Method, operation: &Value) -> Operation {
+    fn parse(
+        document: &Value,
+        components: &Arc<Value>,
+        template: &str,
+        method: Method,
+        operation: &Value,
+    ) -> Operation {
         let segments = template
             .split('/')
             .map(|segment| {
@@ -233,7 +453,7 @@ impl Operation {
                     name: parameter["name"].as_str()?.to_owned(),
                     location,
                     required: parameter["required"] == true,
-                    schema: Schema::new(parameter["schema"].clone()),
+                    schema: Schema::new(parameter["schema"].clone(), components),
                 })
             })
             .collect();
@@ -243,7 +463,7 @@ impl Operation {
             .map(|(media_type, media)| RequestBody {
                 media_type: media_type.clone(),
                 required: operation["requestBody"]["required"] == true,
-                schema: Schema::new(media["schema"].clone()),
+                schema: Schema::new(media["schema"].clone(), components),
             });
         let success = operation["responses"]
             .as_object()
@@ -261,7 +481,10 @@ impl Operation {
             .unwrap_or((200, None));
         let security = operation
             .get("security")
-            .or_else(|| document.get("security"));
+            .or_else(|| document.get("security"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         Operation {
             id: operation["operationId"]
                 .as_str()
@@ -273,16 +496,66 @@ impl Operation {
             parameters,
             body,
             success,
-            responses: operation["responses"].clone(),
+            object: operation.clone(),
             generated: OnceLock::new(),
-            secured: security
-                .and_then(Value::as_array)
-                .is_some_and(|requirements| !requirements.is_empty()),
+            security,
         }
     }
 
-    /// The path parameters' raw (decoded) values if `path` has this operation's shape.
-    fn matches(&self, path: &[&str]) -> Option<Vec<(String, String)>> {
+    /// The `operationId`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The method, upper case (`GET`).
+    pub fn method(&self) -> &str {
+        self.method.as_str()
+    }
+
+    /// The path template, as the document writes it (`/api/v1/agents/{agent_id}`).
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// The operation object, as the document writes it.
+    pub fn object(&self) -> &Value {
+        &self.object
+    }
+
+    /// The path, query and header parameters.
+    pub fn parameters(&self) -> &[Parameter] {
+        &self.parameters
+    }
+
+    /// The parameter `name` sent in `location`.
+    pub fn parameter(&self, location: Location, name: &str) -> Option<&Parameter> {
+        self.parameters
+            .iter()
+            .find(|parameter| parameter.location == location && parameter.name == name)
+    }
+
+    /// The request body, if the operation takes one.
+    pub fn body(&self) -> Option<&RequestBody> {
+        self.body.as_ref()
+    }
+
+    /// The security requirements (the operation's own, else the document's); any one of
+    /// them met is enough.
+    pub fn security(&self) -> &[Value] {
+        &self.security
+    }
+
+    /// Whether any credential is required (all but the two `auth` operations of AskUI's
+    /// document).
+    pub fn secured(&self) -> bool {
+        !self.security.is_empty()
+    }
+
+    /// The path parameters' values if `path` (percent-decoded, as Starlette routes it) has
+    /// this operation's shape. A `{param}` never matches an empty segment; `file_path` takes
+    /// the rest of the path, slashes included.
+    pub fn match_path(&self, path: &str) -> Option<Vec<(String, String)>> {
+        let path: Vec<&str> = path.split('/').collect();
         let mut values = Vec::new();
         for (index, segment) in self.segments.iter().enumerate() {
             match segment {
@@ -291,7 +564,6 @@ impl Operation {
                         return None;
                     }
                 }
-                // Starlette's `{param}` never matches an empty segment.
                 Segment::Param(name) => match path.get(index) {
                     Some(value) if !value.is_empty() => {
                         values.push((name.clone(), (*value).to_owned()))
@@ -318,10 +590,9 @@ impl Operation {
             .count()
     }
 
-    /// The documented answer for `status`: its JSON schema, or its example when it has only
-    /// that (the list-shaped `detail` of oddity 11c).
-    pub(crate) fn response(&self, status: u16) -> Option<&Value> {
-        self.responses.get(status.to_string())
+    /// The documented response for `status`, as the document writes it.
+    pub fn response(&self, status: u16) -> Option<&Value> {
+        self.object["responses"].get(status.to_string())
     }
 
     /// Whether this operation documents its 422 as `{"detail": "<string>"}` rather than
@@ -332,9 +603,88 @@ impl Operation {
             .is_some_and(|reference| reference.ends_with("/StringErrorResponse"))
     }
 
-    /// The documented example answer for `status`, if the document gives one.
+    /// The documented example answer for `status`, if the document gives one (the
+    /// list-shaped `detail` of oddity 11c).
     pub(crate) fn example(&self, status: u16) -> Option<&Value> {
         self.response(status)
             .and_then(|response| response["content"]["application/json"].get("example"))
     }
+}
+
+impl Parameter {
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where it is sent.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// Whether a request must send it.
+    pub fn required(&self) -> bool {
+        self.required
+    }
+
+    /// Its schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The JSON the parameter's sent texts stand for, as FastAPI reads them: a list for an
+    /// array schema, else the last of repeated values, each converted to the type its
+    /// schema names ([`coerce`]). `raw` is not empty.
+    pub fn value(&self, raw: &[&str]) -> Value {
+        if self.schema.is_array() {
+            let items = self.schema.items().cloned().unwrap_or_default();
+            Value::Array(raw.iter().map(|value| coerce(&items, value)).collect())
+        } else {
+            coerce(&self.schema.value, raw.last().copied().unwrap_or_default())
+        }
+    }
+}
+
+impl RequestBody {
+    /// The media type (`application/json`, `multipart/form-data`).
+    pub fn media_type(&self) -> &str {
+        &self.media_type
+    }
+
+    /// Whether a request must send it.
+    pub fn required(&self) -> bool {
+        self.required
+    }
+
+    /// Its schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+}
+
+/// Converts a parameter's text to the JSON type its schema expects, as pydantic's lax
+/// mode does (`"5"` is `5` for an integer, `"yes"` is `true` for a boolean); what does not
+/// convert, or is meant as a string, stays a string, and the schema check reports it.
+pub fn coerce(schema: &Value, text: &str) -> Value {
+    let types: Vec<&str> = branches(schema)
+        .filter_map(|branch| branch["type"].as_str())
+        .collect();
+    if types.contains(&"integer") {
+        if let Ok(number) = text.parse::<i64>() {
+            return json!(number);
+        }
+    }
+    if types.contains(&"number") {
+        if let Ok(number) = text.parse::<f64>() {
+            return json!(number);
+        }
+    }
+    if types.contains(&"boolean") {
+        match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" | "t" | "y" => return json!(true),
+            "false" | "0" | "no" | "off" | "f" | "n" => return json!(false),
+            _ => {}
+        }
+    }
+    json!(text)
 }

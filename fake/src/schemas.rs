@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::openapi::{api, api_validator};
+use crate::openapi::Spec;
 
 /// Deeper than any schema of the document nests; stops a recursive schema from looping.
 const MAX_DEPTH: usize = 12;
@@ -30,13 +30,13 @@ const STRING_CANDIDATES: &[&str] = &[
 /// A valid instance of the component schema `name` (e.g. `"Agent"`), or `None` if the
 /// document has no such schema.
 pub fn instance_of(name: &str) -> Option<Value> {
-    let schema = api().schema(name)?;
+    let schema = Spec::askui().schema(name)?;
     Some(instance(schema))
 }
 
 /// The names of every component schema in the document.
 pub fn names() -> Vec<&'static str> {
-    api().document["components"]["schemas"]
+    Spec::askui().document()["components"]["schemas"]
         .as_object()
         .into_iter()
         .flatten()
@@ -51,35 +51,17 @@ pub fn instance(schema: &Value) -> Value {
 
 /// The vendored OpenAPI document (AskUI Workspaces API 0.2.15), as JSON.
 pub fn document() -> &'static Value {
-    &api().document
+    Spec::askui().document()
 }
 
 /// Whether `instance` is valid under `schema` (whose `$ref`s point into the document's
 /// components), and if not, why: one message per problem.
 pub fn check(schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
-    let Some(validator) = api_validator(schema) else {
-        return Err(vec![format!("not a schema of the document: {schema}")]);
-    };
-    let problems: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|error| format!("{error} at {}", error.instance_path()))
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    Spec::askui().check(schema, instance)
 }
 
-pub(crate) fn resolve_ref(schema: &Value) -> &Value {
-    match schema["$ref"]
-        .as_str()
-        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
-        .and_then(|name| api().schema(name))
-    {
-        Some(target) => resolve_ref(target),
-        None => schema,
-    }
+fn resolve_ref(schema: &Value) -> &Value {
+    Spec::askui().resolve(schema)
 }
 
 fn generate(schema: &Value, depth: usize) -> Value {
@@ -190,7 +172,7 @@ fn string(schema: &Value) -> Value {
     if !constrained {
         return json!("example");
     }
-    let validator = api_validator(schema);
+    let validator = Spec::askui().validator(schema);
     let fits = |candidate: &str| {
         validator
             .as_ref()

@@ -8,10 +8,10 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 use jsonschema::{JsonType, ValidationError};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::openapi::{Location, Operation, Schema, branches};
+use crate::openapi::{Location, Operation, Schema};
 
 /// One entry of `HTTPValidationError.detail`.
 #[derive(Clone, Debug, Serialize)]
@@ -123,46 +123,13 @@ pub(crate) fn parameters(
                 Some(default) => default.clone(),
                 None => Value::Null,
             }
-        } else if parameter.schema.is_array() {
-            let items = parameter.schema.items().cloned().unwrap_or_default();
-            Value::Array(raw.iter().map(|value| coerce(&items, value)).collect())
         } else {
-            // FastAPI takes the last of repeated scalar values.
-            coerce(
-                &parameter.schema.value,
-                raw.last().copied().unwrap_or_default(),
-            )
+            parameter.value(&raw)
         };
         problems.extend(check(&parameter.schema, &value, &loc));
         parameters.values.insert(parameter.name.clone(), value);
     }
     parameters
-}
-
-/// Converts a parameter's text to the JSON type its schema expects, as pydantic's lax
-/// mode does; what does not convert stays a string, and the schema check reports it.
-fn coerce(schema: &Value, text: &str) -> Value {
-    let types: Vec<&str> = branches(schema)
-        .filter_map(|branch| branch["type"].as_str())
-        .collect();
-    if types.contains(&"integer") {
-        if let Ok(number) = text.parse::<i64>() {
-            return json!(number);
-        }
-    }
-    if types.contains(&"number") {
-        if let Ok(number) = text.parse::<f64>() {
-            return json!(number);
-        }
-    }
-    if types.contains(&"boolean") {
-        match text.to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" | "on" | "t" | "y" => return json!(true),
-            "false" | "0" | "no" | "off" | "f" | "n" => return json!(false),
-            _ => {}
-        }
-    }
-    json!(text)
 }
 
 /// Checks `value` against `schema`, each problem located under `loc`.
@@ -444,29 +411,4 @@ fn alternatives(options: &Value) -> String {
         Some((last, _)) => last.clone(),
         None => String::new(),
     }
-}
-
-/// The JSON object multipart parts stand for, to check against the body's schema: a text
-/// part is its text, a file part an empty string (the schema says `format: binary`), and a
-/// property the schema declares as an array collects every part of that name.
-pub(crate) fn multipart_instance(schema: &Value, parts: &[crate::state::Upload]) -> Value {
-    let resolved = crate::schemas::resolve_ref(schema);
-    let mut object = Map::new();
-    for part in parts {
-        let value = match &part.file_name {
-            Some(_) => json!(""),
-            None => json!(String::from_utf8_lossy(&part.bytes)),
-        };
-        let is_array = branches(&resolved["properties"][&part.name]).any(|b| b["type"] == "array");
-        match object.get_mut(&part.name) {
-            Some(Value::Array(values)) if is_array => values.push(value),
-            _ if is_array => {
-                object.insert(part.name.clone(), json!([value]));
-            }
-            _ => {
-                object.insert(part.name.clone(), value);
-            }
-        }
-    }
-    Value::Object(object)
 }
