@@ -2,6 +2,7 @@
 //! path, parameters, body schema, security) and the answers of the AskUI fake (`askui-fake`)
 //! are checked against `spec/`, with a JSON Schema validator for the bodies.
 
+use askui_fake::openapi::Location;
 use askui_fake::{Config, FakeServer};
 use askui_runtime::{
     Auth, Client, Endpoint, Error, Multipart, Part, askui_endpoint, askui_endpoints,
@@ -32,12 +33,11 @@ fn every_endpoint_is_an_operation_of_the_documents() {
         assert!(!endpoints.is_empty());
         for endpoint in endpoints {
             let operation = spec.operation(endpoint);
-            let mut declared: Vec<&str> = operation["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|p| p["in"] == "path")
-                .map(|p| p["name"].as_str().unwrap())
+            let mut declared: Vec<&str> = operation
+                .parameters()
+                .iter()
+                .filter(|p| p.location() == Location::Path)
+                .map(|p| p.name())
                 .collect();
             declared.sort_unstable();
             let mut ours = endpoint.path_params().to_vec();
@@ -671,7 +671,7 @@ async fn every_access_token_request_and_reply_conforms() {
 fn every_operation_is_declared_exactly_once() {
     let spec = Spec::full();
     let mut documented = Vec::new();
-    for (path, item) in spec.document["paths"].as_object().unwrap() {
+    for (path, item) in spec.document()["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
             documented.push(format!("{} {path}", method.to_uppercase()));
         }
@@ -696,4 +696,49 @@ fn every_operation_is_declared_exactly_once() {
     let missing: Vec<&String> = documented.iter().filter(|d| !once.contains(d)).collect();
     assert!(missing.is_empty(), "not declared: {missing:#?}");
     assert_eq!(declared.len(), 46);
+}
+
+/// The checker reads a request as the fake (and FastAPI) do, with the same code: a query
+/// value is converted to the type its schema names, not guessed from its text, and a `uri`
+/// is what pydantic's lenient URL parser accepts.
+#[test]
+fn the_checker_reads_values_as_the_fake_does() {
+    let spec = Spec::full();
+    let request = |method: &str, target: &str, body: &str| {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("authorization", "Bearer x".parse().unwrap());
+        if !body.is_empty() {
+            headers.insert("content-type", "application/json".parse().unwrap());
+        }
+        askui_tests::Recorded {
+            method: method.into(),
+            target: target.into(),
+            headers,
+            body: body.as_bytes().to_vec(),
+        }
+    };
+    let list = <Client as AccessTokens>::LIST_ACCESS_TOKENS;
+    // `subject_id` is a string: `123` is its text, not a number.
+    let digits = request("GET", "/api/v1/access-tokens?subject_id=123&limit=5", "");
+    assert_eq!(spec.request_problems(&list, &digits), Vec::<String>::new());
+    let not_a_number = request("GET", "/api/v1/access-tokens?limit=abc", "");
+    let problems = spec.request_problems(&list, &not_a_number);
+    assert!(
+        problems.iter().any(|p| p.contains("`limit`")),
+        "{problems:?}"
+    );
+    let portal = <Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION;
+    let target = format!(
+        "/api/v1/workspaces/{}/billing/customer-portal-session",
+        Uuid::new_v4()
+    );
+    let spaced = request(
+        "POST",
+        &target,
+        r#"{"returnUrl":"https://app.example/a b"}"#,
+    );
+    assert_eq!(
+        spec.request_problems(&portal, &spaced),
+        Vec::<String>::new()
+    );
 }

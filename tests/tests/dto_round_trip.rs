@@ -29,6 +29,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use askui_fake::openapi::Spec;
 use askui_fake::schemas;
 use askui_runtime::{
     Client, Error, ErrorKind, HttpValidationError, LocItem, StatusCode, ValidationError,
@@ -415,13 +416,7 @@ fn schema_of(name: &str) -> Value {
 }
 
 fn resolve(schema: &Value) -> &Value {
-    match schema["$ref"]
-        .as_str()
-        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
-    {
-        Some(name) => resolve(&schemas::document()["components"]["schemas"][name]),
-        None => schema,
-    }
+    Spec::askui().resolve(schema)
 }
 
 /// The instances of schema `name`: the generated one, or each value of an `enum`.
