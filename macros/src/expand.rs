@@ -11,7 +11,8 @@ use crate::attr::{self, HttpMethod, NamedOptions};
 use crate::ctxt::Errors;
 use crate::fallback;
 use crate::path::{self, Piece, Template};
-use crate::valid::{self, BodyRole, Endpoint, Role, unraw};
+use crate::role::{Kind, Role, Value};
+use crate::valid::{self, Endpoint, unraw};
 
 pub fn endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
@@ -120,39 +121,40 @@ impl Description {
         };
         let query: Vec<TokenStream> = args
             .iter()
-            .filter_map(|(role, arg)| match role {
-                Role::Query { name, repeated } => {
-                    Some(quote!(#rt::QueryParam::Named { name: #name, repeated: #repeated }))
+            .filter(|(role, _)| role.kind() == Kind::Query)
+            .map(|(role, arg)| match role.wire_name(&arg.ident) {
+                Some(name) => {
+                    let repeated = valid::is_list(&arg.ty);
+                    quote!(#rt::QueryParam::Named { name: #name, repeated: #repeated })
                 }
-                Role::QueryFlatten => {
+                None => {
                     let type_name = type_name(&arg.ty);
-                    Some(quote!(#rt::QueryParam::Flatten { type_name: #type_name }))
+                    quote!(#rt::QueryParam::Flatten { type_name: #type_name })
                 }
-                _ => None,
             })
             .collect();
         if !query.is_empty() {
             value.extend(quote!(.with_query(&[#(#query),*])));
         }
-        let headers: Vec<&String> = args
+        let headers: Vec<String> = args
             .iter()
-            .filter_map(|(role, _)| match role {
-                Role::Header { name, .. } => Some(name),
-                _ => None,
-            })
+            .filter(|(role, _)| role.kind() == Kind::Header)
+            .filter_map(|(role, arg)| role.wire_name(&arg.ident))
             .collect();
         if !headers.is_empty() {
             value.extend(quote!(.with_headers(&[#(#headers),*])));
         }
-        let body = args.iter().find_map(|(role, _)| match role {
-            Role::Body(BodyRole::Json) => Some(quote!(#rt::BodyKind::Json)),
-            Role::Body(BodyRole::Form) => Some(quote!(#rt::BodyKind::Form)),
-            Role::Body(BodyRole::Multipart) => Some(quote!(#rt::BodyKind::Multipart)),
-            Role::Body(BodyRole::Raw(content_type)) => {
-                Some(quote!(#rt::BodyKind::Raw { content_type: #content_type }))
-            }
-            _ => None,
-        });
+        let body = args
+            .iter()
+            .find_map(|(role, _)| match (role.kind(), &role.value) {
+                (Kind::Body, Value::ContentType(content_type)) => {
+                    Some(quote!(#rt::BodyKind::Raw { content_type: #content_type }))
+                }
+                (Kind::Body, _) => Some(quote!(#rt::BodyKind::Json)),
+                (Kind::Form, _) => Some(quote!(#rt::BodyKind::Form)),
+                (Kind::Multipart, _) => Some(quote!(#rt::BodyKind::Multipart)),
+                _ => None,
+            });
         if let Some(body) = body {
             value.extend(quote!(.with_body(#body)));
         }
@@ -259,7 +261,10 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let result = Ident::new("__askui_result", endpoint.async_span);
     let endpoint_const = Ident::new("__ASKUI_ENDPOINT", Span::call_site());
 
-    let arguments = endpoint.args.iter().map(|(role, arg)| argument(role, arg));
+    let arguments = endpoint
+        .args
+        .iter()
+        .map(|(role, arg)| argument(role, arg, &endpoint.template));
     // Spanned at `E`, so that "`E: From<askui_runtime::Error>` is not satisfied" points there.
     let (first, last) = token_spans(output.err.as_ref().unwrap_or(return_type));
     let from = Ident::new("from", last);
@@ -326,8 +331,8 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
 }
 
 /// One line handing an argument to the request, spanned at the argument's type so that
-/// "`Foo` doesn't implement `Display`" points there.
-fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
+/// "`Foo` doesn't implement `Display`" points there: the one arm per role.
+fn argument(role: &Role, arg: &ast::Arg, template: &Template) -> TokenStream {
     let span = arg.ty.span();
     let request = Ident::new("__askui_request", span);
     let borrowed = borrow_across(&arg.ident, &arg.ty);
@@ -337,43 +342,40 @@ fn argument(role: &Role, arg: &ast::Arg) -> TokenStream {
     let ty = &arg.ty;
     let turbofish = (!mentions_impl(ty)).then(|| quote!(::<#ty>));
     let arg_name = unraw(&arg.ident);
-    match role {
-        Role::Path => quote_spanned!(span=> #request.path_param(#arg_name, #borrowed);),
-        Role::PathRest => quote_spanned!(span=> #request.path_rest(#arg_name, #borrowed);),
-        Role::Query { name, .. } => quote_spanned!(span=> #request.query(#name, #borrowed);),
-        Role::QueryFlatten => {
+    let wire_name = role.wire_name(&arg.ident);
+    match (role.kind(), &role.value) {
+        (Kind::Path, _) if template.is_rest(&arg.ident.to_string()) => {
+            quote_spanned!(span=> #request.path_rest(#arg_name, #borrowed);)
+        }
+        (Kind::Path, _) => quote_spanned!(span=> #request.path_param(#arg_name, #borrowed);),
+        (Kind::Query, Value::Flatten) => {
             quote_spanned!(span=> #request.query_fields(#arg_name, #borrowed);)
         }
-        Role::Header {
-            name,
-            optional: true,
-        } => {
-            // `&*value`, spanned across `T` of `Option<T>`: "`T` doesn't implement
-            // `Display`" points there.
-            let inner = valid::option_inner(&arg.ty).unwrap_or(&arg.ty);
-            let (first, last) = token_spans(inner);
-            let value = Ident::new("__askui_value", last);
-            let spanned_value = quote_spanned!(first=> &*#value);
-            quote_spanned! {span=>
-                if let ::core::option::Option::Some(#value) = #borrowed {
-                    #request.header(#name, #spanned_value);
+        (Kind::Query, _) => quote_spanned!(span=> #request.query(#wire_name, #borrowed);),
+        (Kind::Header, _) => match valid::option_inner(&arg.ty) {
+            Some(inner) => {
+                // `&*value`, spanned across `T` of `Option<T>`: "`T` doesn't implement
+                // `Display`" points there.
+                let (first, last) = token_spans(inner);
+                let value = Ident::new("__askui_value", last);
+                let spanned_value = quote_spanned!(first=> &*#value);
+                quote_spanned! {span=>
+                    if let ::core::option::Option::Some(#value) = #borrowed {
+                        #request.header(#wire_name, #spanned_value);
+                    }
                 }
             }
-        }
-        Role::Header { name, .. } => quote_spanned!(span=> #request.header(#name, #borrowed);),
-        Role::Body(BodyRole::Json) => {
-            quote_spanned!(span=> #request.json_body(#arg_name, #borrowed);)
-        }
-        Role::Body(BodyRole::Form) => {
-            quote_spanned!(span=> #request.form_body(#arg_name, #borrowed);)
-        }
-        Role::Body(BodyRole::Multipart) => {
-            quote_spanned!(span=> #request.multipart_body #turbofish (#moved);)
-        }
-        Role::Body(BodyRole::Raw(content_type)) => {
+            None => quote_spanned!(span=> #request.header(#wire_name, #borrowed);),
+        },
+        (Kind::Body, Value::ContentType(content_type)) => {
             quote_spanned!(span=> #request.raw_body #turbofish (#content_type, #moved);)
         }
-        Role::Options => quote_spanned!(span=> #request.options(#borrowed);),
+        (Kind::Body, _) => quote_spanned!(span=> #request.json_body(#arg_name, #borrowed);),
+        (Kind::Form, _) => quote_spanned!(span=> #request.form_body(#arg_name, #borrowed);),
+        (Kind::Multipart, _) => {
+            quote_spanned!(span=> #request.multipart_body #turbofish (#moved);)
+        }
+        (Kind::Options, _) => quote_spanned!(span=> #request.options(#borrowed);),
     }
 }
 

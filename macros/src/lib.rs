@@ -10,6 +10,7 @@ mod fallback;
 mod fuzz;
 mod list;
 mod path;
+mod role;
 mod valid;
 
 use proc_macro::TokenStream;

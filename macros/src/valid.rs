@@ -6,48 +6,24 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Span};
 use syn::{GenericArgument, LitStr, PathArguments, Type};
 
-use crate::ast::{Arg, Method, Output, RoleAttr};
+use crate::ast::{Arg, Method, Output};
 use crate::attr::{Args, HttpMethod, NamedOptions};
 use crate::ctxt::Errors;
 use crate::path::Template;
+use crate::role::{Kind, Role};
 
 /// A method that passed every check.
 pub struct Endpoint<'a> {
     pub http_method: HttpMethod,
     pub method_span: Span,
     pub template: Template,
-    /// Every argument with its role, in the order of the signature.
+    /// Every argument with its role, in the order of the signature. A path parameter is
+    /// `Kind::Path`, whether it is one segment or the rest of the path (`Template::is_rest`).
     pub args: Vec<(Role, &'a Arg)>,
     pub output: &'a Output,
     pub options: &'a NamedOptions,
     pub blocking: bool,
     pub async_span: Span,
-}
-
-/// What an argument becomes in the request.
-pub enum Role {
-    /// `<name>`: one segment.
-    Path,
-    /// `<name..>`: the rest of the path.
-    PathRest,
-    Query {
-        name: String,
-        repeated: bool,
-    },
-    QueryFlatten,
-    Header {
-        name: String,
-        optional: bool,
-    },
-    Body(BodyRole),
-    Options,
-}
-
-pub enum BodyRole {
-    Json,
-    Form,
-    Multipart,
-    Raw(String),
 }
 
 /// The complete endpoint, or `None` when anything is missing or was reported.
@@ -72,18 +48,6 @@ pub fn validate<'a>(
         blocking: method.blocking,
         async_span: method.async_span,
     })
-}
-
-fn attr_name(role: &RoleAttr) -> &'static str {
-    match role {
-        RoleAttr::Path => "#[path]",
-        RoleAttr::Json | RoleAttr::Raw(_) => "#[body]",
-        RoleAttr::Form => "#[form]",
-        RoleAttr::Multipart => "#[multipart]",
-        RoleAttr::Query(_) | RoleAttr::QueryFlatten => "#[query]",
-        RoleAttr::Header(_) => "#[header]",
-        RoleAttr::Options => "#[options]",
-    }
 }
 
 /// Gives every argument its role, or reports why it has none. `None` when anything was
@@ -115,9 +79,8 @@ fn assign<'a>(
     }
 
     let mut body: Option<&Arg> = None;
-    let mut options: Option<&Arg> = None;
-    let mut query_names: BTreeMap<String, &Ident> = BTreeMap::new();
-    let mut header_names: BTreeMap<String, &Ident> = BTreeMap::new();
+    let mut once: BTreeMap<Kind, &Ident> = BTreeMap::new();
+    let mut wire_names: BTreeMap<(Kind, String), &Ident> = BTreeMap::new();
     let mut candidates = Vec::new();
     for arg in &method.args {
         let is_path_param = template.params.iter().any(|name| arg.ident == name);
@@ -127,117 +90,88 @@ fn assign<'a>(
             None => None,
         };
         if is_path_param {
-            match role {
-                Some((RoleAttr::Path, _)) | None => {}
-                Some((role, attr)) => found.spanned(
+            if let Some((role, attr)) = role.filter(|(role, _)| role.kind() != Kind::Path) {
+                found.spanned(
                     attr,
                     format!(
-                        "`{}` is a path parameter of `{path}`, so it cannot be `{}`",
-                        arg.ident,
-                        attr_name(role)
+                        "`{}` is a path parameter of `{path}`, so it cannot be `#[{}]`",
+                        arg.ident, role.spec.name
                     ),
-                ),
+                );
             }
-            let role = if template.is_rest(&arg.ident.to_string()) {
-                Role::PathRest
-            } else {
-                Role::Path
-            };
-            roles.push((role, arg));
+            roles.push((Role::of(Kind::Path), arg));
             continue;
         }
         let Some((role, attr)) = role else {
             candidates.push(arg);
             continue;
         };
-        let role = match role {
-            RoleAttr::Path => {
+        let spec = role.spec;
+        if spec.kind == Kind::Path {
+            found.spanned(
+                attr,
+                format!(
+                    "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
+                    arg.ident, arg.ident
+                ),
+            );
+            continue;
+        }
+        if spec.body {
+            if !http_method.has_body() {
                 found.spanned(
                     attr,
                     format!(
-                        "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
-                        arg.ident, arg.ident
+                        "a {} request has no body: remove `#[{}]`",
+                        http_method.constant(),
+                        spec.name
                     ),
                 );
                 continue;
             }
-            RoleAttr::Json | RoleAttr::Form | RoleAttr::Multipart | RoleAttr::Raw(_) => {
-                if !http_method.has_body() {
-                    found.spanned(
-                        attr,
-                        format!(
-                            "a {} request has no body: remove `{}`",
-                            http_method.constant(),
-                            attr_name(role)
-                        ),
-                    );
-                    continue;
-                }
-                if let Some(body) = body {
-                    found.spanned(
-                        attr,
-                        format!(
-                            "only one argument can be the body, and `{}` already is",
-                            body.ident
-                        ),
-                    );
-                    continue;
-                }
-                body = Some(arg);
-                Role::Body(match role {
-                    RoleAttr::Form => BodyRole::Form,
-                    RoleAttr::Multipart => BodyRole::Multipart,
-                    RoleAttr::Raw(content_type) => BodyRole::Raw(content_type.value()),
-                    _ => BodyRole::Json,
-                })
+            if let Some(body) = body {
+                found.spanned(
+                    attr,
+                    format!(
+                        "only one argument can be the body, and `{}` already is",
+                        body.ident
+                    ),
+                );
+                continue;
             }
-            RoleAttr::Query(name) => {
-                let wire = name
-                    .as_ref()
-                    .map_or_else(|| unraw(&arg.ident), LitStr::value);
-                if let Some(first) = query_names.insert(wire.clone(), &arg.ident) {
-                    found.spanned(
-                        attr,
-                        format!("duplicate query parameter `{wire}`: `{first}` already sends it"),
-                    );
-                    continue;
-                }
-                Role::Query {
-                    name: wire,
-                    repeated: is_list(&arg.ty),
-                }
+            body = Some(arg);
+        }
+        if spec.once {
+            if let Some(first) = once.get(&spec.kind) {
+                found.spanned(
+                    attr,
+                    format!(
+                        "only one argument can be `#[{}]`, and `{first}` already is",
+                        spec.name
+                    ),
+                );
+                continue;
             }
-            RoleAttr::QueryFlatten => Role::QueryFlatten,
-            RoleAttr::Header(name) => {
-                let wire = name.value();
-                if let Some(first) = header_names.insert(wire.to_ascii_lowercase(), &arg.ident) {
-                    found.spanned(
-                        attr,
-                        format!("duplicate header `{wire}`: `{first}` already sets it"),
-                    );
-                    continue;
-                }
-                Role::Header {
-                    name: wire,
-                    optional: option_inner(&arg.ty).is_some(),
-                }
+            once.insert(spec.kind, &arg.ident);
+        }
+        if let (Some(unique), Some(wire)) = (&spec.unique, role.wire_name(&arg.ident)) {
+            let key = if unique.ignore_case {
+                wire.to_ascii_lowercase()
+            } else {
+                wire.clone()
+            };
+            if let Some(first) = wire_names.insert((spec.kind, key), &arg.ident) {
+                found.spanned(
+                    attr,
+                    format!(
+                        "duplicate {} `{wire}`: `{first}` already {} it",
+                        unique.what, unique.verb
+                    ),
+                );
+                continue;
             }
-            RoleAttr::Options => {
-                if let Some(first) = options {
-                    found.spanned(
-                        attr,
-                        format!(
-                            "only one argument can be `#[options]`, and `{}` already is",
-                            first.ident
-                        ),
-                    );
-                    continue;
-                }
-                options = Some(arg);
-                Role::Options
-            }
-        };
-        roles.push((role, arg));
+        }
+        roles.push((role.clone(), arg));
     }
 
     // An argument meant for a path parameter but named differently is already reported
@@ -268,7 +202,7 @@ fn assign<'a>(
                 );
             } else {
                 body = Some(arg);
-                roles.push((Role::Body(BodyRole::Json), arg));
+                roles.push((Role::of(Kind::Body), arg));
             }
         }
     }
@@ -316,7 +250,7 @@ pub fn option_inner(ty: &Type) -> Option<&Type> {
 /// Whether a query argument is declared as a list, so that its key repeats: `Vec<T>`,
 /// `&[T]`, `[T; N]`, sets, and `Option` of those. Only for the endpoint's description; the
 /// value's `Serialize` decides what is sent.
-fn is_list(ty: &Type) -> bool {
+pub fn is_list(ty: &Type) -> bool {
     if let Some(inner) = option_inner(ty) {
         return is_list(inner);
     }
