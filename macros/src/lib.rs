@@ -93,3 +93,21 @@ pub fn askui_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 pub fn askui_endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
     list::endpoints(args.into(), input.into()).into()
 }
+
+/// The headers no `#[header("…")]` argument may set, as `&[(lower-case name, also refused
+/// by CallOptions::header)]`: the runtime builds its own check from it, so the rule is
+/// written once (`role::RESERVED_HEADERS`). Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __reserved_headers(input: TokenStream) -> TokenStream {
+    if let Some(token) = proc_macro2::TokenStream::from(input).into_iter().next() {
+        return syn::Error::new(token.span(), "`__reserved_headers!()` takes no arguments")
+            .into_compile_error()
+            .into();
+    }
+    let entries = role::RESERVED_HEADERS.iter().map(|reserved| {
+        let (name, in_call_options) = (reserved.name, reserved.in_call_options);
+        quote::quote!((#name, #in_call_options))
+    });
+    quote::quote!(&[#(#entries),*]).into()
+}

@@ -273,26 +273,39 @@ pub struct ReservedHeader {
     pub name: &'static str,
     /// Who sets it, for the message.
     pub owner: &'static str,
+    /// Also refused by the runtime's `CallOptions::header`. `Authorization` is not: a call's
+    /// options may replace the client's credentials.
+    pub in_call_options: bool,
 }
 
 const CLIENT: &str = "the client (see `Auth` and the base URL)";
 const BODY: &str = "the body";
 
+/// The one list of reserved headers: the runtime reads it through `__reserved_headers!()`.
 pub static RESERVED_HEADERS: &[ReservedHeader] = &[
     ReservedHeader {
         name: "authorization",
+        in_call_options: false,
         owner: CLIENT,
     },
     ReservedHeader {
         name: "content-type",
+        in_call_options: true,
         owner: BODY,
     },
     ReservedHeader {
         name: "content-length",
+        in_call_options: true,
+        owner: BODY,
+    },
+    ReservedHeader {
+        name: "transfer-encoding",
+        in_call_options: true,
         owner: BODY,
     },
     ReservedHeader {
         name: "host",
+        in_call_options: true,
         owner: CLIENT,
     },
 ];

@@ -58,7 +58,7 @@ impl CallOptions {
         let name = HeaderName::from_bytes(name.as_bytes());
         let value = HeaderValue::from_str(value);
         if let Ok(name) = &name {
-            if RESERVED.contains(name) {
+            if is_reserved(name) {
                 self.error.get_or_insert_with(|| {
                     format!("the header `{name}` is set by the body or the connection")
                 });
@@ -93,12 +93,15 @@ impl CallOptions {
     }
 }
 
-const RESERVED: [HeaderName; 4] = [
-    http::header::CONTENT_TYPE,
-    http::header::CONTENT_LENGTH,
-    http::header::TRANSFER_ENCODING,
-    http::header::HOST,
-];
+/// The reserved headers, from the macro that refuses them as `#[header("…")]` arguments:
+/// (lower-case name, also refused here).
+const RESERVED: &[(&str, bool)] = askui_macros::__reserved_headers!();
+
+fn is_reserved(name: &HeaderName) -> bool {
+    RESERVED
+        .iter()
+        .any(|&(reserved, refused)| refused && name.as_str() == reserved)
+}
 
 impl fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -139,5 +142,29 @@ impl AsCallOptions for Option<&CallOptions> {
 impl<T: AsCallOptions + ?Sized> AsCallOptions for &T {
     fn as_call_options(&self) -> Option<&CallOptions> {
         (**self).as_call_options()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_every_header_the_shared_table_reserves_for_it() {
+        assert!(RESERVED.iter().any(|&(_, refused)| refused));
+        for &(name, refused) in RESERVED {
+            for written in [name.to_owned(), name.to_ascii_uppercase()] {
+                let options = CallOptions::new().header(&written, "x");
+                assert_eq!(options.check().is_err(), refused, "{written}");
+                assert_eq!(options.headers.contains_key(name), !refused, "{written}");
+            }
+        }
+    }
+
+    #[test]
+    fn authorization_may_be_replaced_per_call() {
+        assert!(RESERVED.contains(&("authorization", false)));
+        let options = CallOptions::new().header("Authorization", "Bearer other");
+        assert!(options.check().is_ok());
     }
 }
