@@ -88,7 +88,7 @@ pub struct Description {
     pub const_ident: Ident,
     doc: String,
     value: TokenStream,
-    /// `.with_response(…)`, known only for a method that passed every check.
+    /// `.response(…)`, known only for a method that passed every check.
     response: Option<TokenStream>,
 }
 
@@ -111,7 +111,7 @@ impl Description {
             Piece::Rest(name) => quote!(#rt::PathPiece::Rest(#name)),
         });
         let mut value = quote! {
-            #rt::Endpoint::new(
+            #rt::EndpointDef::new(
                 #name_str,
                 #rt::Method::#http_constant,
                 #template_str,
@@ -134,7 +134,7 @@ impl Description {
             })
             .collect();
         if !query.is_empty() {
-            value.extend(quote!(.with_query(&[#(#query),*])));
+            value.extend(quote!(.query(&[#(#query),*])));
         }
         let headers: Vec<String> = args
             .iter()
@@ -142,7 +142,7 @@ impl Description {
             .filter_map(|(role, arg)| role.wire_name(&arg.ident))
             .collect();
         if !headers.is_empty() {
-            value.extend(quote!(.with_headers(&[#(#headers),*])));
+            value.extend(quote!(.headers(&[#(#headers),*])));
         }
         let body = args
             .iter()
@@ -156,13 +156,13 @@ impl Description {
                 _ => None,
             });
         if let Some(body) = body {
-            value.extend(quote!(.with_body(#body)));
+            value.extend(quote!(.body(#body)));
         }
         if let Some(ms) = options.timeout_ms {
-            value.extend(quote!(.with_timeout(#rt::Duration::from_millis(#ms))));
+            value.extend(quote!(.timeout(#rt::Duration::from_millis(#ms))));
         }
         if let Some(idempotent) = options.idempotent {
-            value.extend(quote!(.with_idempotent(#idempotent)));
+            value.extend(quote!(.idempotent(#idempotent)));
         }
         Description {
             const_ident: const_ident(name),
@@ -185,7 +185,7 @@ impl Description {
         } = self;
         quote! {
             #[doc = #doc]
-            const #const_ident: ::askui_runtime::__private::Endpoint = #value #response;
+            const #const_ident: ::askui_runtime::__private::Endpoint = #value #response .build();
         }
     }
 }
@@ -199,11 +199,12 @@ pub fn const_ident(method: &Ident) -> Ident {
 //     async fn create_session(&self, workspace_id: Uuid, #[query] expand: &[Expand], body: &Dto)
 //         -> Result<Session, Error>;
 // Output:
-//     const CREATE_SESSION: Endpoint = Endpoint::new("create_session", Method::POST, "/…/{workspace_id}/…",
+//     const CREATE_SESSION: Endpoint = EndpointDef::new("create_session", Method::POST, "/…/{workspace_id}/…",
 //         &[PathPiece::Literal("/…/"), PathPiece::Param("workspace_id"), …], &["workspace_id"])
-//         .with_query(&[QueryParam::Named { name: "expand", repeated: true }])
-//         .with_body(BodyKind::Json)
-//         .with_response(<Session as FromResponse>::KIND);
+//         .query(&[QueryParam::Named { name: "expand", repeated: true }])
+//         .body(BodyKind::Json)
+//         .response(<Session as FromResponse>::KIND)
+//         .build();
 //     fn create_session(&self, workspace_id: Uuid, expand: &[Expand], body: &Dto)
 //         -> impl Future<Output = Result<Session, Error>> + Send
 //     where Self: AsRef<Client>
@@ -236,9 +237,9 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     );
     // The associated const cannot name the method's own generic parameters.
     description.response = Some(if mentions_generics(ok_type, &sig.generics) {
-        quote!(.with_response(#rt::ResponseKind::Generic))
+        quote!(.response(#rt::ResponseKind::Generic))
     } else {
-        quote!(.with_response(<#ok_type as #rt::FromResponse>::KIND))
+        quote!(.response(<#ok_type as #rt::FromResponse>::KIND))
     });
     let associated_const = description.associated_const();
     let route = &description.value;
@@ -321,7 +322,7 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
         {
             // Not `Self::CONST`, which an impl could override with another route. A `static`,
             // so that the request holds a reference to it.
-            static #endpoint_const: #rt::Endpoint = #route;
+            static #endpoint_const: #rt::Endpoint = #route.build();
             let #client = ::core::convert::AsRef::<#client_type>::as_ref(self);
             let mut #request = #rt::Request::new(#async_client, &#endpoint_const);
             #(#arguments)*

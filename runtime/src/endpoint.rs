@@ -1,6 +1,7 @@
 //! An endpoint as data: what `#[askui_endpoint]` knows about a method.
 
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::time::Duration;
 
 use http::Method;
@@ -139,10 +140,9 @@ pub enum ResponseKind {
 }
 
 impl Endpoint {
-    /// Used by the generated code; the macro guarantees that `path` spells `path_template`
-    /// and that `path_params` lists its parameters.
-    #[doc(hidden)]
-    pub const fn new(
+    /// The macro guarantees that `path` spells `path_template` and that `path_params` lists
+    /// its parameters; generated code reaches this through [`EndpointDef`].
+    pub(crate) const fn new(
         name: &'static str,
         method: Method,
         path_template: &'static str,
@@ -163,42 +163,6 @@ impl Endpoint {
             idempotent: None,
             dotted_literal: has_dotted_literal(path),
         }
-    }
-
-    #[doc(hidden)]
-    pub const fn with_query(mut self, query: &'static [QueryParam]) -> Self {
-        self.query = query;
-        self
-    }
-
-    #[doc(hidden)]
-    pub const fn with_headers(mut self, headers: &'static [&'static str]) -> Self {
-        self.headers = headers;
-        self
-    }
-
-    #[doc(hidden)]
-    pub const fn with_body(mut self, body: BodyKind) -> Self {
-        self.body = body;
-        self
-    }
-
-    #[doc(hidden)]
-    pub const fn with_response(mut self, response: ResponseKind) -> Self {
-        self.response = response;
-        self
-    }
-
-    #[doc(hidden)]
-    pub const fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    #[doc(hidden)]
-    pub const fn with_idempotent(mut self, idempotent: bool) -> Self {
-        self.idempotent = Some(idempotent);
-        self
     }
 
     /// The Rust method's name, e.g. `create_customer_portal_session`.
@@ -265,6 +229,80 @@ impl Endpoint {
     /// Whether a literal piece of the path may be part of a dot segment.
     pub(crate) fn has_dotted_literal(&self) -> bool {
         self.dotted_literal
+    }
+}
+
+/// How generated code writes an [`Endpoint`], in a const:
+/// `EndpointDef::new(…).query(…).body(…).build()`. Reached only through `__private`, so
+/// that user code cannot build an endpoint the macro did not check.
+// `ManuallyDrop`: the endpoint's `Method` has a destructor, and a const fn cannot move a
+// field out of a value that has one.
+pub struct EndpointDef(ManuallyDrop<Endpoint>);
+
+impl EndpointDef {
+    /// The name, HTTP method and path; the macro guarantees that `path` spells
+    /// `path_template` and that `path_params` lists its parameters.
+    pub const fn new(
+        name: &'static str,
+        method: Method,
+        path_template: &'static str,
+        path: &'static [PathPiece],
+        path_params: &'static [&'static str],
+    ) -> Self {
+        EndpointDef(ManuallyDrop::new(Endpoint::new(
+            name,
+            method,
+            path_template,
+            path,
+            path_params,
+        )))
+    }
+
+    /// The query parameters, in declaration order.
+    pub const fn query(self, query: &'static [QueryParam]) -> Self {
+        let mut endpoint = self.build();
+        endpoint.query = query;
+        EndpointDef(ManuallyDrop::new(endpoint))
+    }
+
+    /// The names of the headers set from arguments.
+    pub const fn headers(self, headers: &'static [&'static str]) -> Self {
+        let mut endpoint = self.build();
+        endpoint.headers = headers;
+        EndpointDef(ManuallyDrop::new(endpoint))
+    }
+
+    /// The kind of request body.
+    pub const fn body(self, body: BodyKind) -> Self {
+        let mut endpoint = self.build();
+        endpoint.body = body;
+        EndpointDef(ManuallyDrop::new(endpoint))
+    }
+
+    /// How the success response is read.
+    pub const fn response(self, response: ResponseKind) -> Self {
+        let mut endpoint = self.build();
+        endpoint.response = response;
+        EndpointDef(ManuallyDrop::new(endpoint))
+    }
+
+    /// The endpoint's own timeout.
+    pub const fn timeout(self, timeout: Duration) -> Self {
+        let mut endpoint = self.build();
+        endpoint.timeout = Some(timeout);
+        EndpointDef(ManuallyDrop::new(endpoint))
+    }
+
+    /// Whether a retry may repeat a call, as declared.
+    pub const fn idempotent(self, idempotent: bool) -> Self {
+        let mut endpoint = self.build();
+        endpoint.idempotent = Some(idempotent);
+        EndpointDef(ManuallyDrop::new(endpoint))
+    }
+
+    /// The endpoint.
+    pub const fn build(self) -> Endpoint {
+        ManuallyDrop::into_inner(self.0)
     }
 }
 

@@ -159,6 +159,7 @@ pub use retry_policy::RetryPolicy;
 /// to this crate's exact version.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::endpoint::EndpointDef;
     pub use crate::request::{Request, SendAs};
     pub use crate::response::read_answer;
     pub use crate::{

@@ -220,13 +220,8 @@ impl AsRef<Client> for Overriding {
 }
 
 impl Items for Overriding {
-    const GET_ITEM: askui_runtime::Endpoint = askui_runtime::Endpoint::new(
-        "get_item",
-        askui_runtime::Method::DELETE,
-        "/elsewhere",
-        &[askui_runtime::PathPiece::Literal("/elsewhere")],
-        &[],
-    );
+    // Another endpoint's description: `DELETE /items/{id}`.
+    const GET_ITEM: askui_runtime::Endpoint = <Client as Items>::DELETE_ITEM;
 }
 
 #[tokio::test]
