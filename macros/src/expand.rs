@@ -295,7 +295,11 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     };
     let (client_type, returns, body) = if endpoint.blocking {
         let client_type = quote!(#rt::BlockingClient);
+        // Without the runtime's `blocking` feature, the error at `fn` that says so.
+        let blocking_method =
+            quote_spanned!(endpoint.async_span=> ::askui_runtime::__private::blocking_method!());
         let body = quote_spanned! {endpoint.async_span=>
+            #blocking_method;
             let #result: #return_type = #map_err(#send, #from);
             #result
         };

@@ -21,14 +21,14 @@ use crate::path;
 pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let blocking = match syn::parse2::<Option<Ident>>(args.clone()) {
-        Ok(None) => false,
-        Ok(Some(ident)) if ident == "blocking" => true,
+        Ok(None) => None,
+        Ok(Some(ident)) if ident == "blocking" => Some(ident),
         _ => {
             errors.spanned(
                 &args,
                 "expected `#[askui_endpoints]` or `#[askui_endpoints(blocking)]`",
             );
-            false
+            None
         }
     };
     let mut item = match syn::parse2::<ItemTrait>(input.clone()) {
@@ -59,7 +59,7 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
         Some(const_ident(&method.sig.ident))
     });
     let listed: Vec<_> = listed.collect();
-    let twin = blocking.then(|| blocking_twin(&item));
+    let twin = blocking.map(|blocking| blocking_twin(&item, &blocking));
     item.items.push(endpoints_const(&listed));
     with_errors(quote!(#item #twin), errors)
 }
@@ -76,7 +76,7 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
 /// Other items of the trait are not copied: they may name async methods. A method with
 /// mistakes gets only a placeholder here, so that its errors are reported once, by the
 /// original.
-fn blocking_twin(item: &ItemTrait) -> ItemTrait {
+fn blocking_twin(item: &ItemTrait, blocking: &Ident) -> ItemTrait {
     let mut twin = item.clone();
     twin.ident = format_ident!("Blocking{}", item.ident, span = item.ident.span());
     let doc = format!(
@@ -98,6 +98,9 @@ fn blocking_twin(item: &ItemTrait) -> ItemTrait {
             let attribute = method.attrs.iter().find(|attr| is_endpoint_attr(attr))?;
             let mut method = method.clone();
             method.sig.asyncness = None;
+            // Errors about the method being blocking (no `blocking` feature in the runtime)
+            // point at `blocking`, which made it so, not at the original's `async fn`.
+            method.sig.fn_token.span = blocking.span();
             let args = match &attribute.meta {
                 Meta::List(list) => list.tokens.clone(),
                 _ => TokenStream::new(),

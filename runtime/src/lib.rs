@@ -167,8 +167,56 @@ pub mod __private {
     };
     pub use core::time::Duration;
 
-    /// Named by blocking methods; without the `blocking` feature this fails to resolve and
-    /// the compiler suggests enabling it.
+    /// Named by blocking methods.
     #[cfg(feature = "blocking")]
     pub use crate::blocking::Client as BlockingClient;
+
+    /// Invoked first in a blocking method's body (one declared without `async`), spanned at
+    /// its `fn`: nothing with the `blocking` feature, the one error that says what to do
+    /// without it.
+    pub use crate::__askui_blocking_method as blocking_method;
+
+    #[cfg(feature = "blocking")]
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __askui_blocking_method {
+        () => {};
+    }
+
+    #[cfg(not(feature = "blocking"))]
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __askui_blocking_method {
+        () => {
+            ::core::compile_error! {
+                "a method declared without `async` is a blocking call: add `async`, or enable askui-runtime's `blocking` feature"
+            }
+        };
+    }
+
+    /// Without the `blocking` feature, what a blocking method's body names in place of
+    /// `blocking::Client`, so that `blocking_method!` is its only error. No value of it
+    /// exists.
+    #[cfg(not(feature = "blocking"))]
+    pub enum BlockingClient {}
+
+    #[cfg(not(feature = "blocking"))]
+    impl AsRef<Client> for BlockingClient {
+        fn as_ref(&self) -> &Client {
+            match *self {}
+        }
+    }
+
+    #[cfg(not(feature = "blocking"))]
+    impl BlockingClient {
+        /// As `blocking::Client::call`.
+        pub fn call<R>(
+            &self,
+            _request: Request,
+            _kind: ResponseKind,
+            _read: fn(crate::RawResponse) -> Result<R, crate::Error>,
+        ) -> Result<R, crate::Error> {
+            match *self {}
+        }
+    }
 }
