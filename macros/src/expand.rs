@@ -219,7 +219,7 @@ pub fn const_ident(method: &Ident) -> Ident {
 //             From::from)
 //     }
 // A method declared without `async` returns the `Result` itself, through the blocking
-// client: `client.call(request, <Session as FromResponse>::KIND, …::from_response)`, and
+// client: `blocking_call(client, request, <Session as FromResponse>::KIND, …::from_response)`, and
 // maps its error with `From::from`.
 fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     let rt = quote!(::askui_runtime::__private);
@@ -281,7 +281,7 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
         let reader = quote_spanned!(first=> <#ok_type as #rt::FromResponse>);
         if endpoint.blocking {
             let client = Ident::new("__askui_client", ok_type.span());
-            quote_spanned!(ok_type.span()=> #client.call(#request, #reader::KIND, #reader::from_response))
+            quote_spanned!(ok_type.span()=> #rt::blocking_call(#client, #request, #reader::KIND, #reader::from_response))
         } else {
             quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #reader::from_response, #from))
         }

@@ -105,8 +105,7 @@ impl Client {
 
     /// Sends a call built by a blocking method and waits for its answer. A streamed answer
     /// keeps this client's runtime alive, since its connection runs there.
-    #[doc(hidden)]
-    pub fn call<R: Send + 'static>(
+    pub(crate) fn call<R: Send + 'static>(
         &self,
         mut request: crate::request::Request,
         kind: ResponseKind,

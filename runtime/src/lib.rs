@@ -207,16 +207,20 @@ pub mod __private {
         }
     }
 
-    #[cfg(not(feature = "blocking"))]
-    impl BlockingClient {
-        /// As `blocking::Client::call`.
-        pub fn call<R>(
-            &self,
-            _request: Request,
-            _kind: ResponseKind,
-            _read: fn(crate::RawResponse) -> Result<R, crate::Error>,
-        ) -> Result<R, crate::Error> {
-            match *self {}
+    /// Sends a call built by a blocking method and waits for its answer
+    /// (`blocking::Client`'s runtime runs it).
+    pub fn blocking_call<R: Send + 'static>(
+        client: &BlockingClient,
+        request: Request,
+        kind: ResponseKind,
+        read: fn(crate::RawResponse) -> Result<R, crate::Error>,
+    ) -> Result<R, crate::Error> {
+        #[cfg(feature = "blocking")]
+        return client.call(request, kind, read);
+        #[cfg(not(feature = "blocking"))]
+        {
+            let _ = (request, kind, read);
+            match *client {}
         }
     }
 }

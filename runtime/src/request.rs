@@ -21,7 +21,7 @@ use crate::{Client, Endpoint, Error, ResponseKind};
 
 /// One call being assembled by generated code. Argument errors are kept and returned by
 /// [`send_as`](Request::send_as) before any I/O, so the generated code needs no error handling.
-#[doc(hidden)]
+/// Public only through `__private`.
 pub struct Request {
     client: Client,
     /// A `static` of the generated method: a reference, so the request is small to move.
@@ -31,6 +31,7 @@ pub struct Request {
 }
 
 impl Request {
+    /// A call of `endpoint` (a `static` of the generated method) on `client`.
     pub fn new(client: &Client, endpoint: &'static Endpoint) -> Self {
         Request {
             call: Call {

@@ -201,9 +201,10 @@ impl Future for InMemory {
             .take()
             .unwrap_or_else(|| std::mem::take(&mut this.rest).into());
         let answer = (this.handler)(http::Request::from_parts(parts, Bytes::from(body)));
-        let url = this.url.take().ok_or_else(|| {
-            Error::builder("the in-memory request was already answered")
-        });
+        let url = this
+            .url
+            .take()
+            .ok_or_else(|| Error::builder("the in-memory request was already answered"));
         Poll::Ready(url.and_then(|url| into_reqwest(answer, url)))
     }
 }

@@ -47,6 +47,34 @@ fn no_two_runtime_modules_import_each_other() {
     }
 }
 
+/// Nothing users could call by mistake: the one `#[doc(hidden)]` public item is `__private`,
+/// what generated code names; anything else public is documented API.
+#[test]
+fn no_hidden_public_item_but_private() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut hidden = Vec::new();
+    for entry in std::fs::read_dir(&src).expect("src/ is readable") {
+        let path = entry.expect("an entry").path();
+        let text = std::fs::read_to_string(&path).expect("a source file");
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            if line.trim() != "#[doc(hidden)]" {
+                continue;
+            }
+            // The item: the next line that is not an attribute or a comment.
+            let item = lines[at + 1..]
+                .iter()
+                .map(|line| line.trim())
+                .find(|line| !line.starts_with("#[") && !line.starts_with("//"))
+                .unwrap_or_default();
+            if item.starts_with("pub ") && item != "pub mod __private {" {
+                hidden.push(format!("{}:{}: {item}", path.display(), at + 1));
+            }
+        }
+    }
+    assert!(hidden.is_empty(), "hidden public items: {hidden:#?}");
+}
+
 /// The text before a file's `#[cfg(test)] mod tests`: a test may use any stage.
 fn without_tests(text: &str) -> &str {
     match text.find("#[cfg(test)]\nmod tests") {
