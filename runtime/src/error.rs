@@ -418,35 +418,28 @@ impl Error {
     /// nothing of the request, and the error itself as the source.
     #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
     pub(crate) fn middleware(source: BoxError) -> Self {
-        let message = format!("a middleware failed: {source}");
         Error::new(ErrorKind::Middleware)
-            .with_message(message)
+            .with_message(middleware_message(&source))
             .with_source(source)
     }
 
-    /// This error with every secret scrubbed from a middleware's text: a middleware may
-    /// repeat the request's `Authorization`. A source whose text had one is replaced by its
-    /// scrubbed text.
+    /// This error with no secret shown: a middleware may repeat the request's
+    /// `Authorization` in its error. If its text does, the message is its text scrubbed and
+    /// the source (which would show it) a stand-in.
     pub(crate) fn redact_middleware(mut self, secrets: &[String]) -> Self {
-        if self.inner.kind != ErrorKind::Middleware || secrets.is_empty() {
+        let Some(source) = &self.inner.source else {
+            return self;
+        };
+        if self.inner.kind != ErrorKind::Middleware {
             return self;
         }
-        if let Some(message) = &self.inner.message {
-            let scrubbed = crate::redact::redact(message.as_bytes(), secrets);
-            if scrubbed != message.as_bytes() {
-                let scrubbed = String::from_utf8_lossy(&scrubbed).into_owned();
-                self.inner.source = Some(scrubbed.clone().into());
-                self.inner.message = Some(scrubbed.into());
-            }
+        let shown = format!("{source} {source:?}");
+        if !secrets.iter().any(|secret| shown.contains(secret.as_str())) {
+            return self;
         }
-        let source_leaks = self.inner.source.as_ref().is_some_and(|source| {
-            let shown = format!("{source} {source:?}");
-            secrets.iter().any(|secret| shown.contains(secret.as_str()))
-        });
-        if source_leaks {
-            self.inner.source =
-                Some("<redacted: the middleware's error repeated a credential>".into());
-        }
+        let scrubbed = crate::redact::redact(source.to_string().as_bytes(), secrets);
+        self.inner.message = Some(middleware_message(&String::from_utf8_lossy(&scrubbed)).into());
+        self.inner.source = Some("<redacted: the middleware's error repeated a credential>".into());
         self
     }
 
@@ -540,6 +533,10 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         self.inner.kind == ErrorKind::Timeout
     }
+}
+
+fn middleware_message(error: &dyn fmt::Display) -> String {
+    format!("a middleware failed: {error}")
 }
 
 impl fmt::Display for Error {

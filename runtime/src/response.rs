@@ -358,8 +358,8 @@ pub(crate) fn read_body(
     }
 }
 
-/// The body read so far.
-enum Collected {
+/// A body read so far (an answer's, or an in-memory request's).
+pub(crate) enum Collected {
     Empty,
     /// One chunk, kept as it came.
     One(bytes::Bytes),
@@ -375,7 +375,7 @@ impl Collected {
         }
     }
 
-    fn append(self, chunk: bytes::Bytes, declared: Option<u64>, limit: usize) -> Self {
+    pub(crate) fn append(self, chunk: bytes::Bytes, declared: Option<u64>, limit: usize) -> Self {
         // Trust a declared length only so far: a header alone must not make us reserve much.
         const INITIAL_CAPACITY_LIMIT: usize = 64 * 1024;
         match self {
@@ -398,7 +398,7 @@ impl Collected {
         }
     }
 
-    fn into_bytes(self) -> bytes::Bytes {
+    pub(crate) fn into_bytes(self) -> bytes::Bytes {
         match self {
             Collected::Empty => bytes::Bytes::new(),
             Collected::One(chunk) => chunk,

@@ -12,6 +12,7 @@ use std::task::{Context, Poll, ready};
 use http_body::Body as _;
 use reqwest::ResponseBuilderExt as _;
 
+use crate::response::Collected;
 use crate::{Bytes, Error};
 
 /// The handler of an in-memory transport
@@ -138,27 +139,26 @@ where
 /// stream), then the handler called, with no socket.
 pub(crate) struct InMemory {
     handler: Handler,
-    /// The request as `http`'s, or why it could not be made; `None` once answered.
-    request: Option<Result<(http::request::Parts, reqwest::Body), Error>>,
-    /// Taken by the answer.
-    url: Option<url::Url>,
-    /// The body's one chunk, kept as it came (most bodies), then any more appended.
-    first: Option<bytes::Bytes>,
-    rest: Vec<u8>,
+    /// The request as `http`'s with the URL its answer carries, or why it could not be
+    /// made; `None` once answered.
+    request: Option<Result<(http::request::Parts, reqwest::Body, url::Url), Error>>,
+    /// The body read so far: one chunk kept as it came (most bodies), or several joined.
+    body: Collected,
 }
 
 impl InMemory {
     fn new(handler: &Handler, request: reqwest::Request) -> Self {
         let url = request.url().clone();
         let request = http::Request::<reqwest::Body>::try_from(request)
-            .map(http::Request::into_parts)
+            .map(|request| {
+                let (parts, body) = request.into_parts();
+                (parts, body, url)
+            })
             .map_err(Error::transport);
         InMemory {
             handler: Arc::clone(handler),
             request: Some(request),
-            url: Some(url),
-            first: None,
-            rest: Vec::new(),
+            body: Collected::Empty,
         }
     }
 }
@@ -169,12 +169,10 @@ impl Future for InMemory {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         let body = match &mut this.request {
-            Some(Ok((_, body))) => body,
+            Some(Ok((_, body, _))) => body,
             Some(Err(_)) | None => {
                 let failed = this.request.take().and_then(Result::err);
-                return Poll::Ready(Err(failed.unwrap_or_else(|| {
-                    Error::builder("the in-memory request was already answered")
-                })));
+                return Poll::Ready(Err(failed.unwrap_or_else(answered)));
             }
         };
         while let Some(frame) = ready!(Pin::new(&mut *body).poll_frame(cx)) {
@@ -182,31 +180,21 @@ impl Future for InMemory {
             let Ok(data) = frame.into_data() else {
                 continue; // trailers
             };
-            match this.first.take() {
-                None if this.rest.is_empty() => this.first = Some(data),
-                first => {
-                    this.rest
-                        .extend_from_slice(first.as_deref().unwrap_or_default());
-                    this.rest.extend_from_slice(&data);
-                }
-            }
+            let read = std::mem::replace(&mut this.body, Collected::Empty);
+            this.body = read.append(data, None, usize::MAX);
         }
-        let Some(Ok((parts, _))) = this.request.take() else {
-            return Poll::Ready(Err(Error::builder(
-                "the in-memory request was already answered",
-            )));
+        let Some(Ok((parts, _, url))) = this.request.take() else {
+            return Poll::Ready(Err(answered()));
         };
-        let body = this
-            .first
-            .take()
-            .unwrap_or_else(|| std::mem::take(&mut this.rest).into());
+        let body = std::mem::replace(&mut this.body, Collected::Empty).into_bytes();
         let answer = (this.handler)(http::Request::from_parts(parts, Bytes::from(body)));
-        let url = this
-            .url
-            .take()
-            .ok_or_else(|| Error::builder("the in-memory request was already answered"));
-        Poll::Ready(url.and_then(|url| into_reqwest(answer, url)))
+        Poll::Ready(into_reqwest(answer, url))
     }
+}
+
+/// What polling an answered in-memory request again gives.
+fn answered() -> Error {
+    Error::builder("the in-memory request was already answered")
 }
 
 /// The handler's answer as the HTTP client's, from the request's URL (so that it passes the

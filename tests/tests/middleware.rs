@@ -283,7 +283,11 @@ impl std::fmt::Display for SignerDown {
 
 impl std::error::Error for SignerDown {}
 
-struct Failing;
+/// Fails every request; a careless one (`echo_credential`) repeats the request's
+/// `Authorization` in its error.
+struct Failing {
+    echo_credential: bool,
+}
 
 #[async_trait::async_trait]
 impl Middleware for Failing {
@@ -293,32 +297,12 @@ impl Middleware for Failing {
         _: &mut http::Extensions,
         _: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        // A careless middleware: its error repeats the request's `Authorization`.
-        let authorization = request
-            .headers()
-            .get("authorization")
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        Err(reqwest_middleware::Error::middleware(SignerDown(
-            authorization,
-        )))
-    }
-}
-
-struct Polite;
-
-#[async_trait::async_trait]
-impl Middleware for Polite {
-    async fn handle(
-        &self,
-        _: reqwest::Request,
-        _: &mut http::Extensions,
-        _: Next<'_>,
-    ) -> reqwest_middleware::Result<reqwest::Response> {
-        Err(reqwest_middleware::Error::middleware(SignerDown(
-            "nothing secret".to_owned(),
-        )))
+        let said = if self.echo_credential {
+            authorization(&request)
+        } else {
+            "nothing secret".to_owned()
+        };
+        Err(reqwest_middleware::Error::middleware(SignerDown(said)))
     }
 }
 
@@ -328,7 +312,9 @@ async fn a_middleware_error_is_its_own_kind_with_the_original_as_source_and_no_t
     let client = Client::builder()
         .base_url(server.base_url())
         .auth(Auth::bearer(TOKEN))
-        .middleware(Polite)
+        .middleware(Failing {
+            echo_credential: false,
+        })
         .build()
         .unwrap();
     let error = client.get_item(1, None).await.unwrap_err();
@@ -345,7 +331,9 @@ async fn a_middleware_error_is_its_own_kind_with_the_original_as_source_and_no_t
     let client = Client::builder()
         .base_url(server.base_url())
         .auth(Auth::bearer(TOKEN))
-        .middleware(Failing)
+        .middleware(Failing {
+            echo_credential: true,
+        })
         .build()
         .unwrap();
     let error = client.get_item(1, None).await.unwrap_err();
@@ -358,6 +346,37 @@ async fn a_middleware_error_is_its_own_kind_with_the_original_as_source_and_no_t
     }
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(shown.contains("<redacted>"), "{shown}");
+    assert!(server.requests().is_empty());
+}
+
+/// Holds every request up far longer than any test's timeout.
+struct Stalling;
+
+#[async_trait::async_trait]
+impl Middleware for Stalling {
+    async fn handle(
+        &self,
+        request: reqwest::Request,
+        extensions: &mut http::Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        next.run(request, extensions).await
+    }
+}
+
+#[tokio::test]
+async fn the_attempts_deadline_bounds_a_middleware() {
+    let server = RecordingServer::always(Reply::json(200, json!({}))).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::none())
+        .middleware(Stalling)
+        .build()
+        .unwrap();
+    let error = client.get_item(1, None).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
     assert!(server.requests().is_empty());
 }
 
