@@ -6,10 +6,10 @@
 //! and runs against that. One set without the other is a mistake, reported as such.
 
 use askui_fake::{Config, FakeServer};
-use askui_runtime::env;
-use askui_workspaces::{Auth, Client, Error, StatusCode, Uuid};
+use askui_workspaces::{Client, Error, StatusCode, Uuid, env};
 
-/// The variable naming the workspace to work in; `Client::from_env` reads the credentials.
+/// The variable naming the workspace to work in; `askui_workspaces::from_env` reads the
+/// credentials.
 pub const WORKSPACE_ID: &str = "ASKUI_WORKSPACE_ID";
 
 /// Where an example runs.
@@ -38,7 +38,7 @@ impl Target {
                     .trim()
                     .parse()
                     .map_err(|error| format!("{WORKSPACE_ID} is not a UUID: {error}"))?;
-                let client = Client::from_env()?;
+                let client = askui_workspaces::from_env()?;
                 println!("Calling the AskUI API at {}", client.base_url());
                 Ok(Target {
                     client,
@@ -81,7 +81,7 @@ impl Target {
         }
         let client = Client::builder()
             .base_url(fake.base_url())
-            .auth(Auth::basic(token))
+            .auth(askui_workspaces::access_token(token))
             .build()?;
         Ok(Target {
             client,

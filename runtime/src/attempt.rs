@@ -1,8 +1,9 @@
-//! One attempt of a call: the request built from the call (with the client's credentials
-//! and headers), handed to the transport, its answer's head awaited until the attempt's
+//! One attempt of a call: the request built from the call (with the credentials stage's
+//! credential and the client's headers), handed to the transport, its answer's head awaited until the attempt's
 //! deadline, its origin checked, and its status: a non-2xx answer becomes the `Status` error.
 
 use std::future::Future;
+use std::time::Duration;
 
 use futures_util::FutureExt as _;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
@@ -11,10 +12,90 @@ use url::Url;
 use crate::body::{ANY, APPLICATION_JSON};
 use crate::call::{Body, Call};
 use crate::config::Settings;
+use crate::credentials::Held;
 use crate::deadline::{Deadline, Head};
 use crate::redirect::{refused_answer, same_origin};
 use crate::response::status_error;
 use crate::{Endpoint, Error, ResponseKind};
+
+/// One attempt: its credential, its request, the answer's head.
+///
+/// When the credentials come from a provider and the server answers 401, the credential is
+/// dropped, and a call whose body can be sent again (none, or bytes) is sent once more with
+/// a fresh one, with a fresh deadline: a token that expired early, or was revoked, costs one
+/// more request, never a loop. A stream or a multipart upload is not re-sent: its 401 is the
+/// answer, and the next call fetches a new credential.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the retry loop's state, lent to each attempt: a struct of them would only be unpacked here"
+)]
+pub(crate) async fn run(
+    settings: &Settings,
+    endpoint: &Endpoint,
+    call: &mut Call,
+    url: &mut Option<Url>,
+    keep: bool,
+    response_kind: ResponseKind,
+    timeout: Option<Duration>,
+    deadline: &mut Deadline,
+) -> Result<reqwest::Response, Error> {
+    let streamed = response_kind == ResponseKind::Stream;
+    let Some(credentials) = &settings.auth else {
+        let request = build_request(settings, endpoint, call, url, keep, response_kind, None)?;
+        return send(settings, request, deadline, streamed, &[], &settings.base).await;
+    };
+    let resendable = credentials.refreshes() && matches!(call.body, Body::Empty | Body::Bytes(..));
+    let held = credentials.for_attempt(timeout).await?;
+    let request = build_request(
+        settings,
+        endpoint,
+        call,
+        url,
+        keep || resendable,
+        response_kind,
+        Some(&held),
+    )?;
+    let sent = send(
+        settings,
+        request,
+        deadline,
+        streamed,
+        held.redactions(),
+        &settings.base,
+    );
+    let error = match sent.await {
+        Ok(response) => return Ok(response),
+        Err(error) => error,
+    };
+    if error.status() != Some(http::StatusCode::UNAUTHORIZED) || !credentials.refreshes() {
+        return Err(error);
+    }
+    credentials.reject(&held);
+    if !resendable {
+        return Err(error);
+    }
+    drop((error, held));
+    let held = credentials.for_attempt(timeout).await?;
+    *deadline = Deadline::new(timeout);
+    let request = build_request(
+        settings,
+        endpoint,
+        call,
+        url,
+        keep,
+        response_kind,
+        Some(&held),
+    )?;
+    send(
+        settings,
+        request,
+        deadline,
+        streamed,
+        held.redactions(),
+        &settings.base,
+    )
+    .await
+}
 
 /// The request for one attempt. With `keep`, the URL and a body of bytes are kept for the
 /// next attempt (a shared copy); otherwise they, like a stream or a multipart body, are
@@ -26,6 +107,7 @@ pub(crate) fn build_request(
     url: &mut Option<Url>,
     keep: bool,
     response_kind: ResponseKind,
+    credential: Option<&Held<'_>>,
 ) -> Result<reqwest::Request, Error> {
     let url = if keep { url.clone() } else { url.take() }
         .ok_or_else(|| Error::builder("the request was already sent"))?;
@@ -61,12 +143,12 @@ pub(crate) fn build_request(
         // Opened into a `Form` before the first attempt.
         Body::Multipart(_) => return Err(Error::builder("the multipart body was not opened")),
     };
+    if let Some(credential) = credential {
+        credential.apply(&mut request);
+    }
     // Straight into the request's own map: no second map to build and copy.
     let headers = request.headers_mut();
     headers.insert(ACCEPT, accept);
-    if let Some(auth) = &settings.auth {
-        auth.apply(headers);
-    }
     if let Some(user_agent) = &settings.user_agent {
         headers.insert(USER_AGENT, user_agent.clone());
     }

@@ -74,11 +74,6 @@ impl Client {
         })
     }
 
-    /// [`crate::Client::from_env`], blocking.
-    pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env().build_blocking()
-    }
-
     /// The async client underneath.
     pub fn client(&self) -> &crate::Client {
         &self.inner.client

@@ -9,13 +9,12 @@ use http::HeaderValue;
 use url::Url;
 
 use crate::config::Settings;
+use crate::credentials::Credentials;
 use crate::download::Download;
 use crate::redirect::same_origin_redirects;
 use crate::transport::{Handler, Middlewares, Transport};
 use crate::{Auth, ByteStream, Bytes, Error, RetryPolicy};
 
-/// The AskUI Workspaces API.
-pub const DEFAULT_BASE_URL: &str = "https://workspaces.askui.com";
 /// The whole-call timeout unless [`ClientBuilder::timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest success body read unless [`ClientBuilder::max_response_bytes`] says otherwise.
@@ -25,16 +24,6 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// [`ClientBuilder::read_timeout`] says otherwise.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_USER_AGENT: &str = concat!("askui-runtime/", env!("CARGO_PKG_VERSION"));
-
-/// The environment variables [`Client::from_env`] reads, the names AskUI's own tools use.
-pub mod env {
-    /// The base URL (optional; default [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
-    pub const ENDPOINT: &str = "ASKUI_WORKSPACES_ENDPOINT";
-    /// An access token, sent as AskUI's `Authorization: Basic <base64(token)>`.
-    pub const TOKEN: &str = "ASKUI_TOKEN";
-    /// A ready `Authorization` header value; takes precedence over [`TOKEN`].
-    pub const AUTHORIZATION: &str = "ASKUI__AUTHORIZATION";
-}
 
 /// An HTTP client for endpoints declared with `#[askui_endpoint]`.
 ///
@@ -46,15 +35,10 @@ pub struct Client {
 }
 
 impl Client {
-    /// A builder with the defaults: the AskUI base URL, no credentials, a 60 s timeout.
+    /// A builder with the defaults: no credentials, a 60 s timeout, two retries. It has no
+    /// base URL: [`ClientBuilder::base_url`] is required.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// A client configured from `ASKUI_WORKSPACES_ENDPOINT`, `ASKUI_TOKEN` and
-    /// `ASKUI__AUTHORIZATION` (see [`mod@env`]); [`ClientBuilder::from_env`] to adjust it further.
-    pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env().build()
     }
 
     /// The base URL the endpoint paths are appended to.
@@ -174,53 +158,16 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder configured from the environment variables in [`mod@env`]. Empty variables count
-    /// as unset; a variable that is not UTF-8 is an error from `build()`.
-    pub fn from_env() -> ClientBuilder {
-        Self::from_lookup(|name| match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(()),
-        })
-    }
-
-    pub(crate) fn from_lookup(
-        lookup: impl Fn(&str) -> Result<Option<String>, ()>,
-    ) -> ClientBuilder {
-        let mut builder = ClientBuilder::default();
-        let mut read = |name: &'static str| match lookup(name) {
-            Ok(value) => value.filter(|value| !value.trim().is_empty()),
-            Err(()) => {
-                builder.error.get_or_insert_with(|| {
-                    Error::builder(format!(
-                        "the environment variable {name} is not valid UTF-8"
-                    ))
-                });
-                None
-            }
-        };
-        let base_url = read(env::ENDPOINT);
-        let authorization = read(env::AUTHORIZATION);
-        let token = read(env::TOKEN);
-        if let Some(base_url) = base_url {
-            builder = builder.base_url(base_url);
-        }
-        if let Some(authorization) = authorization {
-            builder = builder.auth(Auth::header(authorization));
-        } else if let Some(token) = token {
-            builder = builder.auth(Auth::basic(token));
-        }
-        builder
-    }
-
     /// The scheme, host and optional path prefix, e.g. `http://127.0.0.1:8080` or
-    /// `https://proxy.example/askui`. Default: [`DEFAULT_BASE_URL`].
+    /// `https://proxy.example/askui`. Required: there is no default host, so that
+    /// credentials never go to a server nobody named.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
     }
 
-    /// The credentials sent with every request. Without them requests carry no `Authorization`.
+    /// The credentials sent with every request (see [`Auth`]). Without them requests carry
+    /// none.
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = Some(auth);
         self
@@ -349,8 +296,13 @@ impl ClientBuilder {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let auth = self.auth.as_ref().map(Auth::credential).transpose()?;
+        let Some(base_url) = self.base_url.as_deref() else {
+            return Err(Error::builder(
+                "no base URL: set it with `ClientBuilder::base_url` (e.g. `https://api.example`)",
+            ));
+        };
+        let base_url = parse_base_url(base_url)?;
+        let auth = self.auth.as_ref().map(Credentials::new).transpose()?;
         if auth.is_some() && !self.allow_plain_http {
             refuse_cleartext_credentials(&base_url)?;
         }
@@ -498,57 +450,21 @@ mod tests {
         }
     }
 
-    fn lookup<'a>(
-        vars: &'a [(&'a str, &'a str)],
-    ) -> impl Fn(&str) -> Result<Option<String>, ()> + 'a {
-        move |name| {
-            Ok(vars
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned()))
-        }
-    }
-
     #[test]
-    fn env_token_is_basic_and_authorization_wins() {
-        let client = ClientBuilder::from_lookup(lookup(&[(env::TOKEN, "tok")]))
+    fn a_client_needs_a_base_url() {
+        let error = Client::builder()
+            .auth(Auth::bearer("hunter2"))
             .build()
-            .unwrap();
-        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
-        assert_eq!(
-            client.settings().auth.as_ref().unwrap().header(),
-            "Basic dG9r"
-        );
-
-        let client = ClientBuilder::from_lookup(lookup(&[
-            (env::TOKEN, "tok"),
-            (env::AUTHORIZATION, "Bearer abc"),
-            (env::ENDPOINT, "http://127.0.0.1:1234/"),
-        ]))
-        .build()
-        .unwrap();
-        assert_eq!(
-            client.settings().auth.as_ref().unwrap().header(),
-            "Bearer abc"
-        );
-        assert_eq!(client.base_url(), "http://127.0.0.1:1234");
-
-        let client = ClientBuilder::from_lookup(lookup(&[(env::TOKEN, " ")]))
-            .build()
-            .unwrap();
-        assert!(client.settings().auth.is_none());
-    }
-
-    #[test]
-    fn env_not_unicode_is_a_builder_error() {
-        let error = ClientBuilder::from_lookup(|_| Err(())).build().unwrap_err();
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Builder);
-        assert!(error.to_string().contains(env::ENDPOINT), "{error}");
+        assert!(error.to_string().contains("base_url"), "{error}");
     }
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let builder = Client::builder().auth(Auth::bearer("hunter2"));
+        let builder = Client::builder()
+            .base_url("https://api.example")
+            .auth(Auth::bearer("hunter2"));
         assert!(!format!("{builder:?}").contains("hunter2"));
         assert!(format!("{builder:?}").contains("<redacted>"));
         let client = builder.build().unwrap();
@@ -560,7 +476,8 @@ mod tests {
     #[test]
     fn bad_credentials_fail_build_without_repeating_them() {
         let error = Client::builder()
-            .auth(Auth::basic("hunter2\r\nX-Evil: 1"))
+            .base_url("https://api.example")
+            .auth(Auth::basic("me", "hunter2\r\nX-Evil: 1"))
             .build()
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Builder);

@@ -7,7 +7,7 @@ use http::HeaderValue;
 use url::Url;
 
 use crate::RetryPolicy;
-use crate::auth::Credential;
+use crate::credentials::Credentials;
 use crate::transport::Transport;
 
 pub(crate) struct Settings {
@@ -19,7 +19,7 @@ pub(crate) struct Settings {
     /// `base` with a placeholder path, cloned for each call's URL: a clone has the capacity
     /// of what it copies, so the call's path and query then fit without growing it.
     pub(crate) base_with_path_capacity: Url,
-    pub(crate) auth: Option<Credential>,
+    pub(crate) auth: Option<Credentials>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) timeout: Option<Duration>,
     /// The longest wait for the next chunk of a response body.

@@ -66,6 +66,10 @@ pub enum ErrorKind {
     /// A middleware of the client's (feature `middleware`) failed; [`Error::source`] is its
     /// error.
     Middleware,
+    /// The credential provider ([`Auth::provider`](crate::Auth::provider)) failed, did not
+    /// answer in time, or gave a token that cannot be sent; nothing was sent.
+    /// [`Error::source`] is the provider's error.
+    Credentials,
 }
 
 /// The body of an error response, decoded in the shapes the AskUI (FastAPI) server uses.
@@ -443,6 +447,11 @@ impl Error {
         self
     }
 
+    /// The credential provider's failure: nothing was sent.
+    pub(crate) fn credentials(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Credentials).with_message(message)
+    }
+
     pub(crate) fn transport_io(source: BoxError) -> Self {
         Error::new(ErrorKind::Transport).with_source(source)
     }
@@ -570,6 +579,7 @@ impl fmt::Display for Error {
             ErrorKind::Redirect => f.write_str("a redirect was refused"),
             ErrorKind::Io => f.write_str("local I/O failed"),
             ErrorKind::Middleware => f.write_str("a middleware failed"),
+            ErrorKind::Credentials => f.write_str("no credentials to send"),
         }?;
         self.write_suffix(f)
     }

@@ -22,7 +22,10 @@
 //! impl Billing for Client {}
 //!
 //! # async fn run() -> Result<(), Error> {
-//! let client = Client::builder().auth(Auth::bearer("my-token")).build()?;
+//! let client = Client::builder()
+//!     .base_url("https://workspaces.askui.com")
+//!     .auth(Auth::bearer("my-token"))
+//!     .build()?;
 //! let body = CreateCustomerPortalSessionRequestDto { return_url: "https://example.com/back".into() };
 //! match client.create_customer_portal_session("3f0c…", &body).await {
 //!     Ok(session) => println!("open {}", session.session_url),
@@ -105,7 +108,7 @@
 
 // The call's pipeline, a module per stage, in the order a call goes through them:
 // `request` (the arguments, into a `call::Call`), `url`, `retry` (the loop), `attempt` (one
-// request: credentials from `auth`, the `transport`, the `deadline`, the `redirect` rule,
+// request: the `credentials` stage (fixed, or fetched from a provider; `auth` checks them), the `transport`, the `deadline`, the `redirect` rule,
 // the status), `response` (reading the answer, `redact`ing an error's). `download` fetches
 // a URL an API handed out through the same attempt. No module imports one before it.
 mod attempt;
@@ -116,6 +119,7 @@ mod body;
 mod call;
 mod client;
 mod config;
+mod credentials;
 mod deadline;
 mod download;
 mod endpoint;
@@ -134,11 +138,10 @@ mod transport;
 mod url;
 
 pub use askui_macros::{askui_endpoint, askui_endpoints};
-pub use auth::Auth;
+pub use auth::{Auth, DEFAULT_REFRESH_BEFORE, Token};
 pub use body::{ByteStream, Bytes, IntoBody, IntoMultipart, Multipart, Part, RawBody};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_TIMEOUT,
-    DEFAULT_TIMEOUT, env,
+    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{BodyKind, Endpoint, PathPiece, QueryParam, ResponseKind};
 pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};

@@ -288,7 +288,10 @@ mod tests {
 
     #[test]
     fn header_values_with_line_breaks_are_rejected() {
-        let client = Client::builder().build().unwrap();
+        let client = Client::builder()
+            .base_url("https://api.example")
+            .build()
+            .unwrap();
         let mut request = Request::new(&client, &ENDPOINT);
         request.header("x-trace", &"a\r\nInjected: 1");
         let error = request.error.unwrap();
@@ -298,7 +301,10 @@ mod tests {
 
     #[test]
     fn query_values_that_are_not_scalars_are_rejected() {
-        let client = Client::builder().build().unwrap();
+        let client = Client::builder()
+            .base_url("https://api.example")
+            .build()
+            .unwrap();
         let mut request = Request::new(&client, &ENDPOINT);
         request.query("filter", &std::collections::BTreeMap::from([(1, 2)]));
         let error = request.error.unwrap();

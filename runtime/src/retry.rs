@@ -1,7 +1,7 @@
 //! The retry loop: one call's attempts, as the retry policy allows, inside the call's
 //! tracing span. The one non-generic function every generated method goes through.
 
-use crate::attempt::{build_request, send};
+use crate::attempt;
 use crate::call::{Body, Call};
 use crate::config::Settings;
 use crate::deadline::Deadline;
@@ -32,11 +32,6 @@ pub(crate) async fn run(
     // Only a call that may be sent again keeps its URL and body for the next attempt; any
     // other gives them to its one request.
     let keep = repeatable && policy.may_retry();
-    // What a careless server may repeat of the credentials is scrubbed from its answer.
-    let redactions = settings
-        .auth
-        .as_ref()
-        .map_or(&[][..], |auth| auth.redactions());
     // Made at the first failure: most calls never need it.
     let mut backoff = None;
     let mut attempt = 1;
@@ -55,15 +50,15 @@ pub(crate) async fn run(
                 // Each attempt has the whole timeout, for the answer's head and, unless it is
                 // streamed, its body.
                 deadline = Deadline::new(timeout);
-                let request =
-                    build_request(settings, endpoint, call, &mut url, keep, response_kind)?;
-                let sent = send(
+                let sent = attempt::run(
                     settings,
-                    request,
+                    endpoint,
+                    call,
+                    &mut url,
+                    keep,
+                    response_kind,
+                    timeout,
                     &mut deadline,
-                    streamed,
-                    redactions,
-                    &settings.base,
                 );
                 // The answer is not bound to a name: a local would be kept in this future's
                 // state beside the wait for the next attempt.

@@ -310,7 +310,10 @@ mod tests {
         values: &[(&'static str, &str)],
         rest: bool,
     ) -> Result<String, Error> {
-        let client = Client::builder().build().unwrap();
+        let client = Client::builder()
+            .base_url("https://api.example")
+            .build()
+            .unwrap();
         let mut url = CallUrl::new(client.settings());
         for (name, value) in values {
             url.path_value(endpoint, name, value, rest)

@@ -319,7 +319,7 @@ fn blocking_all_access_tokens_stops_at_a_short_page_or_an_error() {
     let server = runtime.block_on(askui_tests::RecordingServer::start(token_pages(false)));
     let client = askui_runtime::Client::builder()
         .base_url(server.base_url())
-        .auth(Auth::basic("tok"))
+        .auth(askui_workspaces::access_token("tok"))
         .build_blocking()
         .unwrap();
     let query = ListAccessTokensQuery::new()

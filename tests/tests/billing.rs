@@ -172,7 +172,7 @@ fn the_blocking_twin_sends_the_same_requests() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (server, client) = runtime.block_on(serve(
         Reply::json(200, json!({"prices": []})),
-        Some(Auth::basic("tok")),
+        Some(askui_workspaces::access_token("tok")),
     ));
     let blocking = askui_runtime::blocking::Client::new(client).unwrap();
     assert!(blocking.list_prices(WORKSPACE).unwrap().prices.is_empty());

@@ -87,7 +87,7 @@ impl Walk {
         let fake = FakeServer::start(Config::new(TOKEN).workspace(WORKSPACE))
             .await
             .expect("the fake starts");
-        let client = client_of(&fake, Some(Auth::basic(TOKEN)));
+        let client = client_of(&fake, Some(askui_workspaces::access_token(TOKEN)));
         Walk {
             fake,
             client,
@@ -839,7 +839,7 @@ fn blocking_twins_work_against_the_fake() {
         .unwrap();
     let client: blocking::Client = Client::builder()
         .base_url(fake.base_url())
-        .auth(Auth::basic(TOKEN))
+        .auth(askui_workspaces::access_token(TOKEN))
         .build_blocking()
         .unwrap();
 

@@ -61,7 +61,10 @@ async fn requests_conform_with_either_auth_scheme() {
         Vec::<String>::new(),
         "the test's own reply must conform"
     );
-    for auth in [Auth::bearer("a-token"), Auth::basic("a-token")] {
+    for auth in [
+        Auth::bearer("a-token"),
+        askui_workspaces::access_token("a-token"),
+    ] {
         let server = RecordingServer::always(Reply::json(200, valid_session())).await;
         let client = Client::builder()
             .base_url(server.base_url())
@@ -491,8 +494,11 @@ async fn every_billing_request_and_reply_conforms() {
             Vec::<String>::new(),
             "the reply used for {endpoint}"
         );
-        let (server, client) =
-            askui_tests::serve(Reply::json(200, reply), Some(Auth::basic("a-token"))).await;
+        let (server, client) = askui_tests::serve(
+            Reply::json(200, reply),
+            Some(askui_workspaces::access_token("a-token")),
+        )
+        .await;
         let return_url = ReturnUrl::new("https://app.example/back").unwrap();
         match endpoint.name() {
             "create_customer_portal_session" => drop(

@@ -71,7 +71,10 @@ async fn bearer_request_on_the_wire_and_typed_answer() {
 #[tokio::test]
 async fn basic_auth_is_askuis_base64_token() {
     let server = RecordingServer::always(session_ok()).await;
-    let client = client(&server.base_url(), Some(Auth::basic("my-askui-token")));
+    let client = client(
+        &server.base_url(),
+        Some(askui_workspaces::access_token("my-askui-token")),
+    );
     client
         .create_customer_portal_session(Uuid::new_v4(), &body())
         .await
@@ -323,7 +326,10 @@ async fn an_endless_body_stops_at_the_limit() {
 async fn secrets_never_show_in_errors() {
     let server =
         RecordingServer::always(Reply::json(401, json!({"detail": "Not authenticated"}))).await;
-    let client = client(&server.base_url(), Some(Auth::basic("hunter2-secret")));
+    let client = client(
+        &server.base_url(),
+        Some(askui_workspaces::access_token("hunter2-secret")),
+    );
     let error = client
         .create_customer_portal_session(Uuid::new_v4(), &body())
         .await

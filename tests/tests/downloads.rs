@@ -124,7 +124,7 @@ async fn download_url_streams_the_body_without_the_clients_credentials() {
     // still stays home.
     let client = Client::builder()
         .base_url(&cdn.base_url)
-        .auth(Auth::basic(TOKEN))
+        .auth(askui_workspaces::access_token(TOKEN))
         .build()
         .unwrap();
     let payload = payload();
@@ -172,6 +172,7 @@ async fn download_url_streams_the_body_without_the_clients_credentials() {
 async fn a_stalled_download_fails_after_the_idle_timeout_without_the_signature() {
     let (cdn, chunks) = Cdn::start().await;
     let client = Client::builder()
+        .base_url("https://api.example")
         .auth(Auth::bearer(TOKEN))
         .timeout(Duration::from_millis(300))
         .build()
@@ -213,7 +214,11 @@ fn s3_error(status: u16) -> Reply {
 #[tokio::test]
 async fn an_error_answer_is_typed_and_never_shows_the_signature() {
     let server = RecordingServer::always(s3_error(404)).await;
-    let client = Client::builder().auth(Auth::basic(TOKEN)).build().unwrap();
+    let client = Client::builder()
+        .base_url("https://api.example")
+        .auth(askui_workspaces::access_token(TOKEN))
+        .build()
+        .unwrap();
     let url = format!("{}/files/a.png?{SIGNED}", server.base_url());
     let error = client.download_url(&url).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Status);
@@ -272,7 +277,11 @@ fn bad_urls(base_url: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_bad_url_is_rejected_before_any_io() {
     let server = RecordingServer::always(Reply::raw(200, "text/plain", "x")).await;
-    let client = Client::builder().auth(Auth::basic(TOKEN)).build().unwrap();
+    let client = Client::builder()
+        .base_url("https://api.example")
+        .auth(askui_workspaces::access_token(TOKEN))
+        .build()
+        .unwrap();
     for url in bad_urls(&server.base_url()) {
         // Checked when called: the future only hands the error back.
         let download = client.download_url(&url);
@@ -293,7 +302,7 @@ async fn a_bad_url_is_rejected_before_any_io() {
 fn blocking_client(base_url: &str) -> blocking::Client {
     Client::builder()
         .base_url(base_url)
-        .auth(Auth::basic(TOKEN))
+        .auth(askui_workspaces::access_token(TOKEN))
         .timeout(Duration::from_secs(10))
         .build_blocking()
         .unwrap()
@@ -358,7 +367,11 @@ fn listed_file(url: Option<String>) -> FileDto {
 #[tokio::test]
 async fn a_listed_file_downloads_itself() {
     let server = RecordingServer::always(Reply::raw(200, "image/png", "png")).await;
-    let client = Client::builder().auth(Auth::basic(TOKEN)).build().unwrap();
+    let client = Client::builder()
+        .base_url("https://api.example")
+        .auth(askui_workspaces::access_token(TOKEN))
+        .build()
+        .unwrap();
     let file = listed_file(Some(format!("{}/a.png?{SIGNED}", server.base_url())));
     // The listing's `Debug` does not show the signature either.
     assert!(!format!("{file:?}").contains(SIGNATURE), "{file:?}");

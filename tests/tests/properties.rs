@@ -319,7 +319,7 @@ fn credentials_with_a_line_break_are_refused_by_the_builder() {
     check((scheme, with_line_break()), |(scheme, token)| {
         let auth = match scheme {
             "bearer" => Auth::bearer(token),
-            "basic" => Auth::basic(token),
+            "basic" => askui_workspaces::access_token(token),
             _ => Auth::header(token),
         };
         let built = Client::builder()

@@ -267,7 +267,7 @@ fn credentials_are_refused_over_plain_http_to_another_machine() {
     let with_token = |base_url: &str| {
         Client::builder()
             .base_url(base_url)
-            .auth(Auth::basic("secret-token"))
+            .auth(askui_workspaces::access_token("secret-token"))
     };
     let error = with_token("http://workspaces.askui.com")
         .build()

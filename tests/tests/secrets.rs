@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use askui_runtime::{Auth, Client, Error, RetryPolicy, askui_endpoint};
+use askui_runtime::{Auth, Client, Error, RetryPolicy, Token, askui_endpoint};
 use askui_tests::traces::captured;
 use askui_tests::{RawServer, RecordingServer, Reply, read_request_head, refused_base_url};
 use serde_json::{Value, json};
@@ -54,9 +54,13 @@ fn echo(status: u16) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync +
             .strip_prefix("Bearer ")
             .unwrap_or(authorization)
             .to_owned();
+        let api_key = request.header("api_key").unwrap_or_default();
+        let target = &request.target;
         Reply::json(
             status,
-            json!({ "detail": format!("invalid credentials {authorization} ({raw}, {TOKEN})") }),
+            json!({ "detail": format!(
+                "invalid credentials {authorization} ({raw}, {TOKEN}, {api_key}) for {target}"
+            ) }),
         )
     }
 }
@@ -68,7 +72,15 @@ async fn no_failure_shows_the_token_in_errors_or_traces() {
     let quick = RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(5));
     let mut shown = String::new();
 
-    for auth in [Auth::basic(TOKEN), Auth::bearer(TOKEN)] {
+    let schemes = [
+        askui_workspaces::access_token(TOKEN),
+        Auth::bearer(TOKEN),
+        Auth::basic("user", TOKEN),
+        Auth::api_key_header("api_key", TOKEN),
+        Auth::api_key_query("api_key", TOKEN),
+        Auth::provider(|| async { Ok::<_, std::io::Error>(Token::bearer(TOKEN)) }),
+    ];
+    for auth in schemes {
         // 401, 422 and 503 (retried) answers that repeat the credentials.
         for status in [401, 422, 503] {
             let server = RecordingServer::start(echo(status)).await;
@@ -142,12 +154,29 @@ async fn no_failure_shows_the_token_in_errors_or_traces() {
         shown.push_str(&everything_shown(&error));
     }
 
-    // Invalid credentials are reported without repeating them.
+    // Invalid credentials are reported without repeating them, fixed or from a provider.
     let error = Client::builder()
+        .base_url("https://api.example")
         .auth(Auth::bearer(format!("{TOKEN}\r\n")))
         .build()
         .unwrap_err();
     shown.push_str(&everything_shown(&error));
+    let server = RecordingServer::start(echo(401)).await;
+    for auth in [
+        Auth::provider(|| async { Ok::<_, std::io::Error>(Token::bearer(format!("{TOKEN}\r\n"))) }),
+        Auth::provider(|| async { Err::<Token, _>(std::io::Error::other("the vault is sealed")) }),
+    ] {
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .auth(auth)
+            .build()
+            .unwrap();
+        shown.push_str(&format!("{client:?}\n"));
+        let error = client.list().await.unwrap_err();
+        assert_eq!(error.kind(), askui_runtime::ErrorKind::Credentials);
+        shown.push_str(&everything_shown(&error));
+    }
+    assert!(server.requests().is_empty());
 
     let traced = captured();
     assert!(

@@ -60,7 +60,12 @@ impl Billing for FakeBilling {
 
 #[tokio::test]
 async fn a_failure_of_the_api_is_passed_on() {
-    let fake = FakeBilling(Client::builder().build().expect("a client"));
+    let fake = FakeBilling(
+        Client::builder()
+            .base_url("https://workspaces.askui.com")
+            .build()
+            .expect("a client"),
+    );
     let error = portal_link(&fake, Uuid::nil()).await.unwrap_err();
     assert!(
         error.to_string().contains("no billing in this test"),

@@ -1,13 +1,13 @@
 use askui_workspaces::agents::{Agents, ListAgentsQuery};
 use askui_workspaces::files::{Files, ListFilesQuery, UploadFile};
-use askui_workspaces::{Client, ErrorKind, StatusCode};
+use askui_workspaces::{ErrorKind, StatusCode};
 use futures_util::TryStreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), askui_workspaces::Error> {
     // ASKUI_TOKEN (sent as `Authorization: Basic base64(token)`), optionally
     // ASKUI_WORKSPACES_ENDPOINT for another server.
-    let client = Client::from_env()?;
+    let client = askui_workspaces::from_env()?;
     let workspace_id: askui_workspaces::Uuid = std::env::var("ASKUI_WORKSPACE_ID")
         .ok()
         .and_then(|id| id.parse().ok())

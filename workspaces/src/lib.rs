@@ -6,7 +6,7 @@
 //! use askui_workspaces::Client;
 //!
 //! # async fn run(workspace_id: uuid::Uuid) -> Result<(), askui_workspaces::Error> {
-//! let client = Client::from_env()?; // ASKUI_TOKEN, ASKUI_WORKSPACES_ENDPOINT
+//! let client = askui_workspaces::from_env()?; // ASKUI_TOKEN, ASKUI_WORKSPACES_ENDPOINT
 //! let body = CreateCustomerPortalSessionRequestDto::new("https://example.com/account")?;
 //! let session = client.create_customer_portal_session(workspace_id, &body).await?;
 //! println!("{}", session.session_url);
@@ -47,11 +47,13 @@ pub mod workspace_memberships;
 pub mod workspaces;
 
 mod common;
+mod connect;
 mod paging;
 
 pub use common::{Email, ListResponse};
+pub use connect::{BASE_URL, access_token, builder_from_env, env, from_env};
 
-pub use askui_runtime::{Auth, Client, Error, ErrorKind, StatusCode};
+pub use askui_runtime::{Auth, Client, ClientBuilder, Error, ErrorKind, StatusCode};
 /// The date-time type of the API types: `chrono::DateTime<Utc>`.
 pub use chrono::{self, DateTime, Utc};
 /// The versions of these crates that the API types use.

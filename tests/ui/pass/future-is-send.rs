@@ -53,5 +53,5 @@ fn generic<A: Api + AsRef<Client>>(api: &A) {
 fn main() {
     let _ = concrete;
     let _ = spawnable;
-    generic(&Client::builder().build().unwrap());
+    generic(&Client::builder().base_url("https://api.example").build().unwrap());
 }

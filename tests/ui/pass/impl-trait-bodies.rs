@@ -15,7 +15,7 @@ pub trait Api {
 impl Api for Client {}
 
 fn main() {
-    let client = Client::builder().build().unwrap();
+    let client = Client::builder().base_url("https://api.example").build().unwrap();
     drop(client.raw(vec![1u8]));
     drop(client.form(askui_runtime::Multipart::new()));
 }

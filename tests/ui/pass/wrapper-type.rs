@@ -30,7 +30,7 @@ impl<C: AsRef<Client>> AsRef<Client> for Shared<C> {
 impl<C: AsRef<Client> + Send + Sync> Api for Shared<C> {}
 
 fn main() {
-    let client = Client::builder().build().unwrap();
+    let client = Client::builder().base_url("https://api.example").build().unwrap();
     let app = App { client };
     drop(app.get(1));
     let shared = Shared(std::sync::Arc::new(app));
