@@ -6,10 +6,14 @@ use syn::{LitStr, Token};
 
 use crate::ctxt::Errors;
 
-pub const USAGE: &str = "expected `#[askui_endpoint(METHOD, \"/path/<param>\")]`, e.g. `#[askui_endpoint(get, \"/api/v1/workspaces/<workspace_id>\")]`, optionally followed by `timeout = \"5m\"` or `idempotent = true`";
+pub const USAGE: &str = "expected `#[askui_endpoint(METHOD, \"/path/<param>\")]`, e.g. `#[askui_endpoint(get, \"/api/v1/workspaces/<workspace_id>\")]`, optionally followed by `timeout = \"5m\"`, `idempotent = true` or `headers(\"X-Api-Version\" = \"2\")`";
 
 /// The named options after the path, in the order the error message lists them.
-const OPTION_NAMES: [&str; 2] = ["timeout", "idempotent"];
+const OPTION_NAMES: [&str; 3] = ["timeout", "idempotent", "headers"];
+
+/// The trait's `headers(…)`, which `#[askui_endpoints]` hands to each method's attribute
+/// under this name: not for users, so not listed.
+pub const TRAIT_HEADERS: &str = "__askui_trait_headers";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum HttpMethod {
@@ -76,6 +80,10 @@ pub struct NamedOptions {
     pub timeout_ms: Option<u64>,
     /// `idempotent = true`: a later retry layer may repeat the call.
     pub idempotent: Option<bool>,
+    /// `headers("X-Api-Version" = "2", …)`: fixed headers, checked.
+    pub headers: Vec<(LitStr, LitStr)>,
+    /// The trait's `headers(…)`, from `#[askui_endpoints]`; the method's own win.
+    pub trait_headers: Vec<(LitStr, LitStr)>,
 }
 
 /// Parses the arguments, reporting every problem rather than stopping at the first.
@@ -200,6 +208,19 @@ fn named_option(input: ParseStream, options: &mut NamedOptions, errors: &mut Err
         return;
     };
     let name = key.to_string();
+    if name == "headers" || name == TRAIT_HEADERS {
+        let headers = parse_headers(input, &key, errors);
+        let list = match name.as_str() {
+            "headers" => &mut options.headers,
+            _ => &mut options.trait_headers,
+        };
+        if !list.is_empty() {
+            errors.spanned(&key, "`headers` is given twice");
+        } else {
+            *list = headers;
+        }
+        return;
+    }
     if !OPTION_NAMES.contains(&name.as_str()) {
         until_comma(input);
         errors.spanned(
@@ -250,6 +271,79 @@ fn named_option(input: ParseStream, options: &mut NamedOptions, errors: &mut Err
         }
         _ => errors.spanned(value, format!("`{name}` takes `true` or `false`")),
     }
+}
+
+/// `headers("Name" = "value", …)` after `key`: every pair checked, each problem reported at
+/// its token; the valid pairs are returned. Malformed input is skipped up to the next `,`.
+pub fn parse_headers(
+    input: ParseStream,
+    key: &Ident,
+    errors: &mut Errors,
+) -> Vec<(LitStr, LitStr)> {
+    let usage = "expected `headers(\"Name\" = \"value\", …)`";
+    if !input.peek(syn::token::Paren) {
+        while !input.is_empty() && !input.peek(Token![,]) {
+            let _ = input.parse::<proc_macro2::TokenTree>();
+        }
+        errors.spanned(key, usage);
+        return Vec::new();
+    }
+    // `parenthesized!` returns early on error, which the peek above rules out.
+    let parsed = (|| -> syn::Result<_> {
+        let content;
+        syn::parenthesized!(content in input);
+        content.parse_terminated(
+            |pair: ParseStream| {
+                let name: LitStr = pair.parse()?;
+                pair.parse::<Token![=]>()?;
+                let value: LitStr = pair.parse()?;
+                Ok((name, value))
+            },
+            Token![,],
+        )
+    })();
+    let pairs = match parsed {
+        Ok(pairs) => pairs,
+        Err(error) => {
+            errors.at(error.span(), format!("{usage}: {error}"));
+            return Vec::new();
+        }
+    };
+    if pairs.is_empty() {
+        errors.spanned(key, format!("`headers()` is empty: {usage}"));
+    }
+    let mut headers: Vec<(LitStr, LitStr)> = Vec::new();
+    for (name, value) in pairs {
+        if let Err(error) = crate::role::check_header_name(&name, "`headers(…)`") {
+            errors.push(error);
+            continue;
+        }
+        let lower = name.value().to_ascii_lowercase();
+        if headers
+            .iter()
+            .any(|(seen, _)| seen.value().to_ascii_lowercase() == lower)
+        {
+            errors.spanned(
+                &name,
+                format!("the header `{}` is given twice", name.value()),
+            );
+            continue;
+        }
+        // What `http::HeaderValue::from_static` accepts: visible ASCII, spaces and tabs.
+        let text = value.value();
+        if !text
+            .chars()
+            .all(|c| c.is_ascii_graphic() || c == ' ' || c == '\t')
+        {
+            errors.spanned(
+                &value,
+                "a header value is visible ASCII, spaces and tabs (no line breaks, no other characters)",
+            );
+            continue;
+        }
+        headers.push((name, value));
+    }
+    headers
 }
 
 /// `"500ms"`, `"30s"`, `"5m"`, `"1h"`, or a sum such as `"1m30s"`; zero is not a timeout.

@@ -158,6 +158,13 @@ impl Description {
         if let Some(body) = body {
             value.extend(quote!(.body(#body)));
         }
+        let default_headers = merged_headers(options);
+        if !default_headers.is_empty() {
+            let pairs = default_headers
+                .iter()
+                .map(|(name, value)| quote!((#name, #value)));
+            value.extend(quote!(.default_headers(&[#(#pairs),*])));
+        }
         if let Some(ms) = options.timeout_ms {
             value.extend(quote!(.timeout(#rt::Duration::from_millis(#ms))));
         }
@@ -474,4 +481,16 @@ pub fn strip_role_attrs(input: &FnArg) -> FnArg {
         FnArg::Receiver(receiver) => receiver.attrs.retain(|attr| !ast::is_role_attr(attr)),
     }
     input
+}
+
+/// The trait's `headers(…)` with the method's over them, a later name replacing an earlier
+/// one: lower-case names (what `http::HeaderName::from_static` wants), and values.
+fn merged_headers(options: &NamedOptions) -> Vec<(String, String)> {
+    let mut merged: Vec<(String, String)> = Vec::new();
+    for (name, value) in options.trait_headers.iter().chain(&options.headers) {
+        let name = name.value().to_ascii_lowercase();
+        merged.retain(|(seen, _)| *seen != name);
+        merged.push((name, value.value()));
+    }
+    merged
 }

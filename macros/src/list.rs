@@ -2,7 +2,8 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use syn::{ItemTrait, Meta, TraitItem};
+use syn::parse::{ParseStream, Parser};
+use syn::{ItemTrait, Meta, Token, TraitItem};
 
 use crate::attr;
 use crate::ctxt::Errors;
@@ -20,17 +21,7 @@ use crate::path;
 //     }
 pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let blocking = match syn::parse2::<Option<Ident>>(args.clone()) {
-        Ok(None) => None,
-        Ok(Some(ident)) if ident == "blocking" => Some(ident),
-        _ => {
-            errors.spanned(
-                &args,
-                "expected `#[askui_endpoints]` or `#[askui_endpoints(blocking)]`",
-            );
-            None
-        }
-    };
+    let TraitArgs { blocking, headers } = trait_args(args, &mut errors);
     let mut item = match syn::parse2::<ItemTrait>(input.clone()) {
         Ok(item) => item,
         Err(_) => {
@@ -41,6 +32,9 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
             return with_errors(input, errors);
         }
     };
+    if let Some(headers) = &headers {
+        give_trait_headers(&mut item, headers);
+    }
     let listed = item.items.iter().filter_map(|trait_item| {
         let TraitItem::Fn(method) = trait_item else {
             return None;
@@ -62,6 +56,80 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
     let twin = blocking.map(|blocking| blocking_twin(&item, &blocking));
     item.items.push(endpoints_const(&listed));
     with_errors(quote!(#item #twin), errors)
+}
+
+/// `#[askui_endpoints]`'s own arguments: `blocking`, `headers("Name" = "value", …)`.
+struct TraitArgs {
+    blocking: Option<Ident>,
+    /// The `headers(…)` group's tokens, every pair valid, for the methods' attributes.
+    headers: Option<TokenStream>,
+}
+
+const TRAIT_USAGE: &str = "expected `#[askui_endpoints]`, `#[askui_endpoints(blocking)]`, `#[askui_endpoints(headers(\"Name\" = \"value\"))]` or both, comma-separated";
+
+fn trait_args(args: TokenStream, errors: &mut Errors) -> TraitArgs {
+    let parser = |input: ParseStream| {
+        let mut parsed = TraitArgs {
+            blocking: None,
+            headers: None,
+        };
+        while !input.is_empty() {
+            let key = input.call(<Ident as syn::ext::IdentExt>::parse_any)?;
+            match key.to_string().as_str() {
+                "blocking" if parsed.blocking.is_none() => parsed.blocking = Some(key),
+                "headers" if parsed.headers.is_none() => {
+                    let group = input.fork().parse::<proc_macro2::Group>()?;
+                    let mut scratch = Errors::default();
+                    crate::attr::parse_headers(input, &key, &mut scratch);
+                    // Handed on only when every pair is valid: the errors are reported
+                    // once, here, not again at each method.
+                    match scratch.finish() {
+                        Ok(()) => parsed.headers = Some(group.stream()),
+                        Err(error) => errors.push(error),
+                    }
+                }
+                _ => return Err(syn::Error::new(key.span(), TRAIT_USAGE)),
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(parsed)
+    };
+    match parser.parse2(args) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            errors.at(error.span(), TRAIT_USAGE);
+            TraitArgs {
+                blocking: None,
+                headers: None,
+            }
+        }
+    }
+}
+
+/// Adds the trait's headers to each `#[askui_endpoint(…)]` of `item`, as the hidden
+/// option the method's expansion merges under its own `headers(…)`.
+fn give_trait_headers(item: &mut ItemTrait, headers: &TokenStream) {
+    let option = Ident::new(crate::attr::TRAIT_HEADERS, proc_macro2::Span::call_site());
+    for trait_item in &mut item.items {
+        let TraitItem::Fn(method) = trait_item else {
+            continue;
+        };
+        for attribute in &mut method.attrs {
+            if !is_endpoint_attr(attribute) {
+                continue;
+            }
+            if let Meta::List(list) = &mut attribute.meta {
+                let ends_with_comma = matches!(
+                    list.tokens.clone().into_iter().last(),
+                    Some(proc_macro2::TokenTree::Punct(punct)) if punct.as_char() == ','
+                );
+                let comma = (!ends_with_comma).then(|| quote!(,));
+                list.tokens.extend(quote!(#comma #option(#headers)));
+            }
+        }
+    }
 }
 
 // Input:

@@ -263,7 +263,7 @@ fn header_arguments(meta: &Meta) -> syn::Result<Value> {
     let name: LitStr = list
         .parse_args()
         .map_err(|_| syn::Error::new_spanned(&list.tokens, usage))?;
-    check_header_name(&name)?;
+    check_header_name(&name, "a method argument")?;
     Ok(Value::Name(name))
 }
 
@@ -310,7 +310,8 @@ pub static RESERVED_HEADERS: &[ReservedHeader] = &[
     },
 ];
 
-fn check_header_name(name: &LitStr) -> syn::Result<()> {
+/// `setter` names what may not set a reserved header, for the message.
+pub fn check_header_name(name: &LitStr, setter: &str) -> syn::Result<()> {
     let value = name.value();
     // RFC 9110 `token`.
     let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
@@ -327,7 +328,7 @@ fn check_header_name(name: &LitStr) -> syn::Result<()> {
         return Err(syn::Error::new_spanned(
             name,
             format!(
-                "the header `{value}` is set by {}; a method argument cannot set it",
+                "the header `{value}` is set by {}; {setter} cannot set it",
                 reserved.owner
             ),
         ));

@@ -155,7 +155,19 @@ pub(crate) fn build_request(
     if let Some(content_type) = content_type {
         headers.insert(CONTENT_TYPE, content_type);
     }
-    // The method's headers, then the call's options, replace the defaults.
+    // Fixed headers: the client's, then the endpoint's (its trait's and its own), each
+    // replacing what came before.
+    for (name, value) in &settings.default_headers {
+        headers.insert(name, value.clone());
+    }
+    for &(name, value) in endpoint.default_headers() {
+        // Checked and lower-cased by the macro, which alone builds an `Endpoint`.
+        headers.insert(
+            http::HeaderName::from_static(name),
+            http::HeaderValue::from_static(value),
+        );
+    }
+    // The method's header arguments, then the call's options, replace all of those.
     let Some(extras) = &call.extras else {
         return Ok(request);
     };

@@ -121,6 +121,7 @@ pub struct ClientBuilder {
     auth: Option<Auth>,
     http_client: Option<reqwest::Client>,
     user_agent: Option<String>,
+    default_headers: Vec<(String, String)>,
     timeout: Option<Option<Duration>>,
     read_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
@@ -146,6 +147,15 @@ impl fmt::Debug for ClientBuilder {
             .field("auth", &self.auth)
             .field("http_client", &self.http_client.is_some())
             .field("user_agent", &self.user_agent)
+            .field(
+                "default_headers",
+                // Names only: a value may be a credential of the user's.
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("read_timeout", &self.read_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -188,6 +198,17 @@ impl ClientBuilder {
     /// [`http_client`](Self::http_client), whose own default then applies).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A header sent with every request, e.g. `default_header("X-Api-Version", "2")`. Later
+    /// ones of the same name replace earlier ones. An endpoint's `headers(…)` (on the method
+    /// or its trait), its header arguments and a call's [`CallOptions`](crate::CallOptions)
+    /// replace it in turn. The headers the client or the body sets (`Authorization`: use
+    /// [`Auth`]; `Content-Type`, `Content-Length`, `Transfer-Encoding`, `Host`) are refused,
+    /// as are invalid names and values: errors from `build()`.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
         self
     }
 
@@ -313,6 +334,7 @@ impl ClientBuilder {
             (None, Some(_)) => None,
             (None, None) => Some(HeaderValue::from_static(DEFAULT_USER_AGENT)),
         };
+        let default_headers = default_headers(self.default_headers)?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -334,6 +356,7 @@ impl ClientBuilder {
                 base,
                 auth,
                 user_agent,
+                default_headers,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
                 read_timeout: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
                 max_response_bytes: self
@@ -343,6 +366,34 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The client-wide headers, checked: names neither invalid nor reserved, values that a
+/// header can carry. Messages name the header, never its value.
+fn default_headers(headers: Vec<(String, String)>) -> Result<http::HeaderMap, Error> {
+    let mut map = http::HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let shown = crate::error::clean(&name, 64);
+        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::builder(format!(
+                "the default header name `{shown}` is not a valid header name"
+            ))
+        })?;
+        if crate::options::is_reserved_for_defaults(&name) {
+            return Err(Error::builder(format!(
+                "the default header `{shown}` is set by the client or the body (credentials: \
+                 use `Auth`)"
+            )));
+        }
+        let value = HeaderValue::try_from(value).map_err(|_| {
+            Error::builder(format!(
+                "the default header `{shown}` has a value with bytes not allowed in an HTTP \
+                 header (such as CR or LF)"
+            ))
+        })?;
+        map.insert(name, value);
+    }
+    Ok(map)
 }
 
 /// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`. Messages show

@@ -21,6 +21,8 @@ pub(crate) struct Settings {
     pub(crate) base_with_path_capacity: Url,
     pub(crate) auth: Option<Credentials>,
     pub(crate) user_agent: Option<HeaderValue>,
+    /// `ClientBuilder::default_header`s, checked.
+    pub(crate) default_headers: http::HeaderMap,
     pub(crate) timeout: Option<Duration>,
     /// The longest wait for the next chunk of a response body.
     pub(crate) read_timeout: Duration,

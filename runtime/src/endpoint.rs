@@ -39,6 +39,8 @@ pub struct Endpoint {
     path_params: &'static [&'static str],
     query: &'static [QueryParam],
     headers: &'static [&'static str],
+    /// Fixed headers, from the method's and its trait's `headers(…)`: lower-case names.
+    default_headers: &'static [(&'static str, &'static str)],
     body: BodyKind,
     response: ResponseKind,
     timeout: Option<Duration>,
@@ -157,6 +159,7 @@ impl Endpoint {
             path_params,
             query: &[],
             headers: &[],
+            default_headers: &[],
             body: BodyKind::None,
             response: ResponseKind::Json,
             timeout: None,
@@ -199,6 +202,12 @@ impl Endpoint {
     /// The names of the headers the method sets from its arguments, as declared.
     pub fn headers(&self) -> &'static [&'static str] {
         self.headers
+    }
+
+    /// The fixed headers every call sends, from `headers("Name" = "value")` on the method or
+    /// on its trait's `#[askui_endpoints]` (the method's win): lower-case names, and values.
+    pub fn default_headers(&self) -> &'static [(&'static str, &'static str)] {
+        self.default_headers
     }
 
     /// The kind of request body.
@@ -269,6 +278,14 @@ impl EndpointDef {
     pub const fn headers(self, headers: &'static [&'static str]) -> Self {
         let mut endpoint = self.build();
         endpoint.headers = headers;
+        EndpointDef(ManuallyDrop::new(endpoint))
+    }
+
+    /// The fixed headers of `headers(…)` (the trait's merged with the method's), names
+    /// checked and lower-cased by the macro.
+    pub const fn default_headers(self, headers: &'static [(&'static str, &'static str)]) -> Self {
+        let mut endpoint = self.build();
+        endpoint.default_headers = headers;
         EndpointDef(ManuallyDrop::new(endpoint))
     }
 

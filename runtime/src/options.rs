@@ -103,6 +103,14 @@ fn is_reserved(name: &HeaderName) -> bool {
         .any(|&(reserved, refused)| refused && name.as_str() == reserved)
 }
 
+/// Whether a client-wide default header may not be `name`: none of the reserved ones, not
+/// even `Authorization`, which is [`Auth`](crate::Auth)'s (with its checks and redaction).
+pub(crate) fn is_reserved_for_defaults(name: &HeaderName) -> bool {
+    RESERVED
+        .iter()
+        .any(|&(reserved, _)| name.as_str() == reserved)
+}
+
 impl fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header values may be credentials: names only.
