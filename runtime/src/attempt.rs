@@ -1,6 +1,7 @@
 //! One attempt of a call: the request built from the call (with the credentials stage's
-//! credential and the client's headers), handed to the transport, its answer's head awaited until the attempt's
-//! deadline, its origin checked, and its status: a non-2xx answer becomes the `Status` error.
+//! credential and the fixed headers), handed to the transport, its answer's head awaited
+//! until the attempt's deadline, its origin checked, and its status: a non-2xx answer
+//! becomes the `Status` error.
 
 use std::future::Future;
 use std::time::Duration;
@@ -44,57 +45,44 @@ pub(crate) async fn run(
         let request = build_request(settings, endpoint, call, url, keep, response_kind, None)?;
         return send(settings, request, deadline, streamed, &[], &settings.base).await;
     };
-    let resendable = credentials.refreshes() && matches!(call.body, Body::Empty | Body::Bytes(..));
-    let held = credentials.for_attempt(timeout).await?;
-    let request = build_request(
-        settings,
-        endpoint,
-        call,
-        url,
-        keep || resendable,
-        response_kind,
-        Some(&held),
-    )?;
-    let sent = send(
-        settings,
-        request,
-        deadline,
-        streamed,
-        held.redactions(),
-        &settings.base,
-    );
-    let error = match sent.await {
-        Ok(response) => return Ok(response),
-        Err(error) => error,
-    };
-    if error.status() != Some(http::StatusCode::UNAUTHORIZED) || !credentials.refreshes() {
-        return Err(error);
+    // Only a provider's credential can be replaced, and only a body of bytes sent again.
+    let mut resend = credentials.refreshes() && matches!(call.body, Body::Empty | Body::Bytes(..));
+    loop {
+        let held = match credentials.ready() {
+            Some(held) => held,
+            None => credentials.fetch(timeout).await?,
+        };
+        // A call that may be re-sent keeps its URL and body for that.
+        let request = build_request(
+            settings,
+            endpoint,
+            call,
+            url,
+            keep || resend,
+            response_kind,
+            Some(&held),
+        )?;
+        let sent = send(
+            settings,
+            request,
+            deadline,
+            streamed,
+            held.redactions(),
+            &settings.base,
+        );
+        let error = match sent.await {
+            Ok(response) => return Ok(response),
+            Err(error) => error,
+        };
+        if error.status() != Some(http::StatusCode::UNAUTHORIZED) {
+            return Err(error);
+        }
+        credentials.reject(&held);
+        if !std::mem::take(&mut resend) {
+            return Err(error);
+        }
+        *deadline = Deadline::new(timeout);
     }
-    credentials.reject(&held);
-    if !resendable {
-        return Err(error);
-    }
-    drop((error, held));
-    let held = credentials.for_attempt(timeout).await?;
-    *deadline = Deadline::new(timeout);
-    let request = build_request(
-        settings,
-        endpoint,
-        call,
-        url,
-        keep,
-        response_kind,
-        Some(&held),
-    )?;
-    send(
-        settings,
-        request,
-        deadline,
-        streamed,
-        held.redactions(),
-        &settings.base,
-    )
-    .await
 }
 
 /// The request for one attempt. With `keep`, the URL and a body of bytes are kept for the
@@ -143,12 +131,12 @@ pub(crate) fn build_request(
         // Opened into a `Form` before the first attempt.
         Body::Multipart(_) => return Err(Error::builder("the multipart body was not opened")),
     };
+    // Straight into the request's own map: no second map to build and copy.
+    request.headers_mut().insert(ACCEPT, accept);
     if let Some(credential) = credential {
         credential.apply(&mut request);
     }
-    // Straight into the request's own map: no second map to build and copy.
     let headers = request.headers_mut();
-    headers.insert(ACCEPT, accept);
     if let Some(user_agent) = &settings.user_agent {
         headers.insert(USER_AGENT, user_agent.clone());
     }
@@ -157,8 +145,10 @@ pub(crate) fn build_request(
     }
     // Fixed headers: the client's, then the endpoint's (its trait's and its own), each
     // replacing what came before.
-    for (name, value) in &settings.default_headers {
-        headers.insert(name, value.clone());
+    if !settings.default_headers.is_empty() {
+        for (name, value) in &settings.default_headers {
+            headers.insert(name, value.clone());
+        }
     }
     for &(name, value) in endpoint.default_headers() {
         // Checked and lower-cased by the macro, which alone builds an `Endpoint`.

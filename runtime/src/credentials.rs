@@ -53,14 +53,31 @@ impl Credentials {
 
     /// The credential for the next attempt: the fixed one, or the provider's current one,
     /// fetched first if there is none or it is about to expire. `timeout` bounds the fetch.
+    #[cfg(test)]
     pub(crate) async fn for_attempt(&self, timeout: Option<Duration>) -> Result<Held<'_>, Error> {
+        match self.ready() {
+            Some(held) => Ok(held),
+            None => self.fetch(timeout).await,
+        }
+    }
+
+    /// The credential, if no fetch is needed: what nearly every attempt finds, without
+    /// awaiting anything.
+    pub(crate) fn ready(&self) -> Option<Held<'_>> {
+        match self {
+            Credentials::Fixed(credential) => Some(Held::Fixed(credential)),
+            Credentials::Provider(refreshing) => refreshing.fresh().map(Held::Fetched),
+        }
+    }
+
+    /// Fetches the provider's credential, or waits for the fetch in flight.
+    pub(crate) async fn fetch(&self, timeout: Option<Duration>) -> Result<Held<'_>, Error> {
         match self {
             Credentials::Fixed(credential) => Ok(Held::Fixed(credential)),
-            Credentials::Provider(refreshing) => match refreshing.fresh() {
-                Some(credential) => Ok(Held::Fetched(credential)),
-                // Boxed: only the first call, and those around an expiry, need this future.
-                None => Box::pin(refreshing.fetch(timeout)).await.map(Held::Fetched),
-            },
+            // Boxed: only the first call, and those around an expiry, need this future.
+            Credentials::Provider(refreshing) => {
+                Box::pin(refreshing.fetch(timeout)).await.map(Held::Fetched)
+            }
         }
     }
 
