@@ -120,6 +120,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     auth: Option<Auth>,
     http_client: Option<reqwest::Client>,
+    tls: Tls,
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
     timeout: Option<Option<Duration>>,
@@ -146,6 +147,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &base_url)
             .field("auth", &self.auth)
             .field("http_client", &self.http_client.is_some())
+            .field("tls", &self.tls)
             .field("user_agent", &self.user_agent)
             .field(
                 "default_headers",
@@ -191,6 +193,40 @@ impl ClientBuilder {
     /// `redirect(reqwest::redirect::Policy::none())` to not follow redirects at all.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Trusts `certs` as root certificates besides the platform's own (reqwest's
+    /// `tls_certs_merge`): a company's CA, or a test server's. Calls add up.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use askui_runtime::{reqwest::Certificate, Client};
+    ///
+    /// let ca = Certificate::from_pem(&std::fs::read("company-ca.pem")?)?;
+    /// let client = Client::builder().tls_certs_merge([ca]).build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// It configures the HTTP client the builder makes: with your own
+    /// [`http_client`](Self::http_client), give the certificates to that one instead;
+    /// `build()` refuses both together
+    /// ([`ErrorKind::Builder`](crate::ErrorKind::Builder)).
+    pub fn tls_certs_merge(
+        mut self,
+        certs: impl IntoIterator<Item = reqwest::Certificate>,
+    ) -> Self {
+        self.tls.certs.extend(certs);
+        self
+    }
+
+    /// Trusts only `certs` (and those of [`tls_certs_merge`](Self::tls_certs_merge)), not
+    /// the platform's roots (reqwest's `tls_certs_only`): to pin a private CA. As with
+    /// `tls_certs_merge`, `build()` refuses it together with your own
+    /// [`http_client`](Self::http_client).
+    pub fn tls_certs_only(mut self, certs: impl IntoIterator<Item = reqwest::Certificate>) -> Self {
+        self.tls.certs.extend(certs);
+        self.tls.only = true;
         self
     }
 
@@ -336,10 +372,23 @@ impl ClientBuilder {
         };
         let default_headers = default_headers(self.default_headers)?;
         let http = match self.http_client {
+            // Silently dropping the certificates would leave the user's own client refusing
+            // the server they meant to trust, far from the line that set them.
+            Some(_) if self.tls.is_set() => {
+                return Err(Error::builder(
+                    "`tls_certs_merge`/`tls_certs_only` configure the HTTP client the builder \
+                     makes, and have no effect with your own `http_client`: give the \
+                     certificates to that client instead",
+                ));
+            }
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-                .redirect(same_origin_redirects())
+            None => self
+                .tls
+                .apply(
+                    reqwest::Client::builder()
+                        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                        .redirect(same_origin_redirects()),
+                )
                 .build()
                 .map_err(|error| {
                     Error::builder("the HTTP client could not be created").with_source(error)
@@ -394,6 +443,37 @@ fn default_headers(headers: Vec<(String, String)>) -> Result<http::HeaderMap, Er
         map.insert(name, value);
     }
     Ok(map)
+}
+
+/// The root certificates of [`ClientBuilder::tls_certs_merge`] and
+/// [`ClientBuilder::tls_certs_only`].
+#[derive(Default)]
+struct Tls {
+    certs: Vec<reqwest::Certificate>,
+    only: bool,
+}
+
+impl Tls {
+    fn is_set(&self) -> bool {
+        !self.certs.is_empty() || self.only
+    }
+
+    fn apply(self, builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+        if self.only {
+            builder.tls_certs_only(self.certs)
+        } else {
+            builder.tls_certs_merge(self.certs)
+        }
+    }
+}
+
+impl fmt::Debug for Tls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tls")
+            .field("certs", &self.certs.len())
+            .field("only", &self.only)
+            .finish()
+    }
 }
 
 /// Accepts `http(s)://host[:port][/prefix]`, returned without a trailing `/`. Messages show

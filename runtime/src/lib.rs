@@ -98,6 +98,15 @@
 //! impl Billing for MyApp {}
 //! ```
 //!
+//! # TLS
+//!
+//! HTTPS goes through reqwest. With the default feature `default-tls` that is rustls, with the
+//! aws-lc-rs crypto provider, checking certificates against the platform's roots; feature
+//! `native-tls` uses the platform's TLS library instead. A CA of your own is trusted with
+//! [`ClientBuilder::tls_certs_merge`] (or, alone, [`ClientBuilder::tls_certs_only`]); a
+//! certificate the client does not trust fails the call with
+//! [`ErrorKind::Connect`] before any request is sent.
+//!
 //! # Errors
 //!
 //! Every method returns [`Error`]: [`Error::kind`] says what went wrong, [`Error::status`]
