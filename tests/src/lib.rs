@@ -1,11 +1,13 @@
 //! Test support: real HTTP servers on 127.0.0.1, started inside the test process.
 //!
 //! [`RecordingServer`] answers every request with a scripted [`Reply`] and keeps what came
-//! over the wire; [`RawServer`] hands the raw TCP stream to a handler, for servers that
+//! over the wire, over HTTP or, with [`RecordingServer::start_tls`] and a certificate from a
+//! [`tls::TestCa`], HTTPS; [`RawServer`] hands the raw TCP stream to a handler, for servers that
 //! misbehave below HTTP (resets, endless or stalled bodies).
 
 pub mod spec;
 pub mod streaming;
+pub mod tls;
 pub mod traces;
 
 /// The README's Rust code blocks, each in the context its `<!-- doctest: … -->` comment names,
@@ -21,7 +23,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Version};
 use axum::response::Response;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -34,6 +36,8 @@ pub struct Recorded {
     pub target: String,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// `HTTP/1.1`, or `HTTP/2.0` when a TLS client chose `h2` over ALPN.
+    pub version: Version,
 }
 
 impl Recorded {
@@ -104,10 +108,13 @@ struct Shared {
     respond: Arc<Responder>,
 }
 
-/// An HTTP/1.1 server on 127.0.0.1 that records requests and answers from a closure.
+/// A server on 127.0.0.1 that records requests and answers from a closure: HTTP/1.1, or
+/// HTTPS with HTTP/2 and HTTP/1.1 ([`RecordingServer::start_tls`]).
 pub struct RecordingServer {
-    addr: SocketAddr,
+    base_url: String,
     shared: Shared,
+    /// The TLS handshakes, for a server started with [`RecordingServer::start_tls`].
+    handshakes: tls::Handshakes,
     task: JoinHandle<()>,
 }
 
@@ -115,6 +122,38 @@ impl RecordingServer {
     pub async fn start(
         respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
     ) -> RecordingServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let base_url = format!("http://{addr}");
+        Self::serve(listener, base_url, tls::Handshakes::default(), respond)
+    }
+
+    /// Serves HTTPS on 127.0.0.1 with `identity` (a certificate of a [`tls::TestCa`]),
+    /// offering `h2` and `http/1.1` over ALPN. [`base_url`](Self::base_url) names the host
+    /// `localhost`; [`handshakes`](Self::handshakes) tells what each connection's TLS
+    /// handshake came to.
+    pub async fn start_tls(
+        identity: &tls::Identity,
+        respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> RecordingServer {
+        let listener = tls::TlsListener::bind(identity).await;
+        let addr = listener.addr();
+        let handshakes = listener.handshakes();
+        let base_url = format!("https://localhost:{}", addr.port());
+        Self::serve(listener, base_url, handshakes, respond)
+    }
+
+    fn serve<L>(
+        listener: L,
+        base_url: String,
+        handshakes: tls::Handshakes,
+        respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> RecordingServer
+    where
+        L: axum::serve::Listener<Addr = SocketAddr>,
+    {
         let shared = Shared {
             requests: Arc::default(),
             respond: Arc::new(respond),
@@ -122,14 +161,27 @@ impl RecordingServer {
         let app = axum::Router::new()
             .fallback(record)
             .with_state(shared.clone());
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1");
-        let addr = listener.local_addr().expect("local address");
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        RecordingServer { addr, shared, task }
+        RecordingServer {
+            base_url,
+            shared,
+            handshakes,
+            task,
+        }
+    }
+
+    /// What the TLS handshake of each connection came to, in the order they ended (none for
+    /// a plain HTTP server).
+    pub fn handshakes(&self) -> Vec<tls::Handshake> {
+        self.handshakes.all()
+    }
+
+    /// [`handshakes`](Self::handshakes), once there are at least `count`: a handshake the
+    /// client broke off may end on the server after the client's call has returned.
+    pub async fn handshakes_at_least(&self, count: usize) -> Vec<tls::Handshake> {
+        self.handshakes.at_least(count).await
     }
 
     /// Answers every request with the same reply.
@@ -138,7 +190,7 @@ impl RecordingServer {
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.base_url.clone()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -180,6 +232,7 @@ async fn record(State(shared): State<Shared>, request: Request) -> Response {
             .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned()),
         headers: parts.headers,
         body: body.to_vec(),
+        version: parts.version,
     };
     let reply = (shared.respond)(&recorded);
     shared

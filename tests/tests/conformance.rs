@@ -721,6 +721,7 @@ fn the_checker_reads_values_as_the_fake_does() {
             target: target.into(),
             headers,
             body: body.as_bytes().to_vec(),
+            version: axum::http::Version::HTTP_11,
         }
     };
     let list = <Client as AccessTokens>::LIST_ACCESS_TOKENS;
