@@ -394,6 +394,11 @@ impl Error {
             };
             return Error::redirect(message).with_source(error.without_url());
         }
+        if error.is_connect() && is_tls_failure(&error) {
+            return Error::new(ErrorKind::Connect)
+                .with_message(TLS_HANDSHAKE_FAILED)
+                .with_source(error.without_url());
+        }
         let kind = if error.is_timeout() {
             ErrorKind::Timeout
         } else if error.is_connect() {
@@ -542,6 +547,49 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         self.inner.kind == ErrorKind::Timeout
     }
+}
+
+const TLS_HANDSHAKE_FAILED: &str = "the TLS handshake with the server failed";
+
+impl Error {
+    /// A [`Connect`](ErrorKind::Connect) error of a TLS handshake that failed (the server's
+    /// certificate refused, no protocol version in common): the same again would fail the
+    /// same way, so it is not retried. Known for rustls only; with `native-tls` such a
+    /// failure is retried as any connection failure.
+    pub(crate) fn tls_handshake_failed(&self) -> bool {
+        self.inner.kind == ErrorKind::Connect
+            && self
+                .inner
+                .source
+                .as_deref()
+                .is_some_and(|source| is_tls_failure(source))
+    }
+}
+
+/// Whether rustls failed somewhere in `error`'s causes. The connector hands its error on
+/// inside `io::Error`s (two, nested), whose `source()` skips the error they wrap: each
+/// `io::Error` is opened instead.
+#[cfg(any(feature = "default-tls", feature = "rustls-no-provider"))]
+fn is_tls_failure(error: &(dyn StdError + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<rustls::Error>() {
+            return true;
+        }
+        let wrapped = error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref);
+        cause = match wrapped {
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => error.source(),
+        };
+    }
+    false
+}
+
+#[cfg(not(any(feature = "default-tls", feature = "rustls-no-provider")))]
+fn is_tls_failure(_: &(dyn StdError + 'static)) -> bool {
+    false
 }
 
 fn middleware_message(error: &dyn fmt::Display) -> String {

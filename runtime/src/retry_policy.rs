@@ -17,8 +17,9 @@ use crate::{Error, ErrorKind};
 ///   declared `idempotent = false`);
 /// - its body can be **sent again**: none, JSON, a form or bytes; never a stream or a
 ///   multipart upload, which are read as they are sent;
-/// - it failed in a way **worth another try**: no connection could be made, or the server
-///   answered 429, 502, 503 or 504;
+/// - it failed in a way **worth another try**: no connection could be made (but not a TLS
+///   handshake that failed, such as a refused certificate, which would fail again), or the
+///   server answered 429, 502, 503 or 504;
 /// - the server's `Retry-After`, if it sent one, is at most
 ///   [`max_retry_after`](Self::max_retry_after) (a longer wait is the caller's decision).
 ///
@@ -122,7 +123,7 @@ impl RetryPolicy {
 
 fn worth_retrying(error: &Error) -> bool {
     match error.kind() {
-        ErrorKind::Connect => true,
+        ErrorKind::Connect => !error.tls_handshake_failed(),
         ErrorKind::Status => matches!(
             error.status(),
             Some(
