@@ -204,7 +204,10 @@ impl ClientBuilder {
     /// use askui_runtime::{reqwest::Certificate, Client};
     ///
     /// let ca = Certificate::from_pem(&std::fs::read("company-ca.pem")?)?;
-    /// let client = Client::builder().tls_certs_merge([ca]).build()?;
+    /// let client = Client::builder()
+    ///     .base_url("https://api.internal.example")
+    ///     .tls_certs_merge([ca])
+    ///     .build()?;
     /// # Ok(()) }
     /// ```
     ///

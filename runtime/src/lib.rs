@@ -115,7 +115,8 @@
 
 #![warn(missing_docs)]
 
-// The API is HTTPS only: a runtime that cannot speak it would fail every call to it.
+// A runtime without TLS would fail every call to an https:// base URL, at run time: say so
+// at compile time instead.
 #[cfg(not(any(
     feature = "default-tls",
     feature = "native-tls",
