@@ -215,6 +215,11 @@ impl ClientBuilder {
     /// [`http_client`](Self::http_client), give the certificates to that one instead;
     /// `build()` refuses both together
     /// ([`ErrorKind::Builder`](crate::ErrorKind::Builder)).
+    #[cfg(any(
+        feature = "default-tls",
+        feature = "native-tls",
+        feature = "rustls-no-provider"
+    ))]
     pub fn tls_certs_merge(
         mut self,
         certs: impl IntoIterator<Item = reqwest::Certificate>,
@@ -227,6 +232,11 @@ impl ClientBuilder {
     /// the platform's roots (reqwest's `tls_certs_only`): to pin a private CA. As with
     /// `tls_certs_merge`, `build()` refuses it together with your own
     /// [`http_client`](Self::http_client).
+    #[cfg(any(
+        feature = "default-tls",
+        feature = "native-tls",
+        feature = "rustls-no-provider"
+    ))]
     pub fn tls_certs_only(mut self, certs: impl IntoIterator<Item = reqwest::Certificate>) -> Self {
         self.tls.certs.extend(certs);
         self.tls.only = true;
@@ -448,14 +458,39 @@ fn default_headers(headers: Vec<(String, String)>) -> Result<http::HeaderMap, Er
     Ok(map)
 }
 
-/// The root certificates of [`ClientBuilder::tls_certs_merge`] and
-/// [`ClientBuilder::tls_certs_only`].
+/// The root certificates of `ClientBuilder::tls_certs_merge` and `tls_certs_only`.
 #[derive(Default)]
 struct Tls {
+    #[cfg(any(
+        feature = "default-tls",
+        feature = "native-tls",
+        feature = "rustls-no-provider"
+    ))]
     certs: Vec<reqwest::Certificate>,
     only: bool,
 }
 
+/// Without a TLS backend (an `http://`-only client) there are no certificates to trust.
+#[cfg(not(any(
+    feature = "default-tls",
+    feature = "native-tls",
+    feature = "rustls-no-provider"
+)))]
+impl Tls {
+    fn is_set(&self) -> bool {
+        self.only
+    }
+
+    fn apply(self, builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+        builder
+    }
+}
+
+#[cfg(any(
+    feature = "default-tls",
+    feature = "native-tls",
+    feature = "rustls-no-provider"
+))]
 impl Tls {
     fn is_set(&self) -> bool {
         !self.certs.is_empty() || self.only
@@ -472,10 +507,14 @@ impl Tls {
 
 impl fmt::Debug for Tls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tls")
-            .field("certs", &self.certs.len())
-            .field("only", &self.only)
-            .finish()
+        let mut tls = f.debug_struct("Tls");
+        #[cfg(any(
+            feature = "default-tls",
+            feature = "native-tls",
+            feature = "rustls-no-provider"
+        ))]
+        tls.field("certs", &self.certs.len());
+        tls.field("only", &self.only).finish()
     }
 }
 

@@ -115,18 +115,6 @@
 
 #![warn(missing_docs)]
 
-// A runtime without TLS would fail every call to an https:// base URL, at run time: say so
-// at compile time instead.
-#[cfg(not(any(
-    feature = "default-tls",
-    feature = "native-tls",
-    feature = "rustls-no-provider"
-)))]
-compile_error!(
-    "askui-runtime needs a TLS backend: keep the default feature `default-tls`, or enable \
-     `native-tls` or `rustls-no-provider`"
-);
-
 // The call's pipeline, a module per stage, in the order a call goes through them:
 // `request` (the arguments, into a `call::Call`), `url`, `retry` (the loop), `attempt` (one
 // request: the `credentials` stage (fixed, or fetched from a provider; `auth` checks them), the `transport`, the `deadline`, the `redirect` rule,
