@@ -176,7 +176,7 @@ pub(crate) fn build_request(
 
 /// Sends a finished request and checks its status: what every call and every download
 /// share. The answer's head must come by `deadline`, fixed if the head is not there at once.
-/// A non-2xx answer is a `Status` error whose body is read up to 64 KiB (what
+/// A non-2xx answer is a `Status` error whose body is read up to `max_error_body_bytes` (what
 /// arrived before a stall or a reset is kept), with each of `secrets` replaced by
 /// `<redacted>` before it is decoded. An answer from another origin than `origin`'s (the
 /// request's), which a user-supplied client's redirect policy may have followed, is refused.
@@ -209,6 +209,7 @@ pub(crate) fn send<'a>(
         Err(Box::pin(status_error(
             response,
             secrets,
+            settings.max_error_body_bytes,
             settings.read_timeout,
             deadline,
         ))

@@ -19,6 +19,9 @@ use crate::{Auth, ByteStream, Bytes, Error, RetryPolicy};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest success body read unless [`ClientBuilder::max_response_bytes`] says otherwise.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+/// How much of an error answer's body a `Status` error keeps unless
+/// [`ClientBuilder::max_error_body_bytes`] says otherwise.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest wait for the next bytes of a response body unless
 /// [`ClientBuilder::read_timeout`] says otherwise.
@@ -126,6 +129,7 @@ pub struct ClientBuilder {
     timeout: Option<Option<Duration>>,
     read_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
+    max_error_body_bytes: Option<usize>,
     retry: Option<RetryPolicy>,
     allow_plain_http: bool,
     in_memory: Option<Handler>,
@@ -303,6 +307,18 @@ impl ClientBuilder {
         self
     }
 
+    /// How much of an error answer's body is read and kept in its
+    /// [`ErrorKind::Status`](crate::ErrorKind::Status) error
+    /// ([`Error::body_bytes`](crate::Error::body_bytes), [`Error::json`](crate::Error::json));
+    /// `detail()` and `validation()` are read from those bytes too. A longer body is cut
+    /// there and the error says so ([`Error::body_truncated`](crate::Error::body_truncated)):
+    /// an error costs at most this much memory, whatever the server sends.
+    /// Default: [`DEFAULT_MAX_ERROR_BODY_BYTES`].
+    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
+        self.max_error_body_bytes = Some(limit);
+        self
+    }
+
     /// Answers every request in memory with `handler`, with no socket: for unit tests of
     /// code that calls your endpoints. The handler sees each request as it would go over
     /// the wire (method, URL with its query, headers with `Authorization` and `User-Agent`,
@@ -424,6 +440,9 @@ impl ClientBuilder {
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                max_error_body_bytes: self
+                    .max_error_body_bytes
+                    .unwrap_or(DEFAULT_MAX_ERROR_BODY_BYTES),
                 retry: self.retry.unwrap_or_default(),
             }),
         })

@@ -27,6 +27,8 @@ pub(crate) struct Settings {
     /// The longest wait for the next chunk of a response body.
     pub(crate) read_timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    /// How much of an error answer's body is read and kept in its `Status` error.
+    pub(crate) max_error_body_bytes: usize,
     pub(crate) retry: RetryPolicy,
 }
 

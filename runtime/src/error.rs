@@ -5,8 +5,9 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::Endpoint;
 
@@ -16,6 +17,14 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 ///
 /// `Display` is one short line; the underlying cause is available through
 /// [`source()`](std::error::Error::source). Neither ever contains a credential.
+///
+/// An error answer ([`ErrorKind::Status`]) is kept whole, up to the client's
+/// [`max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes):
+/// [`headers()`](Error::headers), [`body_bytes()`](Error::body_bytes) and
+/// [`json()`](Error::json) for an API's own error type, beside the FastAPI shapes
+/// [`detail()`](Error::detail) and [`validation()`](Error::validation). What the server
+/// repeated of the client's credentials is scrubbed from all of them; `Display` and `Debug`
+/// show only a cleaned snippet of the body and no header values.
 pub struct Error {
     // Boxed so that `Result<T, Error>` stays one word larger than `T`.
     inner: Box<Inner>,
@@ -32,9 +41,55 @@ struct Inner {
     /// server's logs: the few response headers worth keeping.
     retry_after: Option<Duration>,
     request_id: Option<Box<str>>,
+    /// An error answer's headers and body, as kept (boxed: most errors have none, and
+    /// `Inner` is allocated for each).
+    answer: Option<Box<Answer>>,
+    /// For a `Decode` error: where in the JSON the body stopped matching the type.
+    decode_path: Option<Box<str>>,
     /// How many times the call was sent, when more than once.
     attempts: u32,
     source: Option<BoxError>,
+}
+
+/// An error answer as a `Status` error keeps it: bounded, the client's credentials scrubbed.
+struct Answer {
+    headers: HeaderMap,
+    body: crate::Bytes,
+    /// The body is not whole: cut at the bound, or the connection broke off.
+    truncated: bool,
+}
+
+/// Response headers a `Status` error does not keep: their values are credentials by
+/// definition (a session cookie the server sets, an `Authorization` an echoing server
+/// repeats), whatever the client's own credential is.
+const DROPPED_HEADERS: [HeaderName; 4] = [
+    http::header::SET_COOKIE,
+    http::header::AUTHORIZATION,
+    http::header::PROXY_AUTHORIZATION,
+    http::header::COOKIE,
+];
+
+/// `headers` as a `Status` error keeps them: without [`DROPPED_HEADERS`], and each value
+/// that contains one of `secrets` with it replaced by `<redacted>` (and marked sensitive).
+pub(crate) fn kept_headers(mut headers: HeaderMap, secrets: &[String]) -> HeaderMap {
+    for name in &DROPPED_HEADERS {
+        headers.remove(name);
+    }
+    if secrets.is_empty() {
+        return headers;
+    }
+    for (_, value) in headers.iter_mut() {
+        let scrubbed = crate::redact::redact(value.as_bytes(), secrets);
+        if scrubbed != value.as_bytes() {
+            // `<redacted>` is visible ASCII, so the scrubbed value is a valid one; were it
+            // not, the whole value goes.
+            let mut replaced = HeaderValue::from_bytes(&scrubbed)
+                .unwrap_or_else(|_| HeaderValue::from_static("<redacted>"));
+            replaced.set_sensitive(true);
+            *value = replaced;
+        }
+    }
+    headers
 }
 
 /// What went wrong, for matching. New kinds may be added.
@@ -51,9 +106,11 @@ pub enum ErrorKind {
     Timeout,
     /// The connection failed while sending the request or reading the response.
     Transport,
-    /// The server answered with a non-success status; see [`Error::status`] and [`Error::body`].
+    /// The server answered with a non-success status; see [`Error::status`], [`Error::body`],
+    /// [`Error::headers`], [`Error::body_bytes`] and [`Error::json`].
     Status,
-    /// A success response whose body is not the expected type.
+    /// A success response whose body is not the expected type; [`Error::decode_path`] says
+    /// where, [`Error::body`] shows a snippet of the body there.
     Decode,
     /// The response body is larger than the client's limit.
     ResponseTooLarge,
@@ -80,7 +137,9 @@ pub enum ErrorBody {
     Validation(HttpValidationError),
     /// `{"detail": "…"}` or `{"detail": [{"msg": "…"}, …]}` (messages joined with `; `).
     Detail(String),
-    /// Any other body (HTML, plain text, other JSON), cut to a bounded snippet.
+    /// Any other body (HTML, plain text, other JSON), cut to a bounded snippet. For a
+    /// [`Decode`](ErrorKind::Decode) error, a snippet of the success body around where
+    /// decoding failed.
     Raw(String),
     /// No body at all.
     Empty,
@@ -200,7 +259,9 @@ impl fmt::Display for ErrorBody {
 }
 
 /// How many bytes of an unrecognised error body an [`Error`] keeps.
-const SNIPPET_BYTES: usize = 512;
+pub(crate) const SNIPPET_BYTES: usize = 512;
+/// The bound of a decode error's path in its `Display`.
+const DECODE_PATH_BYTES: usize = 256;
 
 impl ErrorBody {
     /// Decodes an error body: 422 as `HTTPValidationError`, then FastAPI's `detail` in its
@@ -316,6 +377,8 @@ impl Error {
                 body: None,
                 retry_after: None,
                 request_id: None,
+                answer: None,
+                decode_path: None,
                 attempts: 1,
                 source: None,
             }),
@@ -361,6 +424,22 @@ impl Error {
         self
     }
 
+    /// Keeps an error answer's headers and body, as [`kept_headers`] and
+    /// `redact::redact_part` made them; `truncated` when the body is not whole.
+    pub(crate) fn with_answer(
+        mut self,
+        headers: HeaderMap,
+        body: bytes::Bytes,
+        truncated: bool,
+    ) -> Self {
+        self.inner.answer = Some(Box::new(Answer {
+            headers,
+            body: body.into(),
+            truncated,
+        }));
+        self
+    }
+
     pub(crate) fn redirect(message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::Redirect).with_message(message)
     }
@@ -370,10 +449,28 @@ impl Error {
         self
     }
 
-    pub(crate) fn decode(type_name: &'static str, source: impl Into<BoxError>) -> Self {
-        Error::new(ErrorKind::Decode)
-            .with_message(format!("the response body is not a valid `{type_name}`"))
-            .with_source(source)
+    /// A success body that is not a `type_name`: `path` is where it stopped matching
+    /// (`serde_path_to_error`'s notation, `.` for the document itself), `snippet` what the
+    /// body says there.
+    pub(crate) fn decode(
+        type_name: &'static str,
+        path: &str,
+        snippet: Option<String>,
+        source: impl Into<BoxError>,
+    ) -> Self {
+        // The path is made of the server's keys: cleaned and bounded as any server text.
+        let path = clean(path, DECODE_PATH_BYTES);
+        let message = if path == "." {
+            format!("the response body could not be decoded as `{type_name}`")
+        } else {
+            format!("the response body could not be decoded as `{type_name}` at `{path}`")
+        };
+        let mut error = Error::new(ErrorKind::Decode)
+            .with_message(message)
+            .with_source(source);
+        error.inner.decode_path = Some(path.into_boxed_str());
+        error.inner.body = snippet.map(ErrorBody::Raw);
+        error
     }
 
     pub(crate) fn response_too_large(limit: usize) -> Self {
@@ -497,9 +594,90 @@ impl Error {
         self.inner.status
     }
 
-    /// The decoded error body, for [`ErrorKind::Status`] errors.
+    /// The decoded error body, for [`ErrorKind::Status`] errors (from the bytes
+    /// [`body_bytes`](Self::body_bytes) gives); for [`ErrorKind::Decode`] errors, a snippet
+    /// of the success body around where decoding failed ([`ErrorBody::Raw`]).
     pub fn body(&self) -> Option<&ErrorBody> {
         self.inner.body.as_ref()
+    }
+
+    /// The error answer's headers, for [`ErrorKind::Status`] errors: rate limits, `ETag`,
+    /// `Location`, whatever the API sends with its errors.
+    ///
+    /// Not quite as sent: `Set-Cookie`, `Cookie`, `Authorization` and `Proxy-Authorization`
+    /// are removed (their values are credentials), and in any other value the client's
+    /// credential (each form it is sent in) is replaced by `<redacted>`, that value marked
+    /// sensitive. `WWW-Authenticate` is kept: its challenge (`error="invalid_token"`) says
+    /// why a 401 came.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.inner.answer.as_ref().map(|answer| &answer.headers)
+    }
+
+    /// The error answer's body as it came, for [`ErrorKind::Status`] errors: at most the
+    /// client's [`max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes)
+    /// ([`body_truncated`](Self::body_truncated) says whether that is all of it), any
+    /// encoding, not cleaned for display.
+    ///
+    /// Not quite as sent: each form of the client's credential the server repeated is
+    /// replaced by `<redacted>` (byte for byte, so a body that is not UTF-8 keeps its other
+    /// bytes), and a body cut at the bound does not end with the beginning of one. What
+    /// the credential never is in, the body is exactly as sent.
+    pub fn body_bytes(&self) -> Option<&crate::Bytes> {
+        self.inner.answer.as_ref().map(|answer| &answer.body)
+    }
+
+    /// True when [`body_bytes`](Self::body_bytes) is not the whole body: it was longer than
+    /// the client's [`max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes), or
+    /// the connection broke off before its end ([`source()`](std::error::Error::source) then
+    /// says how).
+    pub fn body_truncated(&self) -> bool {
+        self.inner
+            .answer
+            .as_ref()
+            .is_some_and(|answer| answer.truncated)
+    }
+
+    /// The error answer's body decoded as JSON of the caller's own type, for
+    /// [`ErrorKind::Status`] errors (`None` for any other kind): the API's error shape
+    /// where it is not FastAPI's.
+    ///
+    /// ```
+    /// use askui_runtime::Error;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Conflict {
+    ///     code: String,
+    ///     current_version: u64,
+    /// }
+    ///
+    /// fn on_conflict(error: &Error) -> Option<u64> {
+    ///     match error.json::<Conflict>()? {
+    ///         Ok(conflict) if conflict.code == "stale" => Some(conflict.current_version),
+    ///         _ => None,
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// The inner `Err` is `serde_json`'s error, with its line and column: the body is not
+    /// JSON of that type, or not whole ([`body_truncated`](Self::body_truncated): a cut
+    /// body is not decoded at all, as its end is missing). It reads
+    /// [`body_bytes`](Self::body_bytes), with the client's credential scrubbed.
+    pub fn json<E: DeserializeOwned>(&self) -> Option<Result<E, serde_json::Error>> {
+        let answer = self.inner.answer.as_ref()?;
+        if answer.truncated {
+            return Some(Err(serde::de::Error::custom(format_args!(
+                "the error body is not whole: only its first {} bytes were kept",
+                answer.body.len()
+            ))));
+        }
+        Some(serde_json::from_slice(&answer.body))
+    }
+
+    /// Where a [`ErrorKind::Decode`] error's body stopped matching the type, as a JSON path:
+    /// `items[3].price`, or `.` when the document itself is wrong (not JSON, or not the
+    /// type at its top). The server's keys in it are [cleaned](ErrorBody) as any server text.
+    pub fn decode_path(&self) -> Option<&str> {
+        self.inner.decode_path.as_deref()
     }
 
     /// FastAPI's validation details, for a 422 answer in the `HTTPValidationError` shape.
@@ -688,6 +866,22 @@ impl fmt::Debug for Error {
         if let Some(request_id) = &self.inner.request_id {
             debug.field("request_id", request_id);
         }
+        if let Some(answer) = &self.inner.answer {
+            // Sizes and names only: the body is shown cleaned in `body`, and header values
+            // are the server's, for the caller to ask for.
+            debug.field(
+                "answer",
+                &format_args!(
+                    "{} body bytes{}, headers {:?}",
+                    answer.body.len(),
+                    if answer.truncated { " (truncated)" } else { "" },
+                    answer.headers.keys().collect::<Vec<_>>()
+                ),
+            );
+        }
+        if let Some(path) = &self.inner.decode_path {
+            debug.field("decode_path", path);
+        }
         if self.inner.attempts > 1 {
             debug.field("attempts", &self.inner.attempts);
         }
@@ -833,5 +1027,106 @@ mod tests {
         assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(error.detail().as_deref(), Some("Billing details not found"));
         assert!(error.validation().is_none());
+    }
+
+    fn answered(
+        status: u16,
+        headers: &[(&'static str, &'static str)],
+        body: &'static [u8],
+    ) -> Error {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        let secrets = crate::redact::secrets(["Bearer hunter22".to_owned(), "hunter22".to_owned()]);
+        let map = kept_headers(map, &secrets);
+        let status = StatusCode::from_u16(status).unwrap();
+        let body =
+            crate::redact::redact_part(bytes::Bytes::from_static(body), &secrets, false, false);
+        Error::from_status(status, ErrorBody::parse(status, &body))
+            .with_response_headers(&map)
+            .with_answer(map, body, false)
+    }
+
+    #[test]
+    fn an_error_answer_is_kept_with_the_credential_scrubbed() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Conflict {
+            code: String,
+            token: String,
+        }
+        let error = answered(
+            409,
+            &[
+                ("x-rate-limit-remaining", "7"),
+                ("set-cookie", "session=abcdef"),
+                ("x-echo", "you sent Bearer hunter22"),
+                ("www-authenticate", "Bearer error=\"invalid_token\""),
+            ],
+            br#"{"code":"stale","token":"hunter22"}"#,
+        );
+        assert_eq!(
+            error.json::<Conflict>().unwrap().unwrap(),
+            Conflict {
+                code: "stale".into(),
+                token: "<redacted>".into()
+            }
+        );
+        let headers = error.headers().unwrap();
+        assert_eq!(headers["x-rate-limit-remaining"], "7");
+        assert!(headers.get("set-cookie").is_none());
+        assert_eq!(headers["x-echo"], "you sent <redacted>");
+        assert!(headers["x-echo"].is_sensitive());
+        assert_eq!(
+            headers["www-authenticate"],
+            "Bearer error=\"invalid_token\""
+        );
+        assert!(!error.body_truncated());
+        // Nothing of the answer's header values in `Debug`, and no credential anywhere.
+        let shown = format!("{error}\n{error:?}");
+        assert!(
+            !shown.contains("hunter22") && !shown.contains("abcdef"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("x-rate-limit-remaining") && !shown.contains("\"7\""),
+            "{shown}"
+        );
+        // Another type is the caller's `serde_json` error; another kind has no answer.
+        assert!(error.json::<Vec<u8>>().unwrap().is_err());
+        assert!(Error::builder("x").json::<Conflict>().is_none());
+        assert!(Error::builder("x").headers().is_none());
+    }
+
+    #[test]
+    fn a_cut_body_is_not_decoded_as_json() {
+        let status = StatusCode::INTERNAL_SERVER_ERROR;
+        let error = Error::from_status(status, ErrorBody::parse(status, b"{\"a\":")).with_answer(
+            HeaderMap::new(),
+            bytes::Bytes::from_static(b"{\"a\":"),
+            true,
+        );
+        assert!(error.body_truncated());
+        let refused = error.json::<serde_json::Value>().unwrap().unwrap_err();
+        assert!(refused.to_string().contains("not whole"), "{refused}");
+    }
+
+    #[test]
+    fn a_decode_error_names_the_path_cleaned() {
+        let error = Error::decode("T", "items[3].price", None, "bad");
+        assert_eq!(error.decode_path(), Some("items[3].price"));
+        assert_eq!(
+            error.to_string(),
+            "the response body could not be decoded as `T` at `items[3].price`"
+        );
+        let error = Error::decode("T", ".", None, "bad");
+        assert_eq!(
+            error.to_string(),
+            "the response body could not be decoded as `T`"
+        );
+        let hostile = format!("a\u{202e}\nb{}", "k".repeat(10_000));
+        let error = Error::decode("T", &hostile, None, "bad");
+        let shown = error.to_string();
+        assert!(shown.len() < 400 && !shown.contains('\n') && !shown.contains('\u{202e}'));
     }
 }

@@ -150,7 +150,8 @@ pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::{Auth, DEFAULT_REFRESH_BEFORE, Token};
 pub use body::{ByteStream, Bytes, IntoBody, IntoMultipart, Multipart, Part, RawBody};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{BodyKind, Endpoint, PathPiece, QueryParam, ResponseKind};
 pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};

@@ -228,7 +228,13 @@ impl Request {
                     Err(error) => return Err(error.with_endpoint(endpoint)),
                 };
             let read = answer.read(kind).await;
-            read.map_err(|error| error.with_endpoint(endpoint))
+            let client = self.client;
+            read.map(|mut answer| {
+                // For a decode error's snippet, which must not repeat the credential.
+                answer.client = Some(client);
+                answer
+            })
+            .map_err(|error| error.with_endpoint(endpoint))
         })
     }
 }

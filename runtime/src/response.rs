@@ -30,6 +30,9 @@ pub struct RawResponse {
     /// For a body read whole: how long it may wait for each chunk.
     pub(crate) read_timeout: std::time::Duration,
     pub(crate) keep_alive: Option<crate::body::KeepAlive>,
+    /// The client that made the call, once the body is read (`Request::send` moves it
+    /// here): a decode error scrubs its credential from the snippet of the body it shows.
+    pub(crate) client: Option<crate::Client>,
 }
 
 impl RawResponse {
@@ -54,6 +57,19 @@ impl RawResponse {
     /// The body read whole, borrowed: as [`bytes`](Self::bytes).
     fn read_body(&self) -> Result<&[u8], Error> {
         self.body.as_deref().ok_or_else(unread_body)
+    }
+
+    /// What a decode error's snippet of the body must not repeat: the client's credential.
+    fn secrets(&self) -> &[String] {
+        match self
+            .client
+            .as_ref()
+            .and_then(|client| client.settings().auth.as_ref())
+        {
+            Some(crate::credentials::Credentials::Fixed(credential)) => credential.redactions(),
+            // A provider's credential changes; not yet scrubbed here.
+            _ => &[],
+        }
     }
 
     /// The body as a stream, not subject to `max_response_bytes`, nor to the call's timeout
@@ -142,11 +158,19 @@ pub async fn read_answer<T: FromResponse>(
             deadline: Deadline::Never,
             read_timeout,
             keep_alive: None,
+            client: None,
         };
         answer.read(T::KIND).await.and_then(T::from_response)
     } else {
         // The very path of every call's error answer.
-        Err(status_error(response, &[], read_timeout, Deadline::Never).await)
+        Err(status_error(
+            response,
+            &[],
+            crate::DEFAULT_MAX_ERROR_BODY_BYTES,
+            read_timeout,
+            Deadline::Never,
+        )
+        .await)
     };
     result.map_err(|error| error.with_endpoint(&ENDPOINT))
 }
@@ -178,7 +202,7 @@ impl<T: DeserializeOwned> FromResponse for T {
     const KIND: ResponseKind = ResponseKind::Json;
 
     fn from_response(response: RawResponse) -> Result<Self, Error> {
-        decode(response.read_body()?)
+        decode(response.read_body()?, response.secrets())
     }
 }
 
@@ -233,8 +257,10 @@ impl<T: FromResponse> FromResponse for Response<T> {
 
 /// An empty body reads as JSON `null`, so `()` and `Option<T>` accept a 204. A type that is
 /// only a unit (`()`, a unit struct) ignores the body: whatever a "no content" answer
-/// carries in practice, the caller asked for nothing.
-pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+/// carries in practice, the caller asked for nothing. A body that is not a `T` is an error
+/// that names the path where it stopped matching and shows a snippet of the body there,
+/// `secrets` scrubbed.
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8], secrets: &[String]) -> Result<T, Error> {
     if let Ok(unit) = T::deserialize(UnitProbe) {
         return Ok(unit);
     }
@@ -243,7 +269,83 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     } else {
         bytes
     };
-    serde_json::from_slice(bytes).map_err(|error| Error::decode(std::any::type_name::<T>(), error))
+    // Plain `serde_json`, as a hand-written client decodes (BENCHMARKS.md sections 1 and 2):
+    // tracking the path costs on every value, so only a body that failed is read again.
+    serde_json::from_slice(bytes).map_err(|error| decode_error::<T>(bytes, error, secrets))
+}
+
+/// The error of a body that is not a `T`: read again with `serde_path_to_error` to find
+/// where. Out of line and cold: only a failed decode runs it.
+#[cold]
+#[inline(never)]
+fn decode_error<T: DeserializeOwned>(
+    bytes: &[u8],
+    error: serde_json::Error,
+    secrets: &[String],
+) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(tracked) => (tracked.path().to_string(), tracked.into_inner()),
+        // The value is whole, so what failed is after it (`trailing characters`): the
+        // document is wrong, not a field.
+        Ok(_) => (".".to_owned(), error),
+    };
+    let snippet = decode_snippet(bytes, &error, secrets);
+    let type_name = std::any::type_name::<T>();
+    // `serde_json`'s message repeats a string value that has the wrong type; if that value
+    // holds the credential, the cause is the message scrubbed, not the error itself.
+    let shown = error.to_string();
+    if secrets.iter().any(|secret| shown.contains(secret.as_str())) {
+        let scrubbed = crate::redact::redact(shown.as_bytes(), secrets);
+        let scrubbed = String::from_utf8_lossy(&scrubbed).into_owned();
+        return Error::decode(type_name, &path, snippet, scrubbed);
+    }
+    Error::decode(type_name, &path, snippet, error)
+}
+
+/// What the body says where decoding failed: the bytes before the error's position (the
+/// key and value that failed end there) and a few after, as one `clean`
+/// line of at most `SNIPPET_BYTES`, each of `secrets` scrubbed, `…` where it was cut.
+fn decode_snippet(bytes: &[u8], error: &serde_json::Error, secrets: &[String]) -> Option<String> {
+    use crate::error::{SNIPPET_BYTES, clean};
+    // `line` and `column` are 1-based; `column` counts bytes.
+    let line_start = match error.line() {
+        0 | 1 => 0,
+        line => bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .nth(line - 2)
+            .map_or(bytes.len(), |(at, _)| at + 1),
+    };
+    let at = line_start
+        .saturating_add(error.column().saturating_sub(1))
+        .min(bytes.len());
+    let mut start = at.saturating_sub(SNIPPET_BYTES * 3 / 4);
+    // Not inside a character: UTF-8 continuation bytes are `0b10xx_xxxx`.
+    while start < at && bytes[start] & 0xC0 == 0x80 {
+        start += 1;
+    }
+    let end = at.saturating_add(SNIPPET_BYTES / 4).min(bytes.len());
+    let part = crate::redact::redact_part(
+        bytes::Bytes::copy_from_slice(&bytes[start..end]),
+        secrets,
+        start > 0,
+        end < bytes.len(),
+    );
+    let text = clean(&String::from_utf8_lossy(&part), SNIPPET_BYTES);
+    if text.is_empty() {
+        return None;
+    }
+    let mut snippet = String::with_capacity(text.len() + 6);
+    if start > 0 {
+        snippet.push('…');
+    }
+    snippet.push_str(&text);
+    if end < bytes.len() && !snippet.ends_with('…') {
+        snippet.push('…');
+    }
+    Some(snippet)
 }
 
 /// A deserializer that only has a unit to give: types that accept it are unit-like.
@@ -296,31 +398,33 @@ pub(crate) enum Body {
     Truncated(bytes::Bytes),
 }
 
-/// How much of an error response is read: enough for any validation report, bounded so that
-/// a misbehaving server cannot make us buffer much to produce an error message.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
-
-/// The `Status` error of a non-2xx answer, with its body read up to [`ERROR_BODY_LIMIT`]
-/// (each wait for more at most `read_timeout`) and each of `secrets` scrubbed from it.
+/// The `Status` error of a non-2xx answer, with its body read up to `limit` (the client's
+/// `max_error_body_bytes`: a misbehaving server cannot make us buffer more to produce an
+/// error), each wait for more at most `read_timeout`, and each of `secrets` scrubbed from
+/// its body and headers. The error keeps both, for `Error::body_bytes`, `json` and
+/// `headers`, and decodes the body for `detail` and `validation`.
 pub(crate) async fn status_error(
     mut response: reqwest::Response,
     secrets: &[String],
+    limit: usize,
     read_timeout: Duration,
     deadline: Deadline,
 ) -> Error {
     let status = response.status();
-    let headers = response.headers().clone();
-    let (mut bytes, cut_short) =
-        match read_body(&mut response, ERROR_BODY_LIMIT, read_timeout, deadline).await {
-            Ok(Body::Complete(bytes) | Body::Truncated(bytes)) => (bytes, None),
+    let headers = crate::error::kept_headers(response.headers().clone(), secrets);
+    let (bytes, truncated, cut_short) =
+        match read_body(&mut response, limit, read_timeout, deadline).await {
+            Ok(Body::Complete(bytes)) => (bytes, false, None),
+            // A copy of the part kept: a slice would keep the whole chunk it came in alive
+            // as long as the error, and one chunk may be much larger than the bound.
+            Ok(Body::Truncated(bytes)) => (bytes::Bytes::copy_from_slice(&bytes), true, None),
             // The status is the news; what arrived before the body broke off still tells.
-            Err((bytes, error)) => (bytes, Some(error)),
+            Err((bytes, error)) => (bytes, true, Some(error)),
         };
-    if !secrets.is_empty() {
-        bytes = crate::redact::redact(&bytes, secrets).into();
-    }
+    let bytes = crate::redact::redact_part(bytes, secrets, false, truncated);
     let error = Error::from_status(status, ErrorBody::parse(status, &bytes))
-        .with_response_headers(&headers);
+        .with_response_headers(&headers)
+        .with_answer(headers, bytes, truncated);
     match cut_short {
         Some(cause) => error.with_source(cause),
         None => error,
@@ -472,6 +576,7 @@ mod tests {
             deadline: Deadline::Never,
             read_timeout: Duration::from_secs(1),
             keep_alive: None,
+            client: None,
         }
     }
 
@@ -499,19 +604,19 @@ mod tests {
 
     #[test]
     fn empty_success_bodies_decode_as_null() {
-        decode::<()>(b"").unwrap();
-        decode::<()>(b"{\"ok\": true}").unwrap();
-        decode::<()>(b"<html>OK</html>").unwrap();
+        decode::<()>(b"", &[]).unwrap();
+        decode::<()>(b"{\"ok\": true}", &[]).unwrap();
+        decode::<()>(b"<html>OK</html>", &[]).unwrap();
         #[derive(serde::Deserialize, Debug, PartialEq)]
         struct Done;
-        assert_eq!(decode::<Done>(b"OK").unwrap(), Done);
-        assert!(decode::<Option<u32>>(b"{}").is_err());
+        assert_eq!(decode::<Done>(b"OK", &[]).unwrap(), Done);
+        assert!(decode::<Option<u32>>(b"{}", &[]).is_err());
         assert_eq!(
-            decode::<serde_json::Value>(b"").unwrap(),
+            decode::<serde_json::Value>(b"", &[]).unwrap(),
             serde_json::Value::Null
         );
-        assert_eq!(decode::<Option<u32>>(b" ").unwrap(), None);
-        let error = decode::<Vec<u32>>(b"").unwrap_err();
+        assert_eq!(decode::<Option<u32>>(b" ", &[]).unwrap(), None);
+        let error = decode::<Vec<u32>>(b"", &[]).unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::Decode);
         assert!(
             error.to_string().contains("alloc::vec::Vec<u32>"),
@@ -528,5 +633,61 @@ mod tests {
             <Response<ByteStream> as FromResponse>::KIND,
             ResponseKind::Stream
         );
+    }
+
+    #[test]
+    fn a_decode_error_names_the_field_and_shows_the_body_there() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Item {
+            price: f64,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Page {
+            items: Vec<Item>,
+        }
+        let body = format!(
+            r#"{{"items": [{{"price": 1}}, {{"price": 2}}, {{"price": 3}},
+                {{"price": "hunter22 is {}"}}]}}"#,
+            "x".repeat(2000)
+        );
+        let secrets = crate::redact::secrets(["hunter22".to_owned()]);
+        let error = decode::<Page>(body.as_bytes(), &secrets).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Decode);
+        assert_eq!(error.decode_path(), Some("items[3].price"));
+        assert!(
+            error.to_string().ends_with("at `items[3].price`"),
+            "{error}"
+        );
+        let Some(crate::ErrorBody::Raw(snippet)) = error.body() else {
+            panic!("no snippet: {error:?}");
+        };
+        assert!(
+            snippet.len() <= crate::error::SNIPPET_BYTES + 6,
+            "{snippet}"
+        );
+        assert!(
+            snippet.starts_with('…') && snippet.contains("xxx"),
+            "{snippet}"
+        );
+        let shown = format!("{error:?} {}", std::error::Error::source(&error).unwrap());
+        assert!(
+            !shown.contains("hunter22") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        // Trailing text: the document is wrong, not a field.
+        let error = decode::<Vec<u32>>(b"[1] [2]", &[]).unwrap_err();
+        assert_eq!(error.decode_path(), Some("."));
+        let error = decode::<Vec<u32>>(b"[1, 2, \"three\"]", &[]).unwrap_err();
+        assert_eq!(error.decode_path(), Some("[2]"));
+        // The cause is `serde_json`'s error, when it does not repeat a secret.
+        let source = std::error::Error::source(&error).unwrap();
+        assert!(source.downcast_ref::<serde_json::Error>().is_some());
+        let Some(crate::ErrorBody::Raw(snippet)) = error.body() else {
+            panic!("no snippet: {error:?}");
+        };
+        // A short body is shown whole.
+        assert_eq!(snippet, "[1, 2, \"three\"]");
     }
 }
