@@ -1,6 +1,7 @@
 //! The token never leaves the `Authorization` header: every `tracing` event and span (and
 //! every `log` record) of failing runs at every level, and every error's `Display`, `Debug`
-//! and causes, are searched for it in plain and base64 form.
+//! and causes, and what its accessors give of the server's answer (headers, body bytes,
+//! `json()`), are searched for it in plain and base64 form.
 
 use std::time::Duration;
 
@@ -23,12 +24,22 @@ trait Api {
 
     #[askui_endpoint(get, "/items")]
     fn list_blocking(&self) -> Result<Value, Error>;
+
+    #[askui_endpoint(get, "/items")]
+    async fn count(&self) -> Result<Count, Error>;
+}
+
+#[derive(serde::Deserialize, Debug)]
+#[allow(dead_code)]
+struct Count {
+    count: u64,
 }
 
 impl Api for Client {}
 impl Api for askui_runtime::blocking::Client {}
 
-/// An error's `Display`, `Debug` and every cause's `Display`.
+/// An error's `Display`, `Debug` and every cause's `Display`, and all its accessors give of
+/// the answer: the body (as bytes and as JSON), every header, the decode path and snippet.
 fn everything_shown(error: &Error) -> String {
     let mut shown = format!("{error}\n{error:?}\n");
     let mut source = std::error::Error::source(error);
@@ -36,6 +47,22 @@ fn everything_shown(error: &Error) -> String {
         shown.push_str(&format!("{cause}\n{cause:?}\n"));
         source = cause.source();
     }
+    if let Some(body) = error.body_bytes() {
+        shown.push_str(&String::from_utf8_lossy(body));
+        shown.push('\n');
+    }
+    for (name, value) in error.headers().into_iter().flatten() {
+        shown.push_str(&format!(
+            "{name}: {}\n",
+            String::from_utf8_lossy(value.as_bytes())
+        ));
+    }
+    shown.push_str(&format!(
+        "{:?}\n{:?}\n{:?}\n",
+        error.json::<Value>(),
+        error.body(),
+        error.decode_path()
+    ));
     shown
 }
 
@@ -46,7 +73,8 @@ fn leaks(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// A reply echoing the request's credentials, as a careless server might.
+/// A reply echoing the request's credentials, as a careless server might: in its body and
+/// in its headers.
 fn echo(status: u16) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync + 'static {
     move |request| {
         let authorization = request.header("authorization").unwrap_or_default();
@@ -56,12 +84,38 @@ fn echo(status: u16) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync +
             .to_owned();
         let api_key = request.header("api_key").unwrap_or_default();
         let target = &request.target;
-        Reply::json(
+        let mut reply = Reply::json(
             status,
             json!({ "detail": format!(
                 "invalid credentials {authorization} ({raw}, {TOKEN}, {api_key}) for {target}"
             ) }),
-        )
+        );
+        // Leaked: `Reply`'s headers are `'static`; a few per test run.
+        let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+        reply.headers = vec![
+            ("x-echo", leak(format!("you sent {authorization}"))),
+            ("x-token", leak(raw)),
+            ("set-cookie", leak(format!("session={TOKEN}"))),
+            ("authorization", leak(authorization.to_owned())),
+        ];
+        reply
+    }
+}
+
+/// A reply whose body is long JSON with the token in it: a string, cut by a small
+/// `max_error_body_bytes` in the middle of the token (at `cut`), and of the wrong type for
+/// a success (`Count`).
+fn echo_long(status: u16, cut: usize) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + Sync {
+    move |request| {
+        // The credential as it was sent: a header, or (an API key in the query) the token.
+        let authorization = request
+            .header("authorization")
+            .or(request.header("api_key"))
+            .unwrap_or(TOKEN);
+        let prefix = r#"{"count":""#;
+        let padding = "p".repeat(cut - prefix.len() - authorization.len() / 2);
+        let body = format!(r#"{prefix}{padding}{authorization} and more text"}}"#);
+        Reply::raw(status, "application/json", body)
     }
 }
 
@@ -99,6 +153,31 @@ async fn no_failure_shows_the_token_in_errors_or_traces() {
                 shown.push_str(&everything_shown(&error));
             }
             assert!(server.requests().len() >= 2);
+        }
+
+        // A long answer cut at the bound in the middle of the credential, and a success
+        // whose body repeats it where a number belongs (a decode error).
+        for status in [400, 200] {
+            const CUT: usize = 100;
+            let server = RecordingServer::start(echo_long(status, CUT)).await;
+            let client = Client::builder()
+                .base_url(server.base_url())
+                .auth(auth.clone())
+                .retry(RetryPolicy::none())
+                .max_error_body_bytes(CUT)
+                .build()
+                .unwrap();
+            let error = client.count().await.unwrap_err();
+            if status == 400 {
+                assert!(error.body_truncated(), "{error:?}");
+                // Cut inside the credential, which went whole: the padding before it is
+                // the end of what is kept.
+                let kept = error.body_bytes().unwrap();
+                assert!(kept.len() < CUT && kept.ends_with(b"ppp"), "{kept:?}");
+            } else {
+                assert_eq!(error.decode_path(), Some("count"));
+            }
+            shown.push_str(&everything_shown(&error));
         }
 
         // A redirect to another origin.
@@ -188,4 +267,6 @@ async fn no_failure_shows_the_token_in_errors_or_traces() {
     assert_eq!(leaks(&shown), Vec::<&str>::new(), "in the errors:\n{shown}");
     // The careless server's words are still there, with the secret scrubbed.
     assert!(shown.contains("invalid credentials <redacted>"), "{shown}");
+    assert!(shown.contains("x-echo: you sent <redacted>"), "{shown}");
+    assert!(!shown.contains("set-cookie:"), "{shown}");
 }
