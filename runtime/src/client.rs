@@ -19,9 +19,6 @@ use crate::{Auth, ByteStream, Bytes, Error, RetryPolicy};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest success body read unless [`ClientBuilder::max_response_bytes`] says otherwise.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
-/// How much of an error answer's body a `Status` error keeps unless
-/// [`ClientBuilder::max_error_body_bytes`] says otherwise.
-pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest wait for the next bytes of a response body unless
 /// [`ClientBuilder::read_timeout`] says otherwise.
@@ -92,6 +89,11 @@ impl Client {
     /// The settings, shared: for what outlives the borrow of the client (a download).
     pub(crate) fn settings_arc(&self) -> &Arc<Settings> {
         &self.inner
+    }
+
+    /// The settings, taken: a moved reference count, not a new one.
+    pub(crate) fn into_settings(self) -> Arc<Settings> {
+        self.inner
     }
 }
 
@@ -313,7 +315,7 @@ impl ClientBuilder {
     /// `detail()` and `validation()` are read from those bytes too. A longer body is cut
     /// there and the error says so ([`Error::body_truncated`](crate::Error::body_truncated)):
     /// an error costs at most this much memory, whatever the server sends.
-    /// Default: [`DEFAULT_MAX_ERROR_BODY_BYTES`].
+    /// Default: [`DEFAULT_MAX_ERROR_BODY_BYTES`](crate::DEFAULT_MAX_ERROR_BODY_BYTES).
     pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
         self.max_error_body_bytes = Some(limit);
         self
@@ -442,7 +444,7 @@ impl ClientBuilder {
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 max_error_body_bytes: self
                     .max_error_body_bytes
-                    .unwrap_or(DEFAULT_MAX_ERROR_BODY_BYTES),
+                    .unwrap_or(crate::DEFAULT_MAX_ERROR_BODY_BYTES),
                 retry: self.retry.unwrap_or_default(),
             }),
         })

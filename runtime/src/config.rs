@@ -32,6 +32,17 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
 }
 
+/// A client's secrets are its credential's forms: the fixed one, or the provider's current
+/// one (none while it is due for a refresh).
+impl crate::redact::Secrets for Settings {
+    fn with_secrets(&self, scrub: &mut dyn FnMut(&[String])) {
+        match self.auth.as_ref().and_then(|auth| auth.ready()) {
+            Some(held) => scrub(held.redactions()),
+            None => scrub(&[]),
+        }
+    }
+}
+
 impl Settings {
     /// The base URL, without a trailing `/`.
     pub(crate) fn base_url(&self) -> &str {

@@ -54,7 +54,7 @@ struct Inner {
 /// An error answer as a `Status` error keeps it: bounded, the client's credentials scrubbed.
 struct Answer {
     headers: HeaderMap,
-    body: crate::Bytes,
+    body: bytes::Bytes,
     /// The body is not whole: cut at the bound, or the connection broke off.
     truncated: bool,
 }
@@ -434,7 +434,7 @@ impl Error {
     ) -> Self {
         self.inner.answer = Some(Box::new(Answer {
             headers,
-            body: body.into(),
+            body,
             truncated,
         }));
         self
@@ -622,7 +622,7 @@ impl Error {
     /// replaced by `<redacted>` (byte for byte, so a body that is not UTF-8 keeps its other
     /// bytes), and a body cut at the bound does not end with the beginning of one. What
     /// the credential never is in, the body is exactly as sent.
-    pub fn body_bytes(&self) -> Option<&crate::Bytes> {
+    pub fn body_bytes(&self) -> Option<&bytes::Bytes> {
         self.inner.answer.as_ref().map(|answer| &answer.body)
     }
 

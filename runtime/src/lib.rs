@@ -150,8 +150,7 @@ pub use askui_macros::{askui_endpoint, askui_endpoints};
 pub use auth::{Auth, DEFAULT_REFRESH_BEFORE, Token};
 pub use body::{ByteStream, Bytes, IntoBody, IntoMultipart, Multipart, Part, RawBody};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{BodyKind, Endpoint, PathPiece, QueryParam, ResponseKind};
 pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};
@@ -165,7 +164,7 @@ pub use reqwest;
 /// The middleware crate whose `Middleware`s [`ClientBuilder::middleware`] takes.
 #[cfg(feature = "middleware")]
 pub use reqwest_middleware;
-pub use response::{FromResponse, RawResponse, Response};
+pub use response::{DEFAULT_MAX_ERROR_BODY_BYTES, FromResponse, RawResponse, Response};
 pub use retry_policy::RetryPolicy;
 
 /// What generated code names. Not public API: it changes with the macro, which is pinned

@@ -8,6 +8,14 @@ pub(crate) const MIN_SECRET_LEN: usize = 6;
 /// What a secret is replaced with.
 pub(crate) const REDACTED: &[u8] = b"<redacted>";
 
+/// Whatever knows the texts a server's answer must not repeat: a client's settings, by
+/// their credential. A trait, so that an answer can carry them without naming the client.
+pub(crate) trait Secrets: Send + Sync {
+    /// Calls `scrub` once with the texts, as [`secrets`] made them: a callback, as a
+    /// provider's credential is behind a lock.
+    fn with_secrets(&self, scrub: &mut dyn FnMut(&[String]));
+}
+
 /// The texts to scrub, as [`redact`] wants them: long enough to be a secret, longest first
 /// (so that a secret inside another is not replaced first), without repeats.
 pub(crate) fn secrets(candidates: impl IntoIterator<Item = String>) -> Vec<String> {

@@ -228,10 +228,11 @@ impl Request {
                     Err(error) => return Err(error.with_endpoint(endpoint)),
                 };
             let read = answer.read(kind).await;
-            let client = self.client;
+            // Moved, not cloned: the call is done with them.
+            let settings = self.client.into_settings();
             read.map(|mut answer| {
                 // For a decode error's snippet, which must not repeat the credential.
-                answer.client = Some(client);
+                answer.secrets = Some(settings);
                 answer
             })
             .map_err(|error| error.with_endpoint(endpoint))

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 use crate::deadline::Deadline;
+use crate::redact::Secrets;
 use crate::{ByteStream, Bytes, Error, ErrorBody, ResponseKind};
 
 /// A success (2xx) response, handed to [`FromResponse::from_response`]. For every
@@ -30,9 +31,10 @@ pub struct RawResponse {
     /// For a body read whole: how long it may wait for each chunk.
     pub(crate) read_timeout: std::time::Duration,
     pub(crate) keep_alive: Option<crate::body::KeepAlive>,
-    /// The client that made the call, once the body is read (`Request::send` moves it
-    /// here): a decode error scrubs its credential from the snippet of the body it shows.
-    pub(crate) client: Option<crate::Client>,
+    /// The settings of the client that made the call, once the body is read
+    /// (`Request::send` moves them here): a decode error scrubs their credential from the
+    /// snippet of the body it shows.
+    pub(crate) secrets: Option<std::sync::Arc<dyn Secrets>>,
 }
 
 impl RawResponse {
@@ -60,16 +62,8 @@ impl RawResponse {
     }
 
     /// What a decode error's snippet of the body must not repeat: the client's credential.
-    fn secrets(&self) -> &[String] {
-        match self
-            .client
-            .as_ref()
-            .and_then(|client| client.settings().auth.as_ref())
-        {
-            Some(crate::credentials::Credentials::Fixed(credential)) => credential.redactions(),
-            // A provider's credential changes; not yet scrubbed here.
-            _ => &[],
-        }
+    fn secrets(&self) -> Option<&dyn Secrets> {
+        self.secrets.as_deref()
     }
 
     /// The body as a stream, not subject to `max_response_bytes`, nor to the call's timeout
@@ -158,7 +152,7 @@ pub async fn read_answer<T: FromResponse>(
             deadline: Deadline::Never,
             read_timeout,
             keep_alive: None,
-            client: None,
+            secrets: None,
         };
         answer.read(T::KIND).await.and_then(T::from_response)
     } else {
@@ -166,7 +160,7 @@ pub async fn read_answer<T: FromResponse>(
         Err(status_error(
             response,
             &[],
-            crate::DEFAULT_MAX_ERROR_BODY_BYTES,
+            DEFAULT_MAX_ERROR_BODY_BYTES,
             read_timeout,
             Deadline::Never,
         )
@@ -259,8 +253,11 @@ impl<T: FromResponse> FromResponse for Response<T> {
 /// only a unit (`()`, a unit struct) ignores the body: whatever a "no content" answer
 /// carries in practice, the caller asked for nothing. A body that is not a `T` is an error
 /// that names the path where it stopped matching and shows a snippet of the body there,
-/// `secrets` scrubbed.
-pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8], secrets: &[String]) -> Result<T, Error> {
+/// the `secrets` scrubbed (asked for only then).
+pub(crate) fn decode<T: DeserializeOwned>(
+    bytes: &[u8],
+    secrets: Option<&dyn Secrets>,
+) -> Result<T, Error> {
     if let Ok(unit) = T::deserialize(UnitProbe) {
         return Ok(unit);
     }
@@ -275,13 +272,14 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8], secrets: &[String]) -> R
 }
 
 /// The error of a body that is not a `T`: read again with `serde_path_to_error` to find
-/// where. Out of line and cold: only a failed decode runs it.
+/// where. Out of line and cold: only a failed decode runs it. All but the second reading
+/// is [`decode_failure`], compiled once.
 #[cold]
 #[inline(never)]
 fn decode_error<T: DeserializeOwned>(
     bytes: &[u8],
     error: serde_json::Error,
-    secrets: &[String],
+    secrets: Option<&dyn Secrets>,
 ) -> Error {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
@@ -290,17 +288,40 @@ fn decode_error<T: DeserializeOwned>(
         // document is wrong, not a field.
         Ok(_) => (".".to_owned(), error),
     };
-    let snippet = decode_snippet(bytes, &error, secrets);
     let type_name = std::any::type_name::<T>();
+    let mut error = Some(error);
+    let mut made = None;
+    let mut make = |secrets: &[String]| {
+        if let Some(error) = error.take() {
+            made = Some(decode_failure(type_name, bytes, &path, error, secrets));
+        }
+    };
+    match secrets {
+        Some(secrets) => secrets.with_secrets(&mut make),
+        None => make(&[]),
+    }
+    // `with_secrets` calls back once; were it not to, the error still says what failed.
+    made.unwrap_or_else(|| Error::decode(type_name, &path, None, "the body is not that type"))
+}
+
+/// [`decode_error`]'s error, with a snippet of the body where it failed, `secrets` scrubbed.
+fn decode_failure(
+    type_name: &'static str,
+    bytes: &[u8],
+    path: &str,
+    error: serde_json::Error,
+    secrets: &[String],
+) -> Error {
+    let snippet = decode_snippet(bytes, &error, secrets);
     // `serde_json`'s message repeats a string value that has the wrong type; if that value
     // holds the credential, the cause is the message scrubbed, not the error itself.
     let shown = error.to_string();
     if secrets.iter().any(|secret| shown.contains(secret.as_str())) {
         let scrubbed = crate::redact::redact(shown.as_bytes(), secrets);
         let scrubbed = String::from_utf8_lossy(&scrubbed).into_owned();
-        return Error::decode(type_name, &path, snippet, scrubbed);
+        return Error::decode(type_name, path, snippet, scrubbed);
     }
-    Error::decode(type_name, &path, snippet, error)
+    Error::decode(type_name, path, snippet, error)
 }
 
 /// What the body says where decoding failed: the bytes before the error's position (the
@@ -397,6 +418,11 @@ pub(crate) enum Body {
     Complete(bytes::Bytes),
     Truncated(bytes::Bytes),
 }
+
+/// How much of an error answer's body a `Status` error keeps unless
+/// [`ClientBuilder::max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes) says
+/// otherwise: enough for any validation report and most error pages.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// The `Status` error of a non-2xx answer, with its body read up to `limit` (the client's
 /// `max_error_body_bytes`: a misbehaving server cannot make us buffer more to produce an
@@ -576,7 +602,7 @@ mod tests {
             deadline: Deadline::Never,
             read_timeout: Duration::from_secs(1),
             keep_alive: None,
-            client: None,
+            secrets: None,
         }
     }
 
@@ -604,19 +630,19 @@ mod tests {
 
     #[test]
     fn empty_success_bodies_decode_as_null() {
-        decode::<()>(b"", &[]).unwrap();
-        decode::<()>(b"{\"ok\": true}", &[]).unwrap();
-        decode::<()>(b"<html>OK</html>", &[]).unwrap();
+        decode::<()>(b"", None).unwrap();
+        decode::<()>(b"{\"ok\": true}", None).unwrap();
+        decode::<()>(b"<html>OK</html>", None).unwrap();
         #[derive(serde::Deserialize, Debug, PartialEq)]
         struct Done;
-        assert_eq!(decode::<Done>(b"OK", &[]).unwrap(), Done);
-        assert!(decode::<Option<u32>>(b"{}", &[]).is_err());
+        assert_eq!(decode::<Done>(b"OK", None).unwrap(), Done);
+        assert!(decode::<Option<u32>>(b"{}", None).is_err());
         assert_eq!(
-            decode::<serde_json::Value>(b"", &[]).unwrap(),
+            decode::<serde_json::Value>(b"", None).unwrap(),
             serde_json::Value::Null
         );
-        assert_eq!(decode::<Option<u32>>(b" ", &[]).unwrap(), None);
-        let error = decode::<Vec<u32>>(b"", &[]).unwrap_err();
+        assert_eq!(decode::<Option<u32>>(b" ", None).unwrap(), None);
+        let error = decode::<Vec<u32>>(b"", None).unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::Decode);
         assert!(
             error.to_string().contains("alloc::vec::Vec<u32>"),
@@ -652,8 +678,14 @@ mod tests {
                 {{"price": "hunter22 is {}"}}]}}"#,
             "x".repeat(2000)
         );
-        let secrets = crate::redact::secrets(["hunter22".to_owned()]);
-        let error = decode::<Page>(body.as_bytes(), &secrets).unwrap_err();
+        struct Known(Vec<String>);
+        impl Secrets for Known {
+            fn with_secrets(&self, scrub: &mut dyn FnMut(&[String])) {
+                scrub(&self.0);
+            }
+        }
+        let secrets = Known(crate::redact::secrets(["hunter22".to_owned()]));
+        let error = decode::<Page>(body.as_bytes(), Some(&secrets)).unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::Decode);
         assert_eq!(error.decode_path(), Some("items[3].price"));
         assert!(
@@ -677,9 +709,9 @@ mod tests {
             "{shown}"
         );
         // Trailing text: the document is wrong, not a field.
-        let error = decode::<Vec<u32>>(b"[1] [2]", &[]).unwrap_err();
+        let error = decode::<Vec<u32>>(b"[1] [2]", None).unwrap_err();
         assert_eq!(error.decode_path(), Some("."));
-        let error = decode::<Vec<u32>>(b"[1, 2, \"three\"]", &[]).unwrap_err();
+        let error = decode::<Vec<u32>>(b"[1, 2, \"three\"]", None).unwrap_err();
         assert_eq!(error.decode_path(), Some("[2]"));
         // The cause is `serde_json`'s error, when it does not repeat a secret.
         let source = std::error::Error::source(&error).unwrap();

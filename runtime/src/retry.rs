@@ -92,7 +92,7 @@ pub(crate) async fn run(
                 deadline: if streamed { Deadline::Never } else { deadline },
                 read_timeout: settings.read_timeout,
                 keep_alive: call.keep_alive.take(),
-                client: None,
+                secrets: None,
             })
         }
         Err(error) => {
