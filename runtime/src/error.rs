@@ -450,7 +450,7 @@ impl Error {
     }
 
     /// A success body that is not a `type_name`: `path` is where it stopped matching
-    /// (`serde_path_to_error`'s notation, `.` for the document itself), `snippet` what the
+    /// (`items[3].price`, `.` for the document itself), `snippet` what the
     /// body says there.
     pub(crate) fn decode(
         type_name: &'static str,

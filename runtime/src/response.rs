@@ -268,27 +268,23 @@ pub(crate) fn decode<T: DeserializeOwned>(
     };
     // Plain `serde_json`, as a hand-written client decodes (BENCHMARKS.md sections 1 and 2):
     // tracking the path costs on every value, so only a body that failed is read again.
-    serde_json::from_slice(bytes).map_err(|error| decode_error::<T>(bytes, error, secrets))
+    serde_json::from_slice(bytes)
+        .map_err(|error| decode_error(std::any::type_name::<T>(), bytes, error, secrets))
 }
 
-/// The error of a body that is not a `T`: read again with `serde_path_to_error` to find
-/// where. Out of line and cold: only a failed decode runs it. All but the second reading
-/// is [`decode_failure`], compiled once.
+/// The error of a body that is not a `T`. Not generic: only the type's name is, so a failed
+/// decode costs nothing per response type (reading the body again with a path-tracking
+/// deserializer would compile every type's deserializer a second time, in every crate that
+/// calls the method). Out of line and cold: only a failed decode runs it.
 #[cold]
 #[inline(never)]
-fn decode_error<T: DeserializeOwned>(
+fn decode_error(
+    type_name: &'static str,
     bytes: &[u8],
     error: serde_json::Error,
     secrets: Option<&dyn Secrets>,
 ) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(tracked) => (tracked.path().to_string(), tracked.into_inner()),
-        // The value is whole, so what failed is after it (`trailing characters`): the
-        // document is wrong, not a field.
-        Ok(_) => (".".to_owned(), error),
-    };
-    let type_name = std::any::type_name::<T>();
+    let path = json_path_at(bytes, error_offset(bytes, &error), &error);
     let mut error = Some(error);
     let mut made = None;
     let mut make = |secrets: &[String]| {
@@ -302,6 +298,107 @@ fn decode_error<T: DeserializeOwned>(
     }
     // `with_secrets` calls back once; were it not to, the error still says what failed.
     made.unwrap_or_else(|| Error::decode(type_name, &path, None, "the body is not that type"))
+}
+
+/// The byte where `serde_json` stopped: its `line` and `column` are 1-based, and `column`
+/// counts bytes.
+fn error_offset(bytes: &[u8], error: &serde_json::Error) -> usize {
+    let line_start = match error.line() {
+        0 | 1 => 0,
+        line => bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .nth(line - 2)
+            .map_or(bytes.len(), |(at, _)| at + 1),
+    };
+    line_start
+        .saturating_add(error.column().saturating_sub(1))
+        .min(bytes.len())
+}
+
+/// Where `offset` is in the JSON text `bytes`, as a path: `items[3].price`, or `.` for the
+/// document itself. The text is scanned up to `offset` with a stack of open objects (with
+/// the key being read) and arrays (with the index), which is enough: `serde_json` stops
+/// inside or just after the value that failed, and a missing field is reported at the end
+/// of the object that lacks it, whose path this then is. Syntax errors stop the scan where
+/// the text stops being JSON, which is the place to show.
+fn json_path_at(bytes: &[u8], offset: usize, error: &serde_json::Error) -> String {
+    enum Frame {
+        Object { key: Option<String>, in_key: bool },
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let end = offset.min(bytes.len());
+    // An invalid-type error points at the last byte of the value (a closing `"`, `}`, `]`):
+    // keep that value's container open.
+    let end = match error.classify() {
+        serde_json::error::Category::Data => end.saturating_sub(1),
+        _ => end,
+    };
+    // Reported at the end of the object that lacks the field: the path is the object's, not
+    // its last key's.
+    let missing_field = error.to_string().starts_with("missing field");
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                in_key: true,
+            }),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object { in_key, .. }) => *in_key = true,
+                None => {}
+            },
+            b':' => {
+                if let Some(Frame::Object { in_key, .. }) = stack.last_mut() {
+                    *in_key = false;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < end && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object { key, in_key: true }) = stack.last_mut() {
+                    let text = &bytes[start..i.min(end)];
+                    *key = Some(String::from_utf8_lossy(text).into_owned());
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if missing_field && let Some(Frame::Object { key, .. }) = stack.last_mut() {
+        *key = None;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array(index) => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
 }
 
 /// [`decode_error`]'s error, with a snippet of the body where it failed, `secrets` scrubbed.
@@ -329,19 +426,7 @@ fn decode_failure(
 /// line of at most `SNIPPET_BYTES`, each of `secrets` scrubbed, `…` where it was cut.
 fn decode_snippet(bytes: &[u8], error: &serde_json::Error, secrets: &[String]) -> Option<String> {
     use crate::error::{SNIPPET_BYTES, clean};
-    // `line` and `column` are 1-based; `column` counts bytes.
-    let line_start = match error.line() {
-        0 | 1 => 0,
-        line => bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, byte)| **byte == b'\n')
-            .nth(line - 2)
-            .map_or(bytes.len(), |(at, _)| at + 1),
-    };
-    let at = line_start
-        .saturating_add(error.column().saturating_sub(1))
-        .min(bytes.len());
+    let at = error_offset(bytes, error);
     let mut start = at.saturating_sub(SNIPPET_BYTES * 3 / 4);
     // Not inside a character: UTF-8 continuation bytes are `0b10xx_xxxx`.
     while start < at && bytes[start] & 0xC0 == 0x80 {
@@ -721,5 +806,38 @@ mod tests {
         };
         // A short body is shown whole.
         assert_eq!(snippet, "[1, 2, \"three\"]");
+    }
+
+    #[test]
+    fn the_path_is_found_from_where_serde_json_stopped() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            name: String,
+            price: u32,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            items: Vec<Item>,
+        }
+        let path = |body: &str| {
+            decode::<Page>(body.as_bytes(), None)
+                .unwrap_err()
+                .decode_path()
+                .map(str::to_owned)
+        };
+        let wrong = r#"{"items": [{"name": "a", "price": 1}, {"name": "b", "price": "2"}]}"#;
+        assert_eq!(path(wrong).as_deref(), Some("items[1].price"));
+        let object = r#"{"items": [{"name": "a", "price": {"amount": 1}}]}"#;
+        assert_eq!(path(object).as_deref(), Some("items[0].price"));
+        let missing = r#"{"items": [{"name": "a", "price": 1},
+            {"name": "b"}]}"#;
+        assert_eq!(path(missing).as_deref(), Some("items[1]"));
+        let escaped = r#"{"items": [{"name": "a \"quoted\" one", "price": -1}]}"#;
+        assert_eq!(path(escaped).as_deref(), Some("items[0].price"));
+        assert_eq!(path(r#"{"items": 3}"#).as_deref(), Some("items"));
+        assert_eq!(path(r#"{"items": [}"#).as_deref(), Some("items[0]"));
+        assert_eq!(path("[]").as_deref(), Some("."));
     }
 }
