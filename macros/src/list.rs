@@ -120,7 +120,10 @@ fn give_trait_headers(item: &mut ItemTrait, headers: &TokenStream) {
             if !is_endpoint_attr(attribute) {
                 continue;
             }
-            if let Meta::List(list) = &mut attribute.meta {
+            // An empty `#[askui_endpoint()]` is left as it is, for its own error.
+            if let Meta::List(list) = &mut attribute.meta
+                && !list.tokens.is_empty()
+            {
                 let ends_with_comma = matches!(
                     list.tokens.clone().into_iter().last(),
                     Some(proc_macro2::TokenTree::Punct(punct)) if punct.as_char() == ','

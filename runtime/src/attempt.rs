@@ -4,12 +4,14 @@
 //! becomes the `Status` error.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use url::Url;
 
+use crate::auth::Credential;
 use crate::body::{ANY, APPLICATION_JSON};
 use crate::call::{Body, Call};
 use crate::config::Settings;
@@ -19,7 +21,8 @@ use crate::redirect::{refused_answer, same_origin};
 use crate::response::status_error;
 use crate::{Endpoint, Error, ResponseKind};
 
-/// One attempt: its credential, its request, the answer's head.
+/// One attempt: its credential, its request, the answer's head, with the provider's
+/// credential it carried (to scrub from what the answer says).
 ///
 /// When the credentials come from a provider and the server answers 401, the credential is
 /// dropped, and a call whose body can be sent again (none, or bytes) is sent once more with
@@ -39,11 +42,12 @@ pub(crate) async fn run(
     response_kind: ResponseKind,
     timeout: Option<Duration>,
     deadline: &mut Deadline,
-) -> Result<reqwest::Response, Error> {
+) -> Result<(reqwest::Response, Option<Arc<Credential>>), Error> {
     let streamed = response_kind == ResponseKind::Stream;
     let Some(credentials) = &settings.auth else {
         let request = build_request(settings, endpoint, call, url, keep, response_kind, None)?;
-        return send(settings, request, deadline, streamed, &[], &settings.base).await;
+        let sent = send(settings, request, deadline, streamed, &[], &settings.base);
+        return sent.await.map(|response| (response, None));
     };
     // Only a provider's credential can be replaced, and only a body of bytes sent again.
     let mut resend = credentials.refreshes() && matches!(call.body, Body::Empty | Body::Bytes(..));
@@ -62,6 +66,8 @@ pub(crate) async fn run(
             response_kind,
             Some(&held),
         )?;
+        // A call's options may have replaced the credential: a 401 is then not about it.
+        let carried = held.carried_by(&request);
         let sent = send(
             settings,
             request,
@@ -71,10 +77,10 @@ pub(crate) async fn run(
             &settings.base,
         );
         let error = match sent.await {
-            Ok(response) => return Ok(response),
+            Ok(response) => return Ok((response, held.into_fetched())),
             Err(error) => error,
         };
-        if error.status() != Some(http::StatusCode::UNAUTHORIZED) {
+        if error.status() != Some(http::StatusCode::UNAUTHORIZED) || !carried {
             return Err(error);
         }
         credentials.reject(&held);
@@ -151,7 +157,8 @@ pub(crate) fn build_request(
         }
     }
     for &(name, value) in endpoint.default_headers() {
-        // Checked and lower-cased by the macro, which alone builds an `Endpoint`.
+        // Checked and lower-cased by the macro, which alone builds an `Endpoint` (through
+        // `__private::EndpointDef`, not public API): `from_static` cannot panic here.
         headers.insert(
             http::HeaderName::from_static(name),
             http::HeaderValue::from_static(value),

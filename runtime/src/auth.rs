@@ -54,7 +54,7 @@ type Fetch =
 
 /// The source of tokens behind [`Auth::provider`].
 pub(crate) struct Provider {
-    pub(crate) fetch: Box<Fetch>,
+    pub(crate) fetch: Arc<Fetch>,
     pub(crate) refresh_before: Duration,
 }
 
@@ -129,7 +129,12 @@ impl Auth {
     ///   never loops.
     /// - A failed `fetch` is an [`ErrorKind::Credentials`](crate::ErrorKind::Credentials)
     ///   error with `fetch`'s error as its source, and nothing is sent. The call's timeout
-    ///   bounds the wait for it.
+    ///   bounds the wait for it (for another call's fetch, then its own), apart from the
+    ///   request's. A fetch belongs to the call that started it: if that call is dropped,
+    ///   so is the fetch, and the next call starts again.
+    /// - A call whose options replace the credential's header
+    ///   ([`CallOptions::header`](crate::CallOptions::header)) is not re-sent after a 401,
+    ///   and the token is kept: the answer was not about it.
     ///
     /// The token can be in any of the fixed schemes ([`Token::new`]), checked as they are.
     /// `fetch` runs on the runtime of the call that needs it (with the blocking client, the
@@ -140,7 +145,7 @@ impl Auth {
         Fut: Future<Output = Result<Token, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        let fetch: Box<Fetch> = Box::new(move || {
+        let fetch: Arc<Fetch> = Arc::new(move || {
             let token = fetch();
             Box::pin(async move { token.await.map_err(Into::into) })
         });
@@ -157,17 +162,12 @@ impl Auth {
     /// effect on fixed credentials.
     pub fn refresh_before(self, margin: Duration) -> Self {
         match self.kind {
-            Kind::Provider(provider) => match Arc::try_unwrap(provider) {
-                Ok(provider) => Self {
-                    kind: Kind::Provider(Arc::new(Provider {
-                        refresh_before: margin,
-                        ..provider
-                    })),
-                },
-                // A clone of this `Auth` shares the provider: leave theirs as it is.
-                Err(shared) => Self {
-                    kind: Kind::Provider(shared),
-                },
+            // A new provider with the same fetch: a clone of this `Auth` keeps its own margin.
+            Kind::Provider(provider) => Self {
+                kind: Kind::Provider(Arc::new(Provider {
+                    fetch: Arc::clone(&provider.fetch),
+                    refresh_before: margin,
+                })),
             },
             fixed => Self { kind: fixed },
         }
@@ -352,6 +352,23 @@ impl Credential {
         }
     }
 
+    /// Whether `request` carries this credential: a call's options may have replaced its
+    /// header, and then a 401 says nothing about it.
+    pub(crate) fn carried_by(&self, request: &reqwest::Request) -> bool {
+        match &self.place {
+            Place::Header(name, value) => request.headers().get(name) == Some(value),
+            Place::Query(..) => true,
+        }
+    }
+
+    /// The header it is sent in, if it is sent in one.
+    pub(crate) fn header_name(&self) -> Option<&HeaderName> {
+        match &self.place {
+            Place::Header(name, _) => Some(name),
+            Place::Query(..) => None,
+        }
+    }
+
     /// The texts an error answer must not repeat: the secret, its encoded forms, the header.
     pub(crate) fn redactions(&self) -> &[String] {
         self.redactions.expose_secret()
@@ -363,6 +380,13 @@ impl Credential {
             Place::Header(_, value) => Some(value),
             Place::Query(..) => None,
         }
+    }
+}
+
+/// What an answer to a request that carried this credential must not repeat.
+impl crate::redact::Secrets for Credential {
+    fn with_secrets(&self, scrub: &mut dyn FnMut(&[String])) {
+        scrub(self.redactions());
     }
 }
 
@@ -387,9 +411,11 @@ impl Token {
         Token::new(Auth::bearer(token))
     }
 
-    /// Expires `lifetime` from now (an OAuth2 answer's `expires_in`).
-    pub fn expires_in(self, lifetime: Duration) -> Token {
-        self.expires_at(Instant::now() + lifetime)
+    /// Expires `lifetime` from now (an OAuth2 answer's `expires_in`). A lifetime too long
+    /// for the clock to count to is no expiry.
+    pub fn expires_in(mut self, lifetime: Duration) -> Token {
+        self.expires_at = Instant::now().checked_add(lifetime);
+        self
     }
 
     /// Expires at `at`.

@@ -261,7 +261,9 @@ impl ClientBuilder {
     /// or its trait), its header arguments and a call's [`CallOptions`](crate::CallOptions)
     /// replace it in turn. The headers the client or the body sets (`Authorization`: use
     /// [`Auth`]; `Content-Type`, `Content-Length`, `Transfer-Encoding`, `Host`) are refused,
-    /// as are invalid names and values: errors from `build()`.
+    /// as are invalid names and values, and the header an [`Auth::api_key_header`] is sent
+    /// in: errors from `build()`. Values are sent as they are and shown by no `Debug`, but
+    /// they are not scrubbed from server text: a secret belongs in [`Auth`].
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -402,6 +404,13 @@ impl ClientBuilder {
             (None, None) => Some(HeaderValue::from_static(DEFAULT_USER_AGENT)),
         };
         let default_headers = default_headers(self.default_headers)?;
+        if let Some(name) = auth.as_ref().and_then(Credentials::fixed_header)
+            && default_headers.contains_key(name)
+        {
+            return Err(Error::builder(format!(
+                "the default header `{name}` would replace the credential `Auth` sends in it"
+            )));
+        }
         let http = match self.http_client {
             // Silently dropping the certificates would leave the user's own client refusing
             // the server they meant to trust, far from the line that set them.

@@ -32,8 +32,8 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
 }
 
-/// A client's secrets are its credential's forms: the fixed one, or the provider's current
-/// one (none while it is due for a refresh).
+/// A client's secrets are its fixed credential's forms. (A provider's credential, which
+/// changes, is kept with the answer it was sent for: `Credential` is its `Secrets`.)
 impl crate::redact::Secrets for Settings {
     fn with_secrets(&self, scrub: &mut dyn FnMut(&[String])) {
         match self.auth.as_ref().and_then(|auth| auth.ready()) {

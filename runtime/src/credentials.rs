@@ -3,6 +3,7 @@
 //! expire, one fetch at a time, and dropped when the server rejects them.
 
 use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,17 @@ impl Deref for Held<'_> {
     }
 }
 
+impl Held<'_> {
+    /// A provider's credential, kept with the answer to scrub what the server says of it
+    /// (the fixed one the client keeps is found there).
+    pub(crate) fn into_fetched(self) -> Option<Arc<Credential>> {
+        match self {
+            Held::Fetched(credential) => Some(credential),
+            Held::Fixed(_) => None,
+        }
+    }
+}
+
 impl Credentials {
     /// Checks fixed credentials now; a provider's are checked as they come.
     pub(crate) fn new(auth: &Auth) -> Result<Credentials, Error> {
@@ -41,9 +53,18 @@ impl Credentials {
                 provider: Arc::clone(provider),
                 current: Mutex::new(None),
                 fetching: tokio::sync::Mutex::new(()),
+                fetched: AtomicU64::new(0),
             }),
             None => Credentials::Fixed(auth.credential()?),
         })
+    }
+
+    /// The header a fixed credential is sent in, which no default header may replace.
+    pub(crate) fn fixed_header(&self) -> Option<&http::HeaderName> {
+        match self {
+            Credentials::Fixed(credential) => credential.header_name(),
+            Credentials::Provider(_) => None,
+        }
     }
 
     /// Whether a 401 answer may be cured by fresh credentials.
@@ -54,7 +75,7 @@ impl Credentials {
     /// The credential for the next attempt: the fixed one, or the provider's current one,
     /// fetched first if there is none or it is about to expire. `timeout` bounds the fetch.
     #[cfg(test)]
-    pub(crate) async fn for_attempt(&self, timeout: Option<Duration>) -> Result<Held<'_>, Error> {
+    async fn for_attempt(&self, timeout: Option<Duration>) -> Result<Held<'_>, Error> {
         match self.ready() {
             Some(held) => Ok(held),
             None => self.fetch(timeout).await,
@@ -104,6 +125,10 @@ pub(crate) struct Refreshing {
     /// Held across the provider's fetch, so that calls which find the credential stale
     /// wait for that one fetch instead of starting their own.
     fetching: tokio::sync::Mutex<()>,
+    /// How many fetches have succeeded: a call that waited for another's fetch takes its
+    /// credential even if it is already due (a token that came expired, a skewed clock),
+    /// rather than fetching again, one caller after another.
+    fetched: AtomicU64,
 }
 
 struct Cached {
@@ -128,35 +153,36 @@ impl Refreshing {
         }
     }
 
-    /// Waits for the fetch in flight, or makes it.
+    /// Waits for the fetch in flight, or makes it. `timeout` bounds the two together: the
+    /// wait for another call's fetch, and this one's.
+    ///
+    /// The provider's future belongs to the call that started it: if that call is dropped
+    /// (cancelled, or its own timeout hit), so is the fetch, and the next call starts again.
     async fn fetch(&self, timeout: Option<Duration>) -> Result<Arc<Credential>, Error> {
-        let fetching = self.fetching.lock();
-        let _fetching = match timeout {
-            Some(timeout) => tokio::time::timeout(timeout, fetching)
-                .await
-                .map_err(|_| late(timeout))?,
-            None => fetching.await,
-        };
+        let deadline = timeout.map(|timeout| (tokio::time::Instant::now() + timeout, timeout));
+        let seen = self.fetched.load(Ordering::Acquire);
+        let _fetching = within(deadline, self.fetching.lock()).await?;
         // Another call's fetch, which this one waited for, may have made it fresh.
         if let Some(credential) = self.fresh() {
             return Ok(credential);
         }
-        let fetched = (self.provider.fetch)();
-        let token = match timeout {
-            Some(timeout) => tokio::time::timeout(timeout, fetched)
-                .await
-                .map_err(|_| late(timeout))?,
-            None => fetched.await,
+        if self.fetched.load(Ordering::Acquire) != seen
+            && let Some(cached) = self.lock().as_ref()
+        {
+            return Ok(Arc::clone(&cached.credential));
         }
-        .map_err(|source| {
-            Error::credentials("the credential provider failed").with_source(source)
-        })?;
+        let token = within(deadline, (self.provider.fetch)())
+            .await?
+            .map_err(|source| {
+                Error::credentials("the credential provider failed").with_source(source)
+            })?;
         let (credential, refresh_at) = self.check(token)?;
         let credential = Arc::new(credential);
         *self.lock() = Some(Cached {
             credential: Arc::clone(&credential),
             refresh_at,
         });
+        self.fetched.fetch_add(1, Ordering::Release);
         Ok(credential)
     }
 
@@ -179,10 +205,19 @@ impl Refreshing {
     }
 }
 
-fn late(timeout: Duration) -> Error {
-    Error::credentials(format!(
-        "the credential provider did not answer within the call's timeout ({timeout:?})"
-    ))
+/// `future`, unless `deadline` (with the timeout it ends) comes first.
+async fn within<F: std::future::Future>(
+    deadline: Option<(tokio::time::Instant, Duration)>,
+    future: F,
+) -> Result<F::Output, Error> {
+    match deadline {
+        Some((at, timeout)) => tokio::time::timeout_at(at, future).await.map_err(|_| {
+            Error::credentials(format!(
+                "the credential provider did not answer within the call's timeout ({timeout:?})"
+            ))
+        }),
+        None => Ok(future.await),
+    }
 }
 
 #[cfg(test)]

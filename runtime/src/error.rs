@@ -124,8 +124,8 @@ pub enum ErrorKind {
     /// error.
     Middleware,
     /// The credential provider ([`Auth::provider`](crate::Auth::provider)) failed, did not
-    /// answer in time, or gave a token that cannot be sent; nothing was sent.
-    /// [`Error::source`] is the provider's error.
+    /// answer in time, or gave a token that cannot be sent; nothing was sent. When it
+    /// failed, [`Error::source`] is the provider's own error.
     Credentials,
 }
 

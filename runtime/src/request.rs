@@ -231,8 +231,9 @@ impl Request {
             // Moved, not cloned: the call is done with them.
             let settings = self.client.into_settings();
             read.map(|mut answer| {
-                // For a decode error's snippet, which must not repeat the credential.
-                answer.secrets = Some(settings);
+                // For a decode error's snippet, which must not repeat the credential: the
+                // client's fixed one, unless the attempt kept a provider's.
+                answer.secrets.get_or_insert(settings);
                 answer
             })
             .map_err(|error| error.with_endpoint(endpoint))

@@ -1,6 +1,8 @@
 //! The retry loop: one call's attempts, as the retry policy allows, inside the call's
 //! tracing span. The one non-generic function every generated method goes through.
 
+use std::sync::Arc;
+
 use crate::attempt;
 use crate::call::{Body, Call};
 use crate::config::Settings;
@@ -63,7 +65,7 @@ pub(crate) async fn run(
                 // The answer is not bound to a name: a local would be kept in this future's
                 // state beside the wait for the next attempt.
                 let error = match sent.await {
-                    Ok(response) => return Ok(response),
+                    Ok(answer) => return Ok(answer),
                     Err(error) => error,
                 };
                 // Boxed: made only when a call fails, it need not widen every call's future.
@@ -81,7 +83,7 @@ pub(crate) async fn run(
         })
         .await;
     match result {
-        Ok(response) => {
+        Ok((response, carried)) => {
             trace.finish(Some(response.status()), attempt, None);
             Ok(RawResponse {
                 response,
@@ -92,7 +94,8 @@ pub(crate) async fn run(
                 deadline: if streamed { Deadline::Never } else { deadline },
                 read_timeout: settings.read_timeout,
                 keep_alive: call.keep_alive.take(),
-                secrets: None,
+                // A provider's credential, as sent; a fixed one is the client's.
+                secrets: carried.map(|credential| credential as Arc<dyn crate::redact::Secrets>),
             })
         }
         Err(error) => {

@@ -27,6 +27,21 @@ trait Pets {
 
     #[askui_endpoint(get, "/pets")]
     fn list_blocking(&self, #[query] status: &str) -> Result<Value, Error>;
+
+    #[askui_endpoint(get, "/pets/count")]
+    async fn count(&self) -> Result<Count, Error>;
+
+    #[askui_endpoint(get, "/pets")]
+    async fn list_with(
+        &self,
+        #[query] status: &str,
+        #[options] options: &askui_runtime::CallOptions,
+    ) -> Result<Value, Error>;
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Count {
+    pub count: u32,
 }
 impl Pets for Client {}
 impl Pets for askui_runtime::blocking::Client {}
@@ -347,4 +362,81 @@ fn the_blocking_client_fetches_from_the_provider_too() {
         tokens_seen(&server),
         ["Bearer token-1", "Bearer token-2", "Bearer token-2"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_that_come_expired_are_still_fetched_once_for_all_waiting_calls() {
+    let server = RecordingServer::always(ok()).await;
+    let (auth, fetches) = counting_provider(Duration::from_millis(50), |_| Some(Duration::ZERO));
+    let client = client(&server.base_url(), auth);
+    let calls = (0..64).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.list("sold").await })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        call.unwrap().unwrap();
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_401_to_a_credential_the_call_replaced_keeps_the_token() {
+    let server = RecordingServer::always(Reply::json(401, json!({"detail": "no"}))).await;
+    let (auth, fetches) = counting_provider(Duration::ZERO, |_| None);
+    let client = client(&server.base_url(), auth);
+    let other = askui_runtime::CallOptions::new().header("Authorization", "Bearer someone-else");
+    for _ in 0..2 {
+        let error = client.list_with("sold", &other).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    }
+    // Neither call was re-sent, and the provider's token was not dropped for them.
+    assert_eq!(
+        tokens_seen(&server),
+        ["Bearer someone-else", "Bearer someone-else"]
+    );
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_decode_error_scrubs_the_token_the_call_sent_even_after_it_rotated() {
+    const SECRET: &str = "rotating-SECRET";
+    // Every token is due at once, so the next call fetches another: the one a decode error
+    // must scrub is the one its request carried, not the client's current one.
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&fetches);
+    let auth = Auth::provider(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        async move {
+            Ok::<_, std::io::Error>(
+                Token::bearer(format!("{SECRET}-{n}")).expires_in(Duration::ZERO),
+            )
+        }
+    });
+    // A careless server: the token where a number belongs.
+    let server = RecordingServer::start(|request| {
+        let token = request
+            .header("authorization")
+            .unwrap_or_default()
+            .to_owned();
+        Reply::json(200, json!({ "count": token }))
+    })
+    .await;
+    let client = client(&server.base_url(), auth);
+    for _ in 0..2 {
+        let error = client.count().await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        let mut shown = format!("{error}\n{error:?}\n");
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            shown.push_str(&format!("{cause}\n{cause:?}\n"));
+            source = cause.source();
+        }
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_lifetime_too_long_to_count_is_no_expiry() {
+    let _ = Token::bearer("tok").expires_in(Duration::MAX);
 }

@@ -129,6 +129,18 @@ fn a_bad_client_wide_header_is_an_error_from_build_that_does_not_repeat_its_valu
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains(name), "{shown}");
     }
+    // Nor may one replace the header an API key is sent in.
+    let error = Client::builder()
+        .base_url("https://api.example")
+        .auth(askui_runtime::Auth::api_key_header(
+            "api_key",
+            "hunter2-secret",
+        ))
+        .default_header("API_KEY", "other")
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Builder);
+    assert!(!format!("{error:?}").contains("hunter2"));
     let builder = Client::builder().default_header("X-Key", "hunter2-secret");
     assert!(!format!("{builder:?}").contains("hunter2"));
 }

@@ -54,8 +54,8 @@ pub fn from_env() -> Result<Client, Error> {
 ///
 /// # Errors
 ///
-/// An [`ErrorKind::Builder`](crate::ErrorKind::Builder) error naming a variable that is not
-/// UTF-8.
+/// An [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error naming a
+/// variable that is not UTF-8.
 pub fn builder_from_env() -> Result<ClientBuilder, Error> {
     builder_from_lookup(|name| match std::env::var(name) {
         Ok(value) => Ok(Some(value)),
@@ -176,6 +176,7 @@ mod tests {
     #[test]
     fn not_unicode_is_an_error_naming_the_variable() {
         let error = builder_from_lookup(|_| Err(())).err().unwrap();
+        assert_eq!(error.kind(), askui_runtime::ErrorKind::InvalidArgument);
         assert!(error.to_string().contains(env::ENDPOINT), "{error}");
     }
 }
