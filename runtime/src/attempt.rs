@@ -4,10 +4,10 @@
 //! becomes the `Status` error.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
+use futures_util::future::Either;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use url::Url;
 
@@ -15,79 +15,140 @@ use crate::auth::Credential;
 use crate::body::{ANY, APPLICATION_JSON};
 use crate::call::{Body, Call};
 use crate::config::Settings;
-use crate::credentials::Held;
+use crate::credentials::{Credentials, Refreshing};
 use crate::deadline::{Deadline, Head};
 use crate::redirect::{refused_answer, same_origin};
 use crate::response::status_error;
 use crate::{Endpoint, Error, ResponseKind};
 
-/// One attempt: its credential, its request, the answer's head, with the provider's
-/// credential it carried (to scrub from what the answer says).
-///
-/// When the credentials come from a provider and the server answers 401, the credential is
-/// dropped, and a call whose body can be sent again (none, or bytes) is sent once more with
-/// a fresh one, with a fresh deadline: a token that expired early, or was revoked, costs one
-/// more request, never a loop. A stream or a multipart upload is not re-sent: its 401 is the
-/// answer, and the next call fetches a new credential.
+/// One attempt: its credential, its request, the answer's head.
 #[expect(
     clippy::too_many_arguments,
     reason = "the retry loop's state, lent to each attempt: a struct of them would only be unpacked here"
 )]
-pub(crate) async fn run(
-    settings: &Settings,
-    endpoint: &Endpoint,
-    call: &mut Call,
-    url: &mut Option<Url>,
+pub(crate) fn run<'a>(
+    settings: &'a Settings,
+    endpoint: &'a Endpoint,
+    call: &'a mut Call,
+    url: &'a mut Option<Url>,
     keep: bool,
     response_kind: ResponseKind,
     timeout: Option<Duration>,
-    deadline: &mut Deadline,
-) -> Result<(reqwest::Response, Option<Arc<Credential>>), Error> {
-    let streamed = response_kind == ResponseKind::Stream;
-    let Some(credentials) = &settings.auth else {
-        let request = build_request(settings, endpoint, call, url, keep, response_kind, None)?;
-        let sent = send(settings, request, deadline, streamed, &[], &settings.base);
-        return sent.await.map(|response| (response, None));
+    deadline: &'a mut Deadline,
+) -> Result<
+    Either<impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a, Provided<'a>>,
+    Error,
+> {
+    let credential = match &settings.auth {
+        Some(Credentials::Provider(provider)) => {
+            // Boxed: only a client with a provider needs this future, with its fetch and
+            // its second send; the fixed credentials' attempt is the request and its send,
+            // no larger than before there were providers.
+            let attempt = Attempt {
+                settings,
+                endpoint,
+                response_kind,
+                timeout,
+            };
+            let provided = attempt.with_provider(provider, call, url, keep, deadline);
+            return Ok(Either::Right(Box::pin(provided)));
+        }
+        Some(Credentials::Fixed(credential)) => Some(credential),
+        None => None,
     };
-    // Only a provider's credential can be replaced, and only a body of bytes sent again.
-    let mut resend = credentials.refreshes() && matches!(call.body, Body::Empty | Body::Bytes(..));
-    loop {
-        let held = match credentials.ready() {
-            Some(held) => held,
-            None => credentials.fetch(timeout).await?,
-        };
-        // A call that may be re-sent keeps its URL and body for that.
-        let request = build_request(
+    let request = build_request(
+        settings,
+        endpoint,
+        call,
+        url,
+        keep,
+        response_kind,
+        credential,
+    )?;
+    let redactions = credential.map_or(&[][..], Credential::redactions);
+    let streamed = response_kind == ResponseKind::Stream;
+    Ok(Either::Left(send(
+        settings,
+        request,
+        deadline,
+        streamed,
+        redactions,
+        &settings.base,
+    )))
+}
+
+/// An attempt with a provider's credentials, boxed.
+pub(crate) type Provided<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<reqwest::Response, Error>> + Send + 'a>>;
+
+/// What an attempt with a provider's credentials reads and does not change.
+struct Attempt<'a> {
+    settings: &'a Settings,
+    endpoint: &'a Endpoint,
+    response_kind: ResponseKind,
+    timeout: Option<Duration>,
+}
+
+impl<'a> Attempt<'a> {
+    /// The attempt with a provider's credential: fetched if due, and on a 401 dropped, and
+    /// a call whose body can be sent again (none, or bytes) sent once more with a fresh one,
+    /// with a fresh deadline. A token that expired early, or was revoked, costs one more
+    /// request, never a loop. A stream or a multipart upload is not re-sent: its 401 is the
+    /// answer, and the next call fetches a new credential. A 401 to a request whose
+    /// credential the call's options replaced is not about the token: it is kept.
+    async fn with_provider(
+        self,
+        provider: &'a Refreshing,
+        call: &'a mut Call,
+        url: &'a mut Option<Url>,
+        keep: bool,
+        deadline: &'a mut Deadline,
+    ) -> Result<reqwest::Response, Error> {
+        let Attempt {
             settings,
             endpoint,
-            call,
-            url,
-            keep || resend,
             response_kind,
-            Some(&held),
-        )?;
-        // A call's options may have replaced the credential: a 401 is then not about it.
-        let carried = held.carried_by(&request);
-        let sent = send(
-            settings,
-            request,
-            deadline,
-            streamed,
-            held.redactions(),
-            &settings.base,
-        );
-        let error = match sent.await {
-            Ok(response) => return Ok((response, held.into_fetched())),
-            Err(error) => error,
-        };
-        if error.status() != Some(http::StatusCode::UNAUTHORIZED) || !carried {
-            return Err(error);
+            timeout,
+        } = self;
+        let streamed = response_kind == ResponseKind::Stream;
+        let mut resend = matches!(call.body, Body::Empty | Body::Bytes(..));
+        loop {
+            let credential = provider.current(timeout).await?;
+            // A call that may be re-sent keeps its URL and body for that.
+            let request = build_request(
+                settings,
+                endpoint,
+                call,
+                url,
+                keep || resend,
+                response_kind,
+                Some(&credential),
+            )?;
+            let carried = credential.carried_by(&request);
+            let sent = send(
+                settings,
+                request,
+                deadline,
+                streamed,
+                credential.redactions(),
+                &settings.base,
+            );
+            let error = match sent.await {
+                Ok(response) => {
+                    call.carried = Some(credential);
+                    return Ok(response);
+                }
+                Err(error) => error,
+            };
+            if error.status() != Some(http::StatusCode::UNAUTHORIZED) || !carried {
+                return Err(error);
+            }
+            provider.reject(&credential);
+            if !std::mem::take(&mut resend) {
+                return Err(error);
+            }
+            *deadline = Deadline::new(timeout);
         }
-        credentials.reject(&held);
-        if !std::mem::take(&mut resend) {
-            return Err(error);
-        }
-        *deadline = Deadline::new(timeout);
     }
 }
 
@@ -101,7 +162,7 @@ pub(crate) fn build_request(
     url: &mut Option<Url>,
     keep: bool,
     response_kind: ResponseKind,
-    credential: Option<&Held<'_>>,
+    credential: Option<&Credential>,
 ) -> Result<reqwest::Request, Error> {
     let url = if keep { url.clone() } else { url.take() }
         .ok_or_else(|| Error::builder("the request was already sent"))?;

@@ -2,11 +2,13 @@
 //! the retry loop sends. Every value is already encoded, so nothing here borrows the
 //! caller's arguments.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue};
 
 use crate::RetryPolicy;
+use crate::auth::Credential;
 use crate::body::{ByteStream, KeepAlive, Multipart};
 use crate::url::CallUrl;
 
@@ -21,6 +23,9 @@ pub(crate) struct Call {
     pub(crate) extras: Option<Box<Extras>>,
     /// What must outlive a streamed answer (a blocking client's runtime).
     pub(crate) keep_alive: Option<KeepAlive>,
+    /// The provider's credential the answer was sent for, which its errors must not repeat
+    /// (a fixed credential is the client's).
+    pub(crate) carried: Option<Arc<Credential>>,
 }
 
 #[derive(Default)]

@@ -36,9 +36,11 @@ pub(crate) struct Settings {
 /// changes, is kept with the answer it was sent for: `Credential` is its `Secrets`.)
 impl crate::redact::Secrets for Settings {
     fn with_secrets(&self, scrub: &mut dyn FnMut(&[String])) {
-        match self.auth.as_ref().and_then(|auth| auth.ready()) {
-            Some(held) => scrub(held.redactions()),
-            None => scrub(&[]),
+        match &self.auth {
+            Some(crate::credentials::Credentials::Fixed(credential)) => {
+                scrub(credential.redactions())
+            }
+            _ => scrub(&[]),
         }
     }
 }

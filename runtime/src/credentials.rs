@@ -2,7 +2,6 @@
 //! once, when the client is built; a provider's are fetched when there are none or they
 //! expire, one fetch at a time, and dropped when the server rejects them.
 
-use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -15,34 +14,6 @@ use crate::{Auth, Token};
 pub(crate) enum Credentials {
     Fixed(Credential),
     Provider(Refreshing),
-}
-
-/// The credential one attempt sends.
-pub(crate) enum Held<'a> {
-    Fixed(&'a Credential),
-    Fetched(Arc<Credential>),
-}
-
-impl Deref for Held<'_> {
-    type Target = Credential;
-
-    fn deref(&self) -> &Credential {
-        match self {
-            Held::Fixed(credential) => credential,
-            Held::Fetched(credential) => credential,
-        }
-    }
-}
-
-impl Held<'_> {
-    /// A provider's credential, kept with the answer to scrub what the server says of it
-    /// (the fixed one the client keeps is found there).
-    pub(crate) fn into_fetched(self) -> Option<Arc<Credential>> {
-        match self {
-            Held::Fetched(credential) => Some(credential),
-            Held::Fixed(_) => None,
-        }
-    }
 }
 
 impl Credentials {
@@ -64,55 +35,6 @@ impl Credentials {
         match self {
             Credentials::Fixed(credential) => credential.header_name(),
             Credentials::Provider(_) => None,
-        }
-    }
-
-    /// Whether a 401 answer may be cured by fresh credentials.
-    pub(crate) fn refreshes(&self) -> bool {
-        matches!(self, Credentials::Provider(_))
-    }
-
-    /// The credential for the next attempt: the fixed one, or the provider's current one,
-    /// fetched first if there is none or it is about to expire. `timeout` bounds the fetch.
-    #[cfg(test)]
-    async fn for_attempt(&self, timeout: Option<Duration>) -> Result<Held<'_>, Error> {
-        match self.ready() {
-            Some(held) => Ok(held),
-            None => self.fetch(timeout).await,
-        }
-    }
-
-    /// The credential, if no fetch is needed: what nearly every attempt finds, without
-    /// awaiting anything.
-    pub(crate) fn ready(&self) -> Option<Held<'_>> {
-        match self {
-            Credentials::Fixed(credential) => Some(Held::Fixed(credential)),
-            Credentials::Provider(refreshing) => refreshing.fresh().map(Held::Fetched),
-        }
-    }
-
-    /// Fetches the provider's credential, or waits for the fetch in flight.
-    pub(crate) async fn fetch(&self, timeout: Option<Duration>) -> Result<Held<'_>, Error> {
-        match self {
-            Credentials::Fixed(credential) => Ok(Held::Fixed(credential)),
-            // Boxed: only the first call, and those around an expiry, need this future.
-            Credentials::Provider(refreshing) => {
-                Box::pin(refreshing.fetch(timeout)).await.map(Held::Fetched)
-            }
-        }
-    }
-
-    /// The server answered 401 to `rejected`: the next attempt fetches a new credential,
-    /// unless another call already has.
-    pub(crate) fn reject(&self, rejected: &Held<'_>) {
-        if let (Credentials::Provider(refreshing), Held::Fetched(rejected)) = (self, rejected) {
-            let mut current = refreshing.lock();
-            if current
-                .as_ref()
-                .is_some_and(|cached| Arc::ptr_eq(&cached.credential, rejected))
-            {
-                *current = None;
-            }
         }
     }
 }
@@ -138,6 +60,31 @@ struct Cached {
 }
 
 impl Refreshing {
+    /// The credential for the next attempt: the current one, fetched first if there is none
+    /// or it is about to expire. `timeout` bounds the fetch.
+    pub(crate) async fn current(
+        &self,
+        timeout: Option<Duration>,
+    ) -> Result<Arc<Credential>, Error> {
+        match self.fresh() {
+            Some(credential) => Ok(credential),
+            // Boxed: only the first call, and those around an expiry, need this future.
+            None => Box::pin(self.fetch(timeout)).await,
+        }
+    }
+
+    /// The server answered 401 to `rejected`: the next attempt fetches a new credential,
+    /// unless another call already has.
+    pub(crate) fn reject(&self, rejected: &Arc<Credential>) {
+        let mut current = self.lock();
+        if current
+            .as_ref()
+            .is_some_and(|cached| Arc::ptr_eq(&cached.credential, rejected))
+        {
+            *current = None;
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
         // The guarded value is replaced whole, so a panic elsewhere cannot leave it half-made.
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
@@ -226,7 +173,7 @@ mod tests {
 
     use super::*;
 
-    fn counting(lifetime: Option<Duration>) -> (Credentials, Arc<AtomicUsize>) {
+    fn counting(lifetime: Option<Duration>) -> (Refreshing, Arc<AtomicUsize>) {
         let fetches = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&fetches);
         let auth = Auth::provider(move || {
@@ -239,39 +186,38 @@ mod tests {
                 })
             }
         });
-        (Credentials::new(&auth).unwrap(), fetches)
+        let Ok(Credentials::Provider(refreshing)) = Credentials::new(&auth) else {
+            panic!("a provider");
+        };
+        (refreshing, fetches)
     }
 
     #[tokio::test]
     async fn a_token_is_kept_until_rejected() {
         let (credentials, fetches) = counting(None);
-        let first = credentials.for_attempt(None).await.unwrap();
-        let again = credentials.for_attempt(None).await.unwrap();
-        assert!(
-            matches!((&first, &again), (Held::Fetched(a), Held::Fetched(b)) if Arc::ptr_eq(a, b))
-        );
+        let first = credentials.current(None).await.unwrap();
+        let again = credentials.current(None).await.unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
         credentials.reject(&first);
         // A second rejection of the same token does not drop its successor.
-        let second = credentials.for_attempt(None).await.unwrap();
+        let second = credentials.current(None).await.unwrap();
         credentials.reject(&first);
-        let third = credentials.for_attempt(None).await.unwrap();
-        assert!(
-            matches!((&second, &third), (Held::Fetched(a), Held::Fetched(b)) if Arc::ptr_eq(a, b))
-        );
+        let third = credentials.current(None).await.unwrap();
+        assert!(Arc::ptr_eq(&second, &third));
         assert_eq!(fetches.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
     async fn a_short_lived_token_is_refreshed_half_way() {
         let (credentials, fetches) = counting(Some(Duration::ZERO));
-        credentials.for_attempt(None).await.unwrap();
-        credentials.for_attempt(None).await.unwrap();
+        credentials.current(None).await.unwrap();
+        credentials.current(None).await.unwrap();
         assert_eq!(fetches.load(Ordering::SeqCst), 2);
 
         let (credentials, fetches) = counting(Some(Duration::from_secs(3600)));
-        credentials.for_attempt(None).await.unwrap();
-        credentials.for_attempt(None).await.unwrap();
+        credentials.current(None).await.unwrap();
+        credentials.current(None).await.unwrap();
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
     }
 
@@ -282,12 +228,10 @@ mod tests {
                 Ok::<_, std::io::Error>(Token::bearer("x"))
             })))
         });
-        let error = Credentials::new(&auth)
-            .unwrap()
-            .for_attempt(None)
-            .await
-            .err()
-            .unwrap();
+        let Ok(Credentials::Provider(refreshing)) = Credentials::new(&auth) else {
+            panic!("a provider");
+        };
+        let error = refreshing.current(None).await.err().unwrap();
         assert_eq!(error.kind(), crate::ErrorKind::Credentials);
     }
 }

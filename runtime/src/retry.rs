@@ -61,11 +61,11 @@ pub(crate) async fn run(
                     response_kind,
                     timeout,
                     &mut deadline,
-                );
+                )?;
                 // The answer is not bound to a name: a local would be kept in this future's
                 // state beside the wait for the next attempt.
                 let error = match sent.await {
-                    Ok(answer) => return Ok(answer),
+                    Ok(response) => return Ok(response),
                     Err(error) => error,
                 };
                 // Boxed: made only when a call fails, it need not widen every call's future.
@@ -83,7 +83,7 @@ pub(crate) async fn run(
         })
         .await;
     match result {
-        Ok((response, carried)) => {
+        Ok(response) => {
             trace.finish(Some(response.status()), attempt, None);
             Ok(RawResponse {
                 response,
@@ -95,7 +95,10 @@ pub(crate) async fn run(
                 read_timeout: settings.read_timeout,
                 keep_alive: call.keep_alive.take(),
                 // A provider's credential, as sent; a fixed one is the client's.
-                secrets: carried.map(|credential| credential as Arc<dyn crate::redact::Secrets>),
+                secrets: call
+                    .carried
+                    .take()
+                    .map(|credential| credential as Arc<dyn crate::redact::Secrets>),
             })
         }
         Err(error) => {
