@@ -15,6 +15,12 @@ const OPTION_NAMES: [&str; 3] = ["timeout", "idempotent", "headers"];
 /// under this name: not for users, so not listed.
 pub const TRAIT_HEADERS: &str = "__askui_trait_headers";
 
+/// The trait's generic parameters, which `#[askui_endpoints]` hands to each method's
+/// attribute under this name (`__askui_trait_generics(T, 'a, N)`, empty for none): a method
+/// attribute cannot see them otherwise, and the expansion compiles the call once, in the
+/// declaring crate, only where it knows that no type of the signature names one.
+pub const TRAIT_GENERICS: &str = "__askui_trait_generics";
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum HttpMethod {
     Get,
@@ -84,6 +90,17 @@ pub struct NamedOptions {
     pub headers: Vec<(LitStr, LitStr)>,
     /// The trait's `headers(…)`, from `#[askui_endpoints]`; the method's own win.
     pub trait_headers: Vec<(LitStr, LitStr)>,
+    /// The trait's generic parameters, from `#[askui_endpoints]`; `None` without it.
+    pub trait_generics: Option<GenericNames>,
+}
+
+/// The names of a trait's generic parameters.
+#[derive(Default)]
+pub struct GenericNames {
+    /// Type and const parameters.
+    pub types: Vec<Ident>,
+    /// Lifetime parameters, without the `'`.
+    pub lifetimes: Vec<Ident>,
 }
 
 /// Parses the arguments, reporting every problem rather than stopping at the first.
@@ -208,6 +225,34 @@ fn named_option(input: ParseStream, options: &mut NamedOptions, errors: &mut Err
         return;
     };
     let name = key.to_string();
+    if name == TRAIT_GENERICS {
+        let parsed = (|| -> syn::Result<_> {
+            let content;
+            syn::parenthesized!(content in input);
+            let mut names = GenericNames::default();
+            while !content.is_empty() {
+                if content.peek(syn::Lifetime) {
+                    names
+                        .lifetimes
+                        .push(content.parse::<syn::Lifetime>()?.ident);
+                } else {
+                    names.types.push(content.parse()?);
+                }
+                if !content.is_empty() {
+                    content.parse::<Token![,]>()?;
+                }
+            }
+            Ok(names)
+        })();
+        match parsed {
+            Ok(_) if options.trait_generics.is_some() => {
+                errors.spanned(&key, format!("`{TRAIT_GENERICS}` is given twice"))
+            }
+            Ok(names) => options.trait_generics = Some(names),
+            Err(error) => errors.push(error),
+        }
+        return;
+    }
     if name == "headers" || name == TRAIT_HEADERS {
         let headers = parse_headers(input, &key, errors);
         let list = match name.as_str() {

@@ -321,6 +321,52 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
         (quote!(#rt::Client), returns, body)
     };
 
+    // Not `Self::CONST`, which an impl could override with another route. A `static`, so
+    // that the request holds a reference to it.
+    let call = quote! {
+        static #endpoint_const: #rt::Endpoint = #route.build();
+        let mut #request = #rt::Request::new(#async_client, &#endpoint_const);
+        #(#arguments)*
+        #body
+    };
+    let as_ref = quote!(::core::convert::AsRef::<#client_type>::as_ref(self));
+    let body = match endpoint.options.trait_generics.as_ref() {
+        Some(trait_generics) if !generic_signature(endpoint, sig, trait_generics) => {
+            // A default method is generic over `Self`, so rustc generates it in every crate
+            // that calls it, with everything it instantiates (the arguments' and the answer's
+            // serde code above all). A nested `fn` does not inherit the outer generics: when
+            // no type of the signature names `Self` or a generic parameter, the call is one
+            // plain function, generated once, in the crate that declares the trait; the
+            // method only finds the client. (BENCHMARKS.md section 3, issue 16.)
+            let lifetimes = sig.generics.lifetimes();
+            let lifetime_predicates = sig.generics.where_clause.iter().flat_map(|clause| {
+                clause
+                    .predicates
+                    .iter()
+                    .filter(|predicate| matches!(predicate, syn::WherePredicate::Lifetime(_)))
+            });
+            let params = endpoint.args.iter().map(|(_, arg)| {
+                let (ident, ty) = (&arg.ident, &arg.ty);
+                quote!(#ident: #ty)
+            });
+            let passed = endpoint.args.iter().map(|(_, arg)| &arg.ident);
+            quote! {
+                #[allow(clippy::too_many_arguments)]
+                fn __askui_call<#(#lifetimes),*>(#client: &#client_type, #(#params),*) -> #returns
+                where
+                    #(#lifetime_predicates,)*
+                {
+                    #call
+                }
+                __askui_call(#as_ref, #(#passed),*)
+            }
+        }
+        _ => quote! {
+            let #client = #as_ref;
+            #call
+        },
+    };
+
     quote! {
         #associated_const
 
@@ -331,15 +377,54 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
             Self: ::core::convert::AsRef<#client_type>,
             #(#where_predicates,)*
         {
-            // Not `Self::CONST`, which an impl could override with another route. A `static`,
-            // so that the request holds a reference to it.
-            static #endpoint_const: #rt::Endpoint = #route.build();
-            let #client = ::core::convert::AsRef::<#client_type>::as_ref(self);
-            let mut #request = #rt::Request::new(#async_client, &#endpoint_const);
-            #(#arguments)*
             #body
         }
     }
+}
+
+/// Whether an argument's type or the return type names `Self`, a generic type or const
+/// parameter of the trait (`trait_generics`) or of the method, a lifetime parameter of the
+/// trait, or an `impl Trait`: a nested `fn` could not name them (or would be generic
+/// itself). A macro in type position counts as naming them (it might expand to one).
+/// Lifetime parameters of the method are fine: the nested `fn` declares them again.
+fn generic_signature(
+    endpoint: &Endpoint,
+    sig: &syn::Signature,
+    trait_generics: &attr::GenericNames,
+) -> bool {
+    let mut types: Vec<&Ident> = trait_generics.types.iter().collect();
+    types.extend(sig.generics.type_params().map(|param| &param.ident));
+    types.extend(sig.generics.const_params().map(|param| &param.ident));
+    let lifetimes: Vec<&Ident> = trait_generics.lifetimes.iter().collect();
+    let names = |tokens: TokenStream| names_any(tokens, &types, &lifetimes);
+    endpoint
+        .args
+        .iter()
+        .any(|(_, arg)| names(arg.ty.to_token_stream()))
+        || names(sig.output.to_token_stream())
+}
+
+/// Whether `tokens` (inside groups too) name `Self`, `impl`, one of `types` or one of
+/// `lifetimes` (`'a` is the punct `'` and the ident `a`), or hold a `!`.
+fn names_any(tokens: TokenStream, types: &[&Ident], lifetimes: &[&Ident]) -> bool {
+    let mut after_quote = false;
+    for token in tokens {
+        let found = match &token {
+            proc_macro2::TokenTree::Ident(ident) if after_quote => lifetimes.contains(&ident),
+            proc_macro2::TokenTree::Ident(ident) => {
+                ident == "Self" || ident == "impl" || types.contains(&ident)
+            }
+            proc_macro2::TokenTree::Group(group) => names_any(group.stream(), types, lifetimes),
+            proc_macro2::TokenTree::Punct(punct) => punct.as_char() == '!',
+            proc_macro2::TokenTree::Literal(_) => false,
+        };
+        if found {
+            return true;
+        }
+        after_quote =
+            matches!(&token, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '\'');
+    }
+    false
 }
 
 /// One line handing an argument to the request, spanned at the argument's type so that

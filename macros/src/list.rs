@@ -1,9 +1,9 @@
 //! `#[askui_endpoints]` on a trait: a const listing the endpoints of its methods.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use syn::parse::{ParseStream, Parser};
-use syn::{ItemTrait, Meta, Token, TraitItem};
+use syn::{GenericParam, ItemTrait, Meta, Token, TraitItem};
 
 use crate::attr;
 use crate::ctxt::Errors;
@@ -32,9 +32,7 @@ pub fn endpoints(args: TokenStream, input: TokenStream) -> TokenStream {
             return with_errors(input, errors);
         }
     };
-    if let Some(headers) = &headers {
-        give_trait_headers(&mut item, headers);
-    }
+    give_hidden_options(&mut item, headers.as_ref());
     let listed = item.items.iter().filter_map(|trait_item| {
         let TraitItem::Fn(method) = trait_item else {
             return None;
@@ -108,10 +106,26 @@ fn trait_args(args: TokenStream, errors: &mut Errors) -> TraitArgs {
     }
 }
 
-/// Adds the trait's headers to each `#[askui_endpoint(…)]` of `item`, as the hidden
-/// option the method's expansion merges under its own `headers(…)`.
-fn give_trait_headers(item: &mut ItemTrait, headers: &TokenStream) {
-    let option = Ident::new(crate::attr::TRAIT_HEADERS, proc_macro2::Span::call_site());
+/// Adds to each `#[askui_endpoint(…)]` of `item` the hidden options its expansion reads:
+/// the trait's headers, merged under the method's own `headers(…)`, and the trait's generic
+/// parameters, without which a method cannot tell whether its types name one (see
+/// `expand::generate`). The generics only where the attribute parses without a mistake, so
+/// that a malformed one is reported as written.
+fn give_hidden_options(item: &mut ItemTrait, headers: Option<&TokenStream>) {
+    let span = proc_macro2::Span::call_site();
+    let headers = headers.map(|headers| {
+        let option = Ident::new(attr::TRAIT_HEADERS, span);
+        quote!(#option(#headers))
+    });
+    let generics = {
+        let option = Ident::new(attr::TRAIT_GENERICS, span);
+        let names = item.generics.params.iter().map(|param| match param {
+            GenericParam::Type(param) => param.ident.to_token_stream(),
+            GenericParam::Lifetime(param) => param.lifetime.to_token_stream(),
+            GenericParam::Const(param) => param.ident.to_token_stream(),
+        });
+        quote!(#option(#(#names),*))
+    };
     for trait_item in &mut item.items {
         let TraitItem::Fn(method) = trait_item else {
             continue;
@@ -124,12 +138,17 @@ fn give_trait_headers(item: &mut ItemTrait, headers: &TokenStream) {
             if let Meta::List(list) = &mut attribute.meta
                 && !list.tokens.is_empty()
             {
-                let ends_with_comma = matches!(
-                    list.tokens.clone().into_iter().last(),
-                    Some(proc_macro2::TokenTree::Punct(punct)) if punct.as_char() == ','
-                );
-                let comma = (!ends_with_comma).then(|| quote!(,));
-                list.tokens.extend(quote!(#comma #option(#headers)));
+                let mut scratch = Errors::default();
+                attr::parse(list.tokens.clone(), &mut scratch);
+                let parses = scratch.finish().is_ok();
+                for option in headers.iter().chain(parses.then_some(&generics)) {
+                    let ends_with_comma = matches!(
+                        list.tokens.clone().into_iter().last(),
+                        Some(proc_macro2::TokenTree::Punct(punct)) if punct.as_char() == ','
+                    );
+                    let comma = (!ends_with_comma).then(|| quote!(,));
+                    list.tokens.extend(quote!(#comma #option));
+                }
             }
         }
     }
