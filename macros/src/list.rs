@@ -218,3 +218,113 @@ fn endpoints_const(listed: &[Ident]) -> TraitItem {
         const ENDPOINTS: &'static [::askui_runtime::__private::Endpoint] = &[#(Self::#listed),*];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each method of `#[askui_endpoints(args)] trait_` (and of its blocking twin), expanded,
+    /// with whether its call is the nested `fn`, generated once in the declaring crate.
+    fn nested(args: TokenStream, trait_: TokenStream) -> Vec<(String, bool)> {
+        let file: syn::File = syn::parse2(endpoints(args, trait_)).unwrap();
+        let mut found = Vec::new();
+        for item in file.items {
+            let syn::Item::Trait(item) = item else {
+                continue;
+            };
+            for trait_item in item.items {
+                let TraitItem::Fn(mut method) = trait_item else {
+                    continue;
+                };
+                let Some(at) = method.attrs.iter().position(is_endpoint_attr) else {
+                    continue;
+                };
+                let Meta::List(list) = method.attrs.remove(at).meta else {
+                    panic!("an attribute without arguments");
+                };
+                let expanded = expand::endpoint(list.tokens, method.to_token_stream());
+                let name = format!("{}::{}", item.ident, method.sig.ident);
+                found.push((name, expanded.to_string().contains("fn __askui_call")));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn only_calls_whose_types_name_no_generic_parameter_are_nested() {
+        let found = nested(
+            quote!(blocking),
+            quote! {
+                pub trait Api<'t, T: Serialize, const N: usize>: AsRef<Client> {
+                    type Item;
+                    #[askui_endpoint(get, "/a")]
+                    async fn plain(&self, #[query] q: Option<u32>) -> Result<Dto, Error>;
+                    #[askui_endpoint(get, "/b/<id>")]
+                    async fn borrowed<'a>(&self, id: &'a str, #[query] q: &[&str]) -> Result<(), MyError>
+                    where 'a: 'static;
+                    #[askui_endpoint(post, "/c")]
+                    async fn trait_type(&self, body: &T) -> Result<(), Error>;
+                    #[askui_endpoint(get, "/d/<id>")]
+                    async fn trait_lifetime(&self, id: &'t str) -> Result<(), Error>;
+                    #[askui_endpoint(get, "/e/<id>")]
+                    async fn trait_const(&self, id: Tag<N>) -> Result<(), Error>;
+                    #[askui_endpoint(get, "/f")]
+                    async fn method_type<R: DeserializeOwned>(&self) -> Result<R, Error>;
+                    #[askui_endpoint(get, "/g/<id>")]
+                    async fn method_const<const M: u8>(&self, id: Tag<M>) -> Result<(), Error>;
+                    #[askui_endpoint(get, "/h")]
+                    async fn self_type(&self) -> Result<Self::Item, Error>;
+                    #[askui_endpoint(get, "/i/<id>")]
+                    async fn impl_trait(&self, id: impl Display) -> Result<(), Error>;
+                    #[askui_endpoint(get, "/j")]
+                    async fn macro_type(&self) -> Result<my_type!(), Error>;
+                    #[askui_endpoint(get, "/k")]
+                    async fn alias(&self) -> Result<Dto>;
+                }
+            },
+        );
+        let nested: Vec<&str> = found
+            .iter()
+            .filter(|(_, nested)| *nested)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(
+            nested,
+            [
+                "Api::plain",
+                "Api::borrowed",
+                "Api::alias",
+                "BlockingApi::plain",
+                "BlockingApi::borrowed",
+                "BlockingApi::alias",
+            ]
+        );
+        assert_eq!(found.len(), 22);
+    }
+
+    #[test]
+    fn without_askui_endpoints_the_call_is_not_nested() {
+        let method = quote!(
+            async fn plain(&self) -> Result<Dto, Error>;
+        );
+        let expanded = expand::endpoint(quote!(get, "/a"), method).to_string();
+        assert!(!expanded.contains("__askui_call"), "{expanded}");
+    }
+
+    #[test]
+    fn a_malformed_attribute_gets_no_generics_option() {
+        let output = endpoints(
+            TokenStream::new(),
+            quote! {
+                trait Api {
+                    #[askui_endpoint(get)]
+                    async fn a(&self) -> Result<(), Error>;
+                    #[askui_endpoint(get, "/b")]
+                    async fn b(&self) -> Result<(), Error>;
+                }
+            },
+        )
+        .to_string();
+        assert_eq!(output.matches(attr::TRAIT_GENERICS).count(), 1, "{output}");
+    }
+}
