@@ -130,16 +130,28 @@ class Workspace:
             for entry in incremental.glob(f"{stem}-*") if incremental.exists() else []:
                 shutil.rmtree(entry, ignore_errors=True)
 
+    def rebuild(self, consumer_dir, consumer, release):
+        """The user's rebuild: the consumer's `lib.rs` touched, then `cargo build` (its
+        dependencies, the client crate among them, already built in that profile)."""
+        profile = ["--release"] if release else []
+        self.cargo("build", "-p", consumer, *profile)
+        os.utime(self.path / consumer_dir / "lib.rs")
+        start = time.perf_counter()
+        self.cargo("build", "-p", consumer, *profile)
+        return time.perf_counter() - start
+
     def timed_build(self, packages, consumer):
         self.clean(packages)
         start = time.perf_counter()
         self.cargo("build", "-p", consumer)
         return time.perf_counter() - start
 
-    def llvm_lines(self, package, save_as):
+    def llvm_lines(self, package, save_as, release=False):
         """LLVM lines of `package` (less the consumer's `val`), and of them those of serde
-        (de)serialization code: serde's, serde_json's, and the derives' visitors."""
-        out = self.cargo("llvm-lines", "-p", package, "--lib").stdout
+        (de)serialization code: serde's, serde_json's, and the derives' visitors. In the dev
+        profile unless `release` (where rustc shares no generics between crates)."""
+        profile = ["--release"] if release else []
+        out = self.cargo("llvm-lines", "-p", package, "--lib", *profile).stdout
         (WORK / "llvm-lines").mkdir(exist_ok=True)
         (WORK / "llvm-lines" / f"{save_as}.txt").write_text(out)
         total, placeholder, serde = None, 0, 0
@@ -195,6 +207,8 @@ def setup_ours():
             traits.append(f"{source.stem}::{trait}")
             calls += found
     header = "use askui_workspaces::{{{}}};".format(", ".join(traits))
+    global ALL_CALLS, ALL_HEADER
+    ALL_CALLS, ALL_HEADER = calls, header
     write(ws / "whole-consumer" / "Cargo.toml", manifest("ours-whole-consumer", deps_ws))
     write(
         ws / "whole-consumer" / "lib.rs",
@@ -229,8 +243,12 @@ def setup_ours():
             ws / "gen-consumer" / "lib.rs",
             endpoints.consumer("use ours_gen::Api;", endpoints.ours_calls(1), "askui_runtime::Client"),
         )
-    workspace(ws, ["whole-consumer", "sample", "sample-consumer", "gen", "gen-consumer"])
+    members = WS_MEMBERS + (["check-consumer"] if (ws / "check-consumer").exists() else [])
+    workspace(ws, members)
     return Workspace(ws), len(calls)
+
+
+WS_MEMBERS = ["whole-consumer", "sample", "sample-consumer", "gen", "gen-consumer"]
 
 
 REQWEST = (
@@ -395,6 +413,22 @@ def section3(results):
             times[name].append(seconds)
             log(f"3: {name} build {seconds:.1f} s")
 
+    # The user's rebuild (issue 16): the consumer alone, after a touch of its lib.rs, in dev
+    # and release, the two sides alternating.
+    consumer_dirs = {"ours": "whole-consumer", "progenitor": "consumer"}
+    rebuilds = {name: {"dev": [], "release": []} for name in consumer_dirs}
+    for profile in ("dev", "release"):
+        for name in alternate(REPS, list(consumer_dirs)):
+            ws, _, consumer = builds[name]
+            seconds = ws.rebuild(consumer_dirs[name], consumer, profile == "release")
+            rebuilds[name][profile].append(seconds)
+            log(f"3: {name} {profile} rebuild of the consumer {seconds:.2f} s")
+    release_lines = {}
+    for name in consumer_dirs:
+        ws, _, consumer = builds[name]
+        release_lines[name] = ws.llvm_lines(consumer, f"{consumer}-release", release=True)
+        log(f"3: {name} consumer, release: LLVM lines {release_lines[name]}")
+
     lines, serde = {}, {}
     for name, (ws, packages, _) in builds.items():
         counted = {package: ws.llvm_lines(package, package) for package in packages}
@@ -421,6 +455,43 @@ def section3(results):
         }
         for name in builds
     }
+    for name in consumer_dirs:
+        entry = results["3"][name]
+        entry["rebuild_s"] = rebuilds[name]
+        entry["rebuild_median_s"] = {p: median(v) for p, v in rebuilds[name].items()}
+        entry["consumer_release_llvm_lines"], entry["consumer_release_serde_lines"] = release_lines[name]
+
+
+# The consumer check (`--sections check`): a crate calling CHECK_CALLS of askui-workspaces'
+# operations once each, whose LLVM lines (dev profile) must stay under the ceiling recorded in
+# ceiling.json. If a change moves the calls' serde code back into the consumer (issue 16),
+# the count grows by thousands of lines per operation and the check fails. Not a `cargo test`:
+# the count depends on the compiler's version.
+CHECK_CALLS = ["create_customer_portal_session", "list_prices", "list_agents", "upload_file", "create_schedule"]
+
+
+def check(results):
+    ours, _ = setup_ours()
+    calls = [call for call in ALL_CALLS if call[0] in CHECK_CALLS]
+    write(
+        ours.path / "check-consumer" / "Cargo.toml",
+        manifest("ours-check-consumer", {"askui-workspaces": f'{{ path = "{SRC / "workspaces"}" }}'}),
+    )
+    write(ours.path / "check-consumer" / "lib.rs", endpoints.consumer(ALL_HEADER, calls, "askui_workspaces::Client"))
+    workspace(ours.path, WS_MEMBERS + ["check-consumer"])
+    ours.cargo("build", "-p", "ours-check-consumer")
+    lines, serde = ours.llvm_lines("ours-check-consumer", "ours-check-consumer")
+    ceiling = json.loads((HERE / "ceiling.json").read_text())
+    limit = ceiling["consumer_llvm_lines"]
+    results["check"] = {"calls": [c[0] for c in calls], "llvm_lines": lines, "serde_lines": serde, "ceiling": limit}
+    verdict = "within" if lines <= limit else "OVER"
+    log(f"check: {len(calls)} calls, consumer {lines:,} LLVM lines ({serde:,} serde), {verdict} the ceiling {limit:,}")
+    if lines > limit:
+        raise SystemExit(
+            f"the consumer of {len(calls)} askui-workspaces operations compiles {lines:,} LLVM lines, "
+            f"over the ceiling of {limit:,} (benches/compile/ceiling.json): has serde or call code "
+            f"moved back into consumers? See llvm-lines/ours-check-consumer.txt in {WORK}"
+        )
 
 
 def section4(results):
@@ -602,6 +673,23 @@ def report(results):
             f"(non-serde {o['other_lines_per_op'] / p['other_lines_per_op']:.2f}x), "
             f"build time {o['build_median_s'] / p['build_median_s']:.2f}x"
         )
+        for name in ("ours", "progenitor"):
+            e = r[name]
+            if "rebuild_median_s" in e:
+                consumer = [v for k, v in e["llvm_lines"].items() if "consumer" in k][0]
+                out.append(
+                    f"{name}: consumer {consumer:,} LLVM lines ({consumer / e['operations']:,.0f} per op), "
+                    f"release {e['consumer_release_llvm_lines']:,}; rebuild after touching its lib.rs: "
+                    f"dev {e['rebuild_median_s']['dev']:.2f} s, release {e['rebuild_median_s']['release']:.2f} s"
+                )
+        if "rebuild_median_s" in o:
+            out.append(
+                "ours / progenitor, the consumer's rebuild: "
+                + ", ".join(
+                    f"{profile} {o['rebuild_median_s'][profile] / p['rebuild_median_s'][profile]:.2f}x"
+                    for profile in ("dev", "release")
+                )
+            )
         out.append(
             f"ours / hand-written (sample): LLVM lines per op {os_['llvm_lines_per_op'] / hs['llvm_lines_per_op']:.2f}x "
             f"(non-serde {os_['other_lines_per_op'] / hs['other_lines_per_op']:.2f}x), "
@@ -666,7 +754,7 @@ def main():
     results["commit"] = snapshot(args.rev)
     started = time.perf_counter()
     for section in args.sections.split(","):
-        {"3": section3, "4": section4, "5": section5}[section](results)
+        {"3": section3, "4": section4, "5": section5, "check": check}[section](results)
         out.write_text(json.dumps(results, indent=1))
     results["elapsed_s"] = time.perf_counter() - started
     out.write_text(json.dumps(results, indent=1))
