@@ -116,9 +116,9 @@ class Workspace:
         # `-p …` for a build of part of the workspace.
         self.packages = [arg for package in packages for arg in ("-p", package)]
 
-    def cargo(self, *args, check=True):
+    def cargo(self, *args, check=True, env=None):
         target = [] if args[0] == "fetch" else ["--target-dir", str(self.target)]
-        return run(["cargo", *args, *target], self.path, check)
+        return run(["cargo", *args, *target], self.path, check, env)
 
     def clean(self, packages):
         for package in packages:
@@ -130,14 +130,18 @@ class Workspace:
             for entry in incremental.glob(f"{stem}-*") if incremental.exists() else []:
                 shutil.rmtree(entry, ignore_errors=True)
 
-    def rebuild(self, consumer_dir, consumer, release):
+    def rebuild(self, consumer_dir, consumer, profile):
         """The user's rebuild: the consumer's `lib.rs` touched, then `cargo build` (its
-        dependencies, the client crate among them, already built in that profile)."""
-        profile = ["--release"] if release else []
-        self.cargo("build", "-p", consumer, *profile)
+        dependencies, the client crate among them, already built in that profile). `dev`
+        as cargo does it, incremental (an untouched crate's code is mostly reused), `dev-full`
+        without incremental compilation (the whole crate compiled again, as after an edit
+        that reaches every call), `release` (not incremental)."""
+        flags = ["--release"] if profile == "release" else []
+        env = {"CARGO_INCREMENTAL": "0"} if profile == "dev-full" else {}
+        self.cargo("build", "-p", consumer, *flags, env=env)
         os.utime(self.path / consumer_dir / "lib.rs")
         start = time.perf_counter()
-        self.cargo("build", "-p", consumer, *profile)
+        self.cargo("build", "-p", consumer, *flags, env=env)
         return time.perf_counter() - start
 
     def timed_build(self, packages, consumer):
@@ -416,11 +420,11 @@ def section3(results):
     # The user's rebuild (issue 16): the consumer alone, after a touch of its lib.rs, in dev
     # and release, the two sides alternating.
     consumer_dirs = {"ours": "whole-consumer", "progenitor": "consumer"}
-    rebuilds = {name: {"dev": [], "release": []} for name in consumer_dirs}
-    for profile in ("dev", "release"):
+    rebuilds = {name: {"dev": [], "dev-full": [], "release": []} for name in consumer_dirs}
+    for profile in ("dev", "dev-full", "release"):
         for name in alternate(REPS, list(consumer_dirs)):
             ws, _, consumer = builds[name]
-            seconds = ws.rebuild(consumer_dirs[name], consumer, profile == "release")
+            seconds = ws.rebuild(consumer_dirs[name], consumer, profile)
             rebuilds[name][profile].append(seconds)
             log(f"3: {name} {profile} rebuild of the consumer {seconds:.2f} s")
     release_lines = {}
@@ -680,14 +684,15 @@ def report(results):
                 out.append(
                     f"{name}: consumer {consumer:,} LLVM lines ({consumer / e['operations']:,.0f} per op), "
                     f"release {e['consumer_release_llvm_lines']:,}; rebuild after touching its lib.rs: "
-                    f"dev {e['rebuild_median_s']['dev']:.2f} s, release {e['rebuild_median_s']['release']:.2f} s"
+                    f"dev {e['rebuild_median_s']['dev']:.2f} s, dev not incremental {e['rebuild_median_s']['dev-full']:.2f} s, "
+                    f"release {e['rebuild_median_s']['release']:.2f} s"
                 )
         if "rebuild_median_s" in o:
             out.append(
                 "ours / progenitor, the consumer's rebuild: "
                 + ", ".join(
                     f"{profile} {o['rebuild_median_s'][profile] / p['rebuild_median_s'][profile]:.2f}x"
-                    for profile in ("dev", "release")
+                    for profile in ("dev", "dev-full", "release")
                 )
             )
         out.append(
