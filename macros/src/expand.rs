@@ -225,6 +225,11 @@ pub fn const_ident(method: &Ident) -> Ident {
 //         request.send_as(<Session as FromResponse>::KIND, <Session as FromResponse>::from_response,
 //             From::from)
 //     }
+// In a trait with `#[askui_endpoints]`, when no type of the signature names `Self`, a generic
+// parameter or `impl Trait`, the statements after the first `let` are the body of a nested
+//     fn __askui_call(__askui_client: &Client, workspace_id: Uuid, expand: &[Expand], body: &Dto)
+//         -> impl Future<Output = Result<Session, Error>> + Send
+// and the method is `__askui_call(AsRef::<Client>::as_ref(self), workspace_id, expand, body)`.
 // A method declared without `async` returns the `Result` itself, through the blocking
 // client: `blocking_call(client, request, <Session as FromResponse>::KIND, …::from_response)`, and
 // maps its error with `From::from`.
