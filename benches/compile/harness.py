@@ -547,8 +547,15 @@ def section4(results):
             "other_lines_per_endpoint": fit(
                 xs, [data[name][x]["llvm_lines_total"] - data[name][x]["serde_lines"] for x in xs]
             ),
+            # The consumer alone (issue 16): what a crate that calls the client pays.
+            "consumer_lines_per_endpoint": fit(xs, [consumer_lines(data[name][x]) for x in xs]),
         }
     results["4"] = {"points": data, "fits": slopes}
+
+
+def consumer_lines(point):
+    """LLVM lines of the consumer alone, in a point of section 4."""
+    return sum(v for k, v in point["llvm_lines"].items() if k.endswith("-consumer"))
 
 
 def fit(xs, ys):
@@ -704,20 +711,27 @@ def report(results):
         )
     if "4" in results:
         r = results["4"]
-        out.append("\n4. scaling (generated endpoints; client + consumer)")
-        out.append(f"{'N':>5}{'ours s':>9}{'hand s':>9}{'ours lines':>12}{'hand lines':>12}")
+        out.append("\n4. scaling (generated endpoints; client + consumer, and the consumer alone)")
+        out.append(
+            f"{'N':>5}{'ours s':>9}{'hand s':>9}{'ours lines':>12}{'hand lines':>12}"
+            f"{'ours consumer':>15}{'hand consumer':>15}"
+        )
         for n in sorted(r["points"]["ours"], key=int):
             o, h = r["points"]["ours"][n], r["points"]["hand"][n]
             out.append(
                 f"{n:>5}{o['build_median_s']:9.2f}{h['build_median_s']:9.2f}"
                 f"{o['llvm_lines_total']:12,}{h['llvm_lines_total']:12,}"
+                f"{consumer_lines(o):15,}{consumer_lines(h):15,}"
             )
         fo, fh = r["fits"]["ours"], r["fits"]["hand"]
         for key, unit in [
             ("build_s_per_endpoint", "s"),
             ("llvm_lines_per_endpoint", "lines"),
             ("other_lines_per_endpoint", "non-serde lines"),
+            ("consumer_lines_per_endpoint", "consumer lines"),
         ]:
+            if key not in fo:
+                continue
             out.append(
                 f"slope {key}: ours {fo[key]['slope']:.4g} {unit} (r² {fo[key]['r2']:.3f}), "
                 f"hand {fh[key]['slope']:.4g} {unit} (r² {fh[key]['r2']:.3f}), "
