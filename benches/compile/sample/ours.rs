@@ -1,9 +1,10 @@
 //! The same ten operations as `hand.rs`, declared with `#[askui_endpoint]` exactly as
-//! `askui-workspaces` declares them, on the same DTOs.
+//! `askui-workspaces` declares them, on the same DTOs, in a trait with `#[askui_endpoints]` as
+//! its traits have (since issue 16: each call built in a nested plain fn of this crate).
 //!
 //! Compiled by `benches/compile/run` in a crate under /tmp; never part of the workspace.
 
-use askui_runtime::{CallOptions, Client, Error, askui_endpoint};
+use askui_runtime::{CallOptions, Client, Error, askui_endpoint, askui_endpoints};
 use askui_workspaces::agent_executions::{AgentExecution, InputFiles};
 use askui_workspaces::agents::{Agent, AgentCreateCommand, AgentsListResponse, ListAgentsQuery};
 use askui_workspaces::billing::{
@@ -18,6 +19,7 @@ use askui_workspaces::runner_jobs::LeaseRunnerJobResponseDto;
 use askui_workspaces::schedules::RunnerHost;
 use uuid::Uuid;
 
+#[askui_endpoints]
 pub trait Sample: AsRef<Client> {
     #[askui_endpoint(
         post,
