@@ -226,10 +226,16 @@ pub fn const_ident(method: &Ident) -> Ident {
 //             From::from)
 //     }
 // In a trait with `#[askui_endpoints]`, when no type of the signature names `Self`, a generic
-// parameter or `impl Trait`, the statements after the first `let` are the body of a nested
-//     fn __askui_call(__askui_client: &Client, workspace_id: Uuid, expand: &[Expand], body: &Dto)
-//         -> impl Future<Output = Result<Session, Error>> + Send
-// and the method is `__askui_call(AsRef::<Client>::as_ref(self), workspace_id, expand, body)`.
+// parameter or `impl Trait`, what instantiates the DTOs' serde code is nested in plain
+// functions, generated once in the declaring crate:
+//     fn __askui_arguments(__askui_request: &mut Request, workspace_id: Uuid,
+//         expand: &[Expand], body: &Dto) { /* the argument lines */ }
+//     fn __askui_read(response: RawResponse) -> Result<Session, Error> {
+//         <Session as FromResponse>::from_response(response)
+//     }
+// and the method makes the request, calls `__askui_arguments(&mut request, …)` and returns
+// `request.send_as(<Session as FromResponse>::KIND, __askui_read, From::from)`. A blocking
+// method nests its whole call, `fn __askui_call(client, …) -> Result<Session, E>`.
 // A method declared without `async` returns the `Result` itself, through the blocking
 // client: `blocking_call(client, request, <Session as FromResponse>::KIND, …::from_response)`, and
 // maps its error with `From::from`.

@@ -244,7 +244,11 @@ mod tests {
                 };
                 let expanded = expand::endpoint(list.tokens, method.to_token_stream());
                 let name = format!("{}::{}", item.ident, method.sig.ident);
-                found.push((name, expanded.to_string().contains("fn __askui_call")));
+                // The async form nests the reading, the blocking twin the whole call.
+                let expanded = expanded.to_string();
+                let nested =
+                    expanded.contains("fn __askui_read") || expanded.contains("fn __askui_call");
+                found.push((name, nested));
             }
         }
         found
@@ -309,6 +313,7 @@ mod tests {
         );
         let expanded = expand::endpoint(quote!(get, "/a"), method).to_string();
         assert!(!expanded.contains("__askui_call"), "{expanded}");
+        assert!(!expanded.contains("__askui_read"), "{expanded}");
     }
 
     #[test]
