@@ -294,15 +294,28 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
     // Spanned at `T`: the unmet `FromResponse` bound of a `T` is then reported at `T`, and
     // through the same `<T as FromResponse>` path as in the associated const, so rustc
     // reports it once.
+    let (first, _) = token_spans(ok_type);
+    let reader = quote_spanned!(first=> <#ok_type as #rt::FromResponse>);
+    // In a trait with `#[askui_endpoints]`, whether the call's generic-free parts can be nested
+    // in plain functions (see below).
+    let nested = endpoint
+        .options
+        .trait_generics
+        .as_ref()
+        .is_some_and(|trait_generics| !generic_signature(endpoint, sig, trait_generics));
+    // An async nested call reads the answer with its own plain `__askui_read`.
+    let read = if nested && !endpoint.blocking {
+        quote_spanned!(first=> __askui_read)
+    } else {
+        quote_spanned!(first=> #reader::from_response)
+    };
     let send = {
         let request = Ident::new("__askui_request", ok_type.span());
-        let (first, _) = token_spans(ok_type);
-        let reader = quote_spanned!(first=> <#ok_type as #rt::FromResponse>);
         if endpoint.blocking {
             let client = Ident::new("__askui_client", ok_type.span());
-            quote_spanned!(ok_type.span()=> #rt::blocking_call(#client, #request, #reader::KIND, #reader::from_response))
+            quote_spanned!(ok_type.span()=> #rt::blocking_call(#client, #request, #reader::KIND, #read))
         } else {
-            quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #reader::from_response, #from))
+            quote_spanned!(ok_type.span()=> #request.send_as(#reader::KIND, #read, #from))
         }
     };
 
@@ -335,15 +348,13 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
 
     // Not `Self::CONST`, which an impl could override with another route. A `static`, so
     // that the request holds a reference to it.
-    let call = quote! {
+    let head = quote! {
         static #endpoint_const: #rt::Endpoint = #route.build();
         let mut #request = #rt::Request::new(#async_client, &#endpoint_const);
-        #(#arguments)*
-        #body
     };
     let as_ref = quote!(::core::convert::AsRef::<#client_type>::as_ref(self));
-    let body = match endpoint.options.trait_generics.as_ref() {
-        Some(trait_generics) if !generic_signature(endpoint, sig, trait_generics) => {
+    let body = match nested {
+        true => {
             // A default method is generic over `Self`, so rustc generates it in every crate
             // that calls it, with everything it instantiates (the arguments' and the answer's
             // serde code above all). A nested `fn` does not inherit the outer generics: when
@@ -369,29 +380,17 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
                     where
                         #(#lifetime_predicates,)*
                     {
-                        #call
+                        #head
+                        #(#arguments)*
+                        #body
                     }
                     __askui_call(#as_ref, #(#passed),*)
                 }
             } else {
                 // Two plain functions, generated once in the declaring crate: one hands the
                 // arguments to the request (their serde code), one reads the answer (the `Ok`
-                // type's). The request and its future are made here, in place, as before: a
-                // function returning the future, or the request, cost a copy of it per call
-                // (section 1 went from 1.046 to 1.095, and 1.080).
-                let (first, _) = token_spans(ok_type);
-                let reader = quote_spanned!(first=> <#ok_type as #rt::FromResponse>);
+                // type's). The request and its future are made here, in place, as before.
                 let response = Ident::new("__askui_response", Span::call_site());
-                let read = quote_spanned! {first=>
-                    fn __askui_read(#response: ::askui_runtime::RawResponse)
-                        -> ::core::result::Result<#ok_type, ::askui_runtime::Error>
-                    {
-                        #reader::from_response(#response)
-                    }
-                };
-                let send = quote_spanned! {ok_type.span()=>
-                    #request.send_as(#reader::KIND, __askui_read, #from)
-                };
                 quote! {
                     #[allow(clippy::too_many_arguments)]
                     fn __askui_arguments<#(#lifetimes),*>(#request: &mut #rt::Request, #(#params),*)
@@ -400,17 +399,23 @@ fn generate(item: &TraitItemFn, endpoint: &Endpoint) -> TokenStream {
                     {
                         #(#arguments)*
                     }
-                    #read
-                    static #endpoint_const: #rt::Endpoint = #route.build();
-                    let mut #request = #rt::Request::new(#as_ref, &#endpoint_const);
+                    fn __askui_read(#response: ::askui_runtime::RawResponse)
+                        -> ::core::result::Result<#ok_type, ::askui_runtime::Error>
+                    {
+                        #reader::from_response(#response)
+                    }
+                    let #client = #as_ref;
+                    #head
                     __askui_arguments(&mut #request, #(#passed),*);
-                    #send
+                    #body
                 }
             }
         }
-        _ => quote! {
+        false => quote! {
             let #client = #as_ref;
-            #call
+            #head
+            #(#arguments)*
+            #body
         },
     };
 

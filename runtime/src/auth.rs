@@ -262,12 +262,16 @@ impl Scheme {
                 Place::Query(parameter.clone(), SecretString::from(secret.to_owned()))
             }
             Scheme::ApiKeyHeader(header) => {
-                let name = HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
-                    Error::builder(format!(
-                        "the API key header name `{}` is not a valid header name",
-                        crate::error::clean(header, 64)
-                    ))
-                })?;
+                // Not a header the client or the body sets, as for a default header.
+                let name =
+                    crate::options::header_name(header, crate::options::is_reserved_for_defaults)
+                        .map_err(|_| {
+                        Error::builder(format!(
+                            "the API key header name `{}` is not a valid header name, or one the \
+                         client or the body sets",
+                            crate::error::clean(header, 64)
+                        ))
+                    })?;
                 Place::Header(name, sensitive(secret)?)
             }
             Scheme::Bearer | Scheme::Basic { .. } | Scheme::Authorization => {
@@ -497,6 +501,7 @@ mod tests {
             Auth::header("Bearer hun\u{e9}ter2"),
             Auth::api_key_header("x-key", "hun\u{e9}ter2"),
             Auth::api_key_header("bad name", "hunter2"),
+            Auth::api_key_header("Content-Type", "hunter2"),
             Auth::api_key_query("", "hunter2"),
             Auth::api_key_query("key", "hun\rter2"),
             Auth::bearer(" "),

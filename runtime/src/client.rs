@@ -465,23 +465,22 @@ impl ClientBuilder {
 fn default_headers(headers: Vec<(String, String)>) -> Result<http::HeaderMap, Error> {
     let mut map = http::HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
-        let shown = crate::error::clean(&name, 64);
-        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            Error::builder(format!(
-                "the default header name `{shown}` is not a valid header name"
-            ))
-        })?;
-        if crate::options::is_reserved_for_defaults(&name) {
-            return Err(Error::builder(format!(
-                "the default header `{shown}` is set by the client or the body (credentials: \
-                 use `Auth`)"
-            )));
-        }
-        let value = HeaderValue::try_from(value).map_err(|_| {
-            Error::builder(format!(
-                "the default header `{shown}` has a value with bytes not allowed in an HTTP \
-                 header (such as CR or LF)"
-            ))
+        use crate::options::{HeaderProblem, header_pair, is_reserved_for_defaults};
+        let (name, value) = header_pair(&name, &value, is_reserved_for_defaults).map_err(|problem| {
+            let shown = crate::error::clean(&name, 64);
+            Error::builder(match problem {
+                HeaderProblem::Name => {
+                    format!("the default header name `{shown}` is not a valid header name")
+                }
+                HeaderProblem::Reserved => format!(
+                    "the default header `{shown}` is set by the client or the body (credentials: \
+                     use `Auth`)"
+                ),
+                HeaderProblem::Value => format!(
+                    "the default header `{shown}` has a value with bytes not allowed in an HTTP \
+                     header (such as CR or LF)"
+                ),
+            })
         })?;
         map.insert(name, value);
     }

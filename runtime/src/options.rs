@@ -54,31 +54,23 @@ impl CallOptions {
     /// `Transfer-Encoding` and `Host` belong to the body and the connection: setting one is
     /// an error of the call.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        let shown = name;
-        let name = HeaderName::from_bytes(name.as_bytes());
-        let value = HeaderValue::from_str(value);
-        if let Ok(name) = &name {
-            if is_reserved(name) {
-                self.error.get_or_insert_with(|| {
-                    format!("the header `{name}` is set by the body or the connection")
-                });
-                return self;
-            }
-        }
-        match (name, value) {
-            (Ok(name), Ok(mut value)) => {
+        match header_pair(name, value, is_reserved) {
+            Ok((name, mut value)) => {
                 value.set_sensitive(true);
                 self.headers.insert(name, value);
             }
-            (Err(_), _) => {
-                self.error.get_or_insert_with(|| {
-                    format!("`{}` is not a valid header name", shown.escape_debug())
-                });
-            }
-            (_, Err(_)) => {
-                self.error.get_or_insert_with(|| {
-                    "a header value contains bytes not allowed in an HTTP header (such as CR or LF)"
-                        .to_owned()
+            Err(problem) => {
+                self.error.get_or_insert_with(|| match problem {
+                    HeaderProblem::Name => {
+                        format!("`{}` is not a valid header name", name.escape_debug())
+                    }
+                    HeaderProblem::Reserved => format!(
+                        "the header `{}` is set by the body or the connection",
+                        name.to_ascii_lowercase()
+                    ),
+                    HeaderProblem::Value => "a header value contains bytes not allowed in an \
+                                             HTTP header (such as CR or LF)"
+                        .to_owned(),
                 });
             }
         }
@@ -96,6 +88,37 @@ impl CallOptions {
 /// The reserved headers, from the macro that refuses them as `#[header("…")]` arguments:
 /// (lower-case name, also refused here).
 const RESERVED: &[(&str, bool)] = askui_macros::__reserved_headers!();
+
+/// What is wrong with a header given at run time (a call's option, a client's default, an
+/// API key's name); each caller words it for where it was given.
+pub(crate) enum HeaderProblem {
+    Name,
+    Reserved,
+    Value,
+}
+
+/// `name` checked: a valid header name, not one `reserved` refuses.
+pub(crate) fn header_name(
+    name: &str,
+    reserved: fn(&HeaderName) -> bool,
+) -> Result<HeaderName, HeaderProblem> {
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| HeaderProblem::Name)?;
+    if reserved(&name) {
+        return Err(HeaderProblem::Reserved);
+    }
+    Ok(name)
+}
+
+/// `name` checked as [`header_name`] does, and `value` one a header can carry.
+pub(crate) fn header_pair(
+    name: &str,
+    value: &str,
+    reserved: fn(&HeaderName) -> bool,
+) -> Result<(HeaderName, HeaderValue), HeaderProblem> {
+    let name = header_name(name, reserved)?;
+    let value = HeaderValue::from_str(value).map_err(|_| HeaderProblem::Value)?;
+    Ok((name, value))
+}
 
 fn is_reserved(name: &HeaderName) -> bool {
     RESERVED

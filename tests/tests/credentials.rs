@@ -189,6 +189,17 @@ fn counting_provider(
     (auth, fetches)
 }
 
+/// `n` calls at once, on tasks of their own; each must succeed.
+async fn all_succeed(client: &Client, n: usize) {
+    let calls = (0..n).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.list("sold").await })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        call.unwrap().unwrap();
+    }
+}
+
 fn tokens_seen(server: &RecordingServer) -> Vec<String> {
     server
         .requests()
@@ -212,13 +223,7 @@ async fn calls_that_find_the_token_expired_share_one_refresh() {
     client.list("sold").await.unwrap();
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
 
-    let calls = (0..256).map(|_| {
-        let client = client.clone();
-        tokio::spawn(async move { client.list("sold").await })
-    });
-    for call in futures_util::future::join_all(calls).await {
-        call.unwrap().unwrap();
-    }
+    all_succeed(&client, 256).await;
     assert_eq!(
         fetches.load(Ordering::SeqCst),
         2,
@@ -235,13 +240,7 @@ async fn the_first_calls_of_a_new_client_share_one_fetch() {
     let server = RecordingServer::always(ok()).await;
     let (auth, fetches) = counting_provider(Duration::from_millis(50), |_| None);
     let client = client(&server.base_url(), auth);
-    let calls = (0..64).map(|_| {
-        let client = client.clone();
-        tokio::spawn(async move { client.list("sold").await })
-    });
-    for call in futures_util::future::join_all(calls).await {
-        call.unwrap().unwrap();
-    }
+    all_succeed(&client, 64).await;
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
 }
 
@@ -369,13 +368,7 @@ async fn tokens_that_come_expired_are_still_fetched_once_for_all_waiting_calls()
     let server = RecordingServer::always(ok()).await;
     let (auth, fetches) = counting_provider(Duration::from_millis(50), |_| Some(Duration::ZERO));
     let client = client(&server.base_url(), auth);
-    let calls = (0..64).map(|_| {
-        let client = client.clone();
-        tokio::spawn(async move { client.list("sold").await })
-    });
-    for call in futures_util::future::join_all(calls).await {
-        call.unwrap().unwrap();
-    }
+    all_succeed(&client, 64).await;
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
 }
 

@@ -155,6 +155,17 @@ fn certificates_with_your_own_http_client_are_a_builder_error() {
     }
 }
 
+/// The server saw one handshake, which chose `alpn`, and one request in `version`.
+fn assert_served_over(server: &RecordingServer, version: Version, alpn: &str) {
+    assert_eq!(server.only_request().version, version);
+    assert_eq!(
+        server.handshakes(),
+        [Handshake::Done {
+            alpn: Some(alpn.into())
+        }]
+    );
+}
+
 #[tokio::test]
 async fn http2_is_chosen_over_alpn() {
     let ca = TestCa::new();
@@ -167,13 +178,7 @@ async fn http2_is_chosen_over_alpn() {
 
     client.list().await.unwrap();
 
-    assert_eq!(server.only_request().version, Version::HTTP_2);
-    assert_eq!(
-        server.handshakes(),
-        [Handshake::Done {
-            alpn: Some("h2".into())
-        }]
-    );
+    assert_served_over(&server, Version::HTTP_2, "h2");
 }
 
 /// The server tells the versions apart: a client limited to HTTP/1.1 is seen as one.
@@ -194,13 +199,7 @@ async fn an_http1_only_client_is_seen_as_http1() {
 
     client.list().await.unwrap();
 
-    assert_eq!(server.only_request().version, Version::HTTP_11);
-    assert_eq!(
-        server.handshakes(),
-        [Handshake::Done {
-            alpn: Some("http/1.1".into())
-        }]
-    );
+    assert_served_over(&server, Version::HTTP_11, "http/1.1");
 }
 
 /// The cleartext guard is about `http://`: credentials go over `https://` to another machine
