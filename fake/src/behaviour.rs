@@ -7,10 +7,10 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::openapi::Operation;
-use crate::schemas;
+use askui_openapi::Operation;
+use askui_openapi::validate::{Parameters, Problem};
+
 use crate::state::{IssuedToken, Store, StoredFile, Upload, lock};
-use crate::validate::{Parameters, Problem};
 
 /// Where the fake serves the signed URLs it hands out for files.
 pub(crate) const DOWNLOAD_PREFIX: &str = "/_fake/files/";
@@ -85,10 +85,10 @@ pub(crate) fn answer(store: &Store, call: &Call<'_>) -> Answer {
             return Answer::json(404, example.clone());
         }
     }
-    let name = operation.id.split("_api_v1_").next().unwrap_or_default();
+    let name = operation.id().split("_api_v1_").next().unwrap_or_default();
     // Token operations act on a workspace's tokens, or on the caller's own (no workspace).
     let tokens_of = operation
-        .template
+        .template()
         .starts_with("/api/v1/workspaces/{workspace_id}")
         .then(|| workspace_of(call))
         .flatten();
@@ -117,16 +117,9 @@ pub(crate) fn answer(store: &Store, call: &Call<'_>) -> Answer {
 
 /// A valid instance of the documented success answer.
 pub(crate) fn generated(operation: &Operation) -> Answer {
-    match &operation.success {
-        // Generation is deterministic: once per operation.
-        (status, Some(schema)) => Answer::json(
-            *status,
-            operation
-                .generated
-                .get_or_init(|| schemas::instance(schema))
-                .clone(),
-        ),
-        (status, None) => Answer::empty(*status),
+    match operation.success(crate::spec()) {
+        (status, Some(body)) => Answer::json(status, body.clone()),
+        (status, None) => Answer::empty(status),
     }
 }
 

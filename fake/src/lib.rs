@@ -44,13 +44,16 @@
 #![warn(missing_docs)]
 
 mod behaviour;
-pub mod openapi;
 pub mod schemas;
+
+/// The rules the fake routes and validates by, for any OpenAPI document.
+pub use askui_openapi as openapi;
 
 /// The id type of [`Config::workspace`].
 pub use uuid::Uuid;
 mod state;
-mod validate;
+
+use askui_openapi::validate::{self, Problem};
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -65,10 +68,24 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use askui_openapi::{Operation, Route, Spec};
 use behaviour::{Answer, Body, Call, DOWNLOAD_PREFIX};
-use openapi::{Operation, Route, Spec};
 use state::{Store, Upload};
-use validate::Problem;
+
+/// The AskUI Workspaces API 0.2.15, as published (`spec/` in the repository).
+const DOCUMENT: &str = include_str!("../openapi.json");
+
+/// The vendored AskUI Workspaces API 0.2.15, parsed once per process. `file_path` takes the
+/// rest of the path: the document declares it a plain string, but its values are keys such
+/// as `workspaces/<id>/inbox/a.pdf` (`spec/operations.md`, oddity 1).
+pub fn spec() -> &'static Spec {
+    static SPEC: std::sync::LazyLock<Spec> = std::sync::LazyLock::new(|| {
+        // The document is compiled in; a test proves it parses, so an empty document can
+        // only be the result of editing it badly, and then every request answers 404.
+        Spec::new(serde_json::from_str(DOCUMENT).unwrap_or_default()).rest_of_path(["file_path"])
+    });
+    &SPEC
+}
 
 /// Bodies beyond this are refused with 413 unless [`Config::max_body_bytes`] says otherwise.
 const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -218,7 +235,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             Err(answer) => respond(answer),
         };
     }
-    let (operation, path_values) = match Spec::askui().route(request.method(), &path) {
+    let (operation, path_values) = match spec().route(request.method(), &path) {
         Route::Found(operation, values) => (operation, values),
         Route::NotFound => return respond(Answer::detail(404, "Not Found")),
         Route::MethodNotAllowed(allowed) => {
@@ -309,7 +326,7 @@ async fn read_body(
     limit: usize,
     problems: &mut Vec<Problem>,
 ) -> Result<Body, Answer> {
-    let Some(declared) = &operation.body else {
+    let Some(declared) = operation.body() else {
         return Ok(Body::None);
     };
     let too_large = || Answer::detail(413, "Request body too large");
@@ -322,7 +339,7 @@ async fn read_body(
         return Err(too_large());
     }
     let body_loc = vec![json!("body")];
-    if declared.media_type == "multipart/form-data" {
+    if declared.media_type() == "multipart/form-data" {
         let is_multipart = content_type(request.headers()).starts_with("multipart/form-data");
         let mut parts = Vec::new();
         if is_multipart {
@@ -359,8 +376,8 @@ async fn read_body(
                 }
             }
         }
-        let instance = Spec::askui().multipart_instance(
-            &declared.schema.value,
+        let instance = spec().multipart_instance(
+            &declared.schema().value,
             parts.iter().map(|part| {
                 let text = match part.file_name {
                     Some(_) => None,
@@ -369,7 +386,7 @@ async fn read_body(
                 (part.name.as_str(), text)
             }),
         );
-        problems.extend(validate::check(&declared.schema, &instance, &body_loc));
+        problems.extend(validate::check(declared.schema(), &instance, &body_loc));
         return Ok(Body::Multipart(parts));
     }
 
@@ -379,7 +396,7 @@ async fn read_body(
         .map_err(|_| too_large())?;
     // FastAPI treats an empty body as no body at all, whatever its type.
     if bytes.is_empty() {
-        if declared.required {
+        if declared.required() {
             problems.push(Problem::missing(body_loc, Value::Null));
         }
         return Ok(Body::None);
@@ -405,11 +422,11 @@ async fn read_body(
         problem["ctx"] = json!({ "error": error.to_string() });
         Answer::json(422, json!({ "detail": [problem] }))
     })?;
-    if value.is_null() && declared.required {
+    if value.is_null() && declared.required() {
         problems.push(Problem::missing(body_loc, Value::Null));
         return Ok(Body::None);
     }
-    problems.extend(validate::check(&declared.schema, &value, &body_loc));
+    problems.extend(validate::check(declared.schema(), &value, &body_loc));
     Ok(Body::Json(value))
 }
 

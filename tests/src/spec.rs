@@ -28,7 +28,8 @@ impl Spec {
         let text = std::fs::read_to_string(spec_dir().join("customer-portal-session.openapi.yaml"))
             .unwrap();
         Spec {
-            spec: openapi::Spec::new(serde_norway::from_str(&text).unwrap()),
+            spec: openapi::Spec::new(serde_norway::from_str(&text).unwrap())
+                .rest_of_path(["file_path"]),
         }
     }
 
@@ -37,7 +38,8 @@ impl Spec {
         let text = std::fs::read_to_string(spec_dir().join("askui-workspaces-0.2.15.openapi.json"))
             .unwrap();
         Spec {
-            spec: openapi::Spec::new(serde_json::from_str(&text).unwrap()),
+            spec: openapi::Spec::new(serde_json::from_str(&text).unwrap())
+                .rest_of_path(["file_path"]),
         }
     }
 

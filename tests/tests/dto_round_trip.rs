@@ -29,7 +29,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use askui_fake::openapi::Spec;
 use askui_fake::schemas;
 use askui_runtime::{
     Client, Error, ErrorKind, HttpValidationError, LocItem, StatusCode, ValidationError,
@@ -416,7 +415,7 @@ fn schema_of(name: &str) -> Value {
 }
 
 fn resolve(schema: &Value) -> &Value {
-    Spec::askui().resolve(schema)
+    askui_fake::spec().resolve(schema)
 }
 
 /// The instances of schema `name`: the generated one, or each value of an `enum`.

@@ -11,22 +11,28 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::openapi::{Location, Operation, Schema};
+use crate::document::{Location, Operation, Schema};
 
 /// One entry of `HTTPValidationError.detail`.
 #[derive(Clone, Debug, Serialize)]
-pub(crate) struct Problem {
+pub struct Problem {
+    /// pydantic's error type (`missing`, `int_parsing`, `string_too_short`, …).
     #[serde(rename = "type")]
-    pub(crate) kind: &'static str,
-    pub(crate) loc: Vec<Value>,
-    pub(crate) msg: String,
-    pub(crate) input: Value,
+    pub kind: &'static str,
+    /// Where: `["query", "limit"]`, `["body", "items", 0, "name"]`.
+    pub loc: Vec<Value>,
+    /// What is wrong, in words.
+    pub msg: String,
+    /// The value found there (`null` where nothing was sent).
+    pub input: Value,
+    /// The limit or pattern the value broke, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) ctx: Option<Value>,
+    pub ctx: Option<Value>,
 }
 
 impl Problem {
-    pub(crate) fn new(
+    /// A problem of type `kind` at `loc`.
+    pub fn new(
         kind: &'static str,
         loc: Vec<Value>,
         msg: impl Into<String>,
@@ -41,7 +47,8 @@ impl Problem {
         }
     }
 
-    pub(crate) fn missing(loc: Vec<Value>, input: Value) -> Problem {
+    /// A required value not sent.
+    pub fn missing(loc: Vec<Value>, input: Value) -> Problem {
         Problem::new("missing", loc, "Field required", input)
     }
 
@@ -54,21 +61,24 @@ impl Problem {
 /// The parameters of a request, decoded and converted to the JSON their schemas describe
 /// (FastAPI's coercion: `"5"` is `5` for an integer, a repeated key is a list).
 #[derive(Debug, Default)]
-pub(crate) struct Parameters {
-    pub(crate) values: BTreeMap<String, Value>,
+pub struct Parameters {
+    /// Each parameter's value, by name.
+    pub values: BTreeMap<String, Value>,
 }
 
 impl Parameters {
-    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+    /// The value of the parameter `name`, unless it was not sent and has no default.
+    pub fn get(&self, name: &str) -> Option<&Value> {
         self.values.get(name).filter(|value| !value.is_null())
     }
 
-    pub(crate) fn str(&self, name: &str) -> Option<&str> {
+    /// The value of the parameter `name`, if it is a string.
+    pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Value::as_str)
     }
 
     /// The `skip`/`limit` paging of a list, with the document's defaults.
-    pub(crate) fn skip_and_limit(&self) -> (usize, usize) {
+    pub fn skip_and_limit(&self) -> (usize, usize) {
         let number = |name: &str, default: u64| {
             let value = self.get(name).and_then(Value::as_u64).unwrap_or(default);
             usize::try_from(value).unwrap_or(usize::MAX)
@@ -76,7 +86,8 @@ impl Parameters {
         (number("skip", 0), number("limit", 100))
     }
 
-    pub(crate) fn strings(&self, name: &str) -> Vec<&str> {
+    /// The strings of the array parameter `name`.
+    pub fn strings(&self, name: &str) -> Vec<&str> {
         self.get(name)
             .and_then(Value::as_array)
             .into_iter()
@@ -87,7 +98,7 @@ impl Parameters {
 }
 
 /// Reads and checks the path, query and header parameters of `operation`.
-pub(crate) fn parameters(
+pub fn parameters(
     operation: &Operation,
     path: &[(String, String)],
     query: &[(String, String)],
@@ -133,7 +144,7 @@ pub(crate) fn parameters(
 }
 
 /// Checks `value` against `schema`, each problem located under `loc`.
-pub(crate) fn check(schema: &Schema, value: &Value, loc: &[Value]) -> Vec<Problem> {
+pub fn check(schema: &Schema, value: &Value, loc: &[Value]) -> Vec<Problem> {
     let Some(validator) = schema.validator() else {
         return Vec::new();
     };

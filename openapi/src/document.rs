@@ -2,15 +2,15 @@
 //! and the JSON Schemas of their bodies and answers, compiled into validators whose `$ref`s
 //! resolve against the document's components.
 //!
-//! The fake routes, validates and answers with [`Spec::askui`], the vendored AskUI
-//! Workspaces API 0.2.15. Tests can use the same rules to check what a client sends or a
-//! server answers, against that document or another one ([`Spec::new`]):
+//! The fake server and the conformance checker read a document through [`Spec`]; tests can
+//! use the same rules to check what a client sends or a server answers:
 //!
 //! ```
-//! use askui_fake::openapi::Spec;
+//! use askui_openapi::Spec;
 //! use serde_json::json;
 //!
-//! let spec = Spec::askui();
+//! let document = include_str!("../../spec/askui-workspaces-0.2.15.openapi.json");
+//! let spec = Spec::new(serde_json::from_str(document).unwrap());
 //! let operation = spec
 //!     .operation("POST", "/api/v1/workspaces/{workspace_id}/billing/customer-portal-session")
 //!     .expect("a documented operation");
@@ -23,24 +23,16 @@
 //! assert!(spec.check(body, &json!({"returnUrl": "not a url"})).is_err());
 //! ```
 //!
-//! The rules are FastAPI's and pydantic's, which serve the real API: a `{param}` never
-//! matches an empty segment, `file_path` takes the rest of the path, a query value is
-//! converted to the type its schema names as pydantic's lax mode does, and the formats
-//! `uuid4` and `uri` are checked as pydantic checks them.
+//! The rules are FastAPI's and pydantic's, common among servers: a `{param}` never
+//! matches an empty segment, a parameter named by [`Spec::rest_of_path`] takes the rest of
+//! the path, a query value is converted to the type its schema names as pydantic's lax mode
+//! does, and the formats `uuid4` and `uri` are checked as pydantic checks them.
 
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use axum::http::Method;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
-
-/// The AskUI Workspaces API 0.2.15, as published (`spec/` in the repository).
-const DOCUMENT: &str = include_str!("../openapi.json");
-
-/// Path parameters that take the rest of the path, slashes included. The document declares
-/// `file_path` as a plain string, but its values are keys such as
-/// `workspaces/<id>/inbox/a.pdf` (`spec/operations.md`, oddity 1).
-const MULTI_SEGMENT_PARAMETERS: &[&str] = &["file_path"];
 
 /// An OpenAPI 3.1 document, read into its operations.
 pub struct Spec {
@@ -59,11 +51,11 @@ pub struct Operation {
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) body: Option<RequestBody>,
     /// The first documented 2xx status, and its JSON schema if it has content.
-    pub(crate) success: (u16, Option<Value>),
+    success: (u16, Option<Value>),
     /// The operation object as the document writes it.
     object: Value,
     /// The generated success answer, made on first use.
-    pub(crate) generated: OnceLock<Value>,
+    generated: OnceLock<Value>,
     /// The security requirements: the operation's own, else the document's.
     security: Vec<Value>,
 }
@@ -203,24 +195,16 @@ fn not_a_schema(schema: &Value) -> String {
 }
 
 /// What routing a request found.
-pub(crate) enum Route<'a> {
+pub enum Route<'a> {
+    /// The operation, and its path parameters' values.
     Found(&'a Operation, Vec<(String, String)>),
     /// The path exists, with these methods only.
     MethodNotAllowed(Vec<&'a Method>),
+    /// No operation has this path.
     NotFound,
 }
 
 impl Spec {
-    /// The vendored AskUI Workspaces API 0.2.15, parsed once per process.
-    pub fn askui() -> &'static Spec {
-        static SPEC: LazyLock<Spec> = LazyLock::new(|| {
-            // The document is compiled in; a test proves it parses, so an empty document can
-            // only be the result of editing it badly, and then every request answers 404.
-            Spec::new(serde_json::from_str(DOCUMENT).unwrap_or_default())
-        });
-        &SPEC
-    }
-
     /// Reads `document`, an OpenAPI 3.1 document as JSON (a YAML one once deserialized).
     pub fn new(document: Value) -> Spec {
         let components = Arc::new(json!({ "components": document["components"] }));
@@ -246,6 +230,22 @@ impl Spec {
         }
     }
 
+    /// Path parameters that take the rest of the path, slashes included (`{file_path}`
+    /// matching `a/b/c.pdf`), which OpenAPI cannot say: its `{name}` is one segment.
+    pub fn rest_of_path<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Spec {
+        let names: Vec<&str> = names.into_iter().collect();
+        for operation in &mut self.operations {
+            for segment in &mut operation.segments {
+                if let Segment::Param(name) = segment {
+                    if names.contains(&name.as_str()) {
+                        *segment = Segment::Rest(std::mem::take(name));
+                    }
+                }
+            }
+        }
+        self
+    }
+
     /// The document.
     pub fn document(&self) -> &Value {
         &self.document
@@ -266,7 +266,7 @@ impl Spec {
     /// Starlette's routing: the first route whose path and method match; a path that matches
     /// only with other methods is a 405. Literal segments win over parameters, so
     /// `POST /access-tokens/lookup` is never `{token_id}`.
-    pub(crate) fn route(&self, method: &Method, path: &str) -> Route<'_> {
+    pub fn route(&self, method: &Method, path: &str) -> Route<'_> {
         let mut matched: Vec<(&Operation, Vec<(String, String)>)> = self
             .operations
             .iter()
@@ -430,9 +430,6 @@ impl Operation {
                     .strip_prefix('{')
                     .and_then(|rest| rest.strip_suffix('}'))
                 {
-                    Some(name) if MULTI_SEGMENT_PARAMETERS.contains(&name) => {
-                        Segment::Rest(name.to_owned())
-                    }
                     Some(name) => Segment::Param(name.to_owned()),
                     None => Segment::Literal(segment.to_owned()),
                 }
@@ -545,15 +542,14 @@ impl Operation {
         &self.security
     }
 
-    /// Whether any credential is required (all but the two `auth` operations of AskUI's
-    /// document).
+    /// Whether any credential is required.
     pub fn secured(&self) -> bool {
         !self.security.is_empty()
     }
 
     /// The path parameters' values if `path` (percent-decoded, as Starlette routes it) has
-    /// this operation's shape. A `{param}` never matches an empty segment; `file_path` takes
-    /// the rest of the path, slashes included.
+    /// this operation's shape. A `{param}` never matches an empty segment; one named by
+    /// [`Spec::rest_of_path`] takes the rest of the path, slashes included.
     pub fn match_path(&self, path: &str) -> Option<Vec<(String, String)>> {
         let path: Vec<&str> = path.split('/').collect();
         let mut values = Vec::new();
@@ -597,15 +593,24 @@ impl Operation {
 
     /// Whether this operation documents its 422 as `{"detail": "<string>"}` rather than
     /// FastAPI's `HTTPValidationError` (`PUT /files/…` and `POST /tools/extract-data`).
-    pub(crate) fn validation_detail_is_a_string(&self) -> bool {
+    pub fn validation_detail_is_a_string(&self) -> bool {
         self.response(422)
             .and_then(|response| response["content"]["application/json"]["schema"]["$ref"].as_str())
             .is_some_and(|reference| reference.ends_with("/StringErrorResponse"))
     }
 
-    /// The documented example answer for `status`, if the document gives one (the
-    /// list-shaped `detail` of oddity 11c).
-    pub(crate) fn example(&self, status: u16) -> Option<&Value> {
+    /// The first documented 2xx status, and a valid instance of its JSON schema if it
+    /// documents one (generated once per operation: generation is deterministic).
+    pub fn success(&self, spec: &Spec) -> (u16, Option<&Value>) {
+        let (status, schema) = &self.success;
+        let body = schema
+            .as_ref()
+            .map(|schema| self.generated.get_or_init(|| spec.instance(schema)));
+        (*status, body)
+    }
+
+    /// The documented JSON example answer for `status`, if the document gives one.
+    pub fn example(&self, status: u16) -> Option<&Value> {
         self.response(status)
             .and_then(|response| response["content"]["application/json"].get("example"))
     }

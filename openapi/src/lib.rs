@@ -1,0 +1,13 @@
+//! Spec-first testing for clients declared with `askui-endpoint`: an OpenAPI 3.0 or 3.1
+//! document read into its operations and schemas ([`Spec`]), requests validated against it
+//! ([`validate`]), and valid instances generated from its schemas ([`Spec::instance`]).
+
+#![warn(missing_docs)]
+
+mod document;
+mod instance;
+pub mod validate;
+
+pub use document::{
+    Location, Operation, Parameter, RequestBody, Route, Schema, Spec, branches, coerce,
+};
