@@ -80,9 +80,11 @@ const DOCUMENT: &str = include_str!("../openapi.json");
 /// as `workspaces/<id>/inbox/a.pdf` (`spec/operations.md`, oddity 1).
 pub fn spec() -> &'static Spec {
     static SPEC: std::sync::LazyLock<Spec> = std::sync::LazyLock::new(|| {
-        // The document is compiled in; a test proves it parses, so an empty document can
+        // The document is compiled in; a test proves it loads, so an empty document can
         // only be the result of editing it badly, and then every request answers 404.
-        Spec::new(serde_json::from_str(DOCUMENT).unwrap_or_default()).rest_of_path(["file_path"])
+        Spec::from_str(DOCUMENT)
+            .unwrap_or_default()
+            .rest_of_path(["file_path"])
     });
     &SPEC
 }

@@ -9,18 +9,30 @@
 //! use askui_openapi::Spec;
 //! use serde_json::json;
 //!
-//! let document = include_str!("../../spec/askui-workspaces-0.2.15.openapi.json");
-//! let spec = Spec::new(serde_json::from_str(document).unwrap());
+//! let spec = Spec::from_str(r#"{
+//!   "openapi": "3.1.0",
+//!   "info": {"title": "Billing", "version": "1"},
+//!   "paths": {"/workspaces/{workspace_id}/portal-session": {"post": {
+//!     "parameters": [{"name": "workspace_id", "in": "path", "required": true,
+//!                     "schema": {"type": "string"}}],
+//!     "requestBody": {"required": true, "content": {"application/json": {
+//!       "schema": {"$ref": "#/components/schemas/PortalRequest"}}}},
+//!     "responses": {"200": {"description": "the session"}}}}},
+//!   "components": {"schemas": {"PortalRequest": {"type": "object",
+//!     "properties": {"returnUrl": {"type": "string", "format": "uri"}},
+//!     "required": ["returnUrl"]}}}
+//! }"#)?;
 //! let operation = spec
-//!     .operation("POST", "/api/v1/workspaces/{workspace_id}/billing/customer-portal-session")
+//!     .operation("POST", "/workspaces/{workspace_id}/portal-session")
 //!     .expect("a documented operation");
 //! let values = operation
-//!     .match_path("/api/v1/workspaces/abc/billing/customer-portal-session")
+//!     .match_path("/workspaces/abc/portal-session")
 //!     .expect("the operation's shape");
 //! assert_eq!(values, [("workspace_id".to_owned(), "abc".to_owned())]);
 //! let body = &operation.body().expect("a body").schema().value;
 //! assert!(spec.check(body, &json!({"returnUrl": "https://app.example/"})).is_ok());
 //! assert!(spec.check(body, &json!({"returnUrl": "not a url"})).is_err());
+//! # Ok::<(), askui_openapi::SpecError>(())
 //! ```
 //!
 //! The rules are FastAPI's and pydantic's, common among servers: a `{param}` never
@@ -34,7 +46,8 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-/// An OpenAPI 3.1 document, read into its operations.
+/// An OpenAPI 3.0 or 3.1 document, read into its operations: made by [`Spec::from_str`],
+/// [`Spec::from_path`] or [`Spec::from_value`].
 pub struct Spec {
     document: Value,
     /// `{"components": …}` of the document: the root every schema is compiled under.
@@ -205,12 +218,17 @@ pub enum Route<'a> {
 }
 
 impl Spec {
-    /// Reads `document`, an OpenAPI 3.1 document as JSON (a YAML one once deserialized).
-    pub fn new(document: Value) -> Spec {
+    /// The operations of a document that [`Spec::from_value`] has checked and normalised.
+    pub(crate) fn build(document: Value) -> Spec {
         let components = Arc::new(json!({ "components": document["components"] }));
         let mut operations = Vec::new();
         for (template, item) in document["paths"].as_object().into_iter().flatten() {
+            let shared = item["parameters"].as_array().map_or(&[][..], Vec::as_slice);
             for (method, operation) in item.as_object().into_iter().flatten() {
+                // A path item's other keys (`parameters`, `summary`, …) are not operations.
+                if !crate::load::METHODS.contains(&method.as_str()) {
+                    continue;
+                }
                 let Ok(method) = method.to_ascii_uppercase().parse::<Method>() else {
                     continue;
                 };
@@ -220,6 +238,7 @@ impl Spec {
                     template,
                     method,
                     operation,
+                    shared,
                 ));
             }
         }
@@ -422,6 +441,7 @@ impl Operation {
         template: &str,
         method: Method,
         operation: &Value,
+        shared: &[Value],
     ) -> Operation {
         let segments = template
             .split('/')
@@ -435,10 +455,19 @@ impl Operation {
                 }
             })
             .collect();
-        let parameters = operation["parameters"]
+        // The path item's parameters, unless the operation declares one of the same name
+        // and location.
+        let own = operation["parameters"]
             .as_array()
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Vec::as_slice);
+        let overridden = |parameter: &Value| {
+            own.iter()
+                .any(|own| own["name"] == parameter["name"] && own["in"] == parameter["in"])
+        };
+        let parameters = shared
+            .iter()
+            .filter(|parameter| !overridden(parameter))
+            .chain(own)
             .filter_map(|parameter| {
                 let location = match parameter["in"].as_str()? {
                     "path" => Location::Path,
@@ -577,6 +606,14 @@ impl Operation {
             }
         }
         (path.len() == self.segments.len()).then_some(values)
+    }
+
+    /// The `{name}`s of the path template, in order.
+    pub fn template_parameters(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|segment| match segment {
+            Segment::Param(name) | Segment::Rest(name) => Some(name.as_str()),
+            Segment::Literal(_) => None,
+        })
     }
 
     fn literal_segments(&self) -> usize {

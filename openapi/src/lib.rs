@@ -6,8 +6,10 @@
 
 mod document;
 mod instance;
+mod load;
 pub mod validate;
 
 pub use document::{
     Location, Operation, Parameter, RequestBody, Route, Schema, Spec, branches, coerce,
 };
+pub use load::{SpecError, SpecErrorKind};

@@ -25,22 +25,25 @@ pub struct Spec {
 impl Spec {
     /// `spec/customer-portal-session.openapi.yaml`: the one operation the project began with.
     pub fn seed() -> Spec {
-        let text = std::fs::read_to_string(spec_dir().join("customer-portal-session.openapi.yaml"))
-            .unwrap();
-        Spec {
-            spec: openapi::Spec::new(serde_norway::from_str(&text).unwrap())
-                .rest_of_path(["file_path"]),
-        }
+        Spec::load("customer-portal-session.openapi.yaml")
     }
 
     /// `spec/askui-workspaces-0.2.15.openapi.json`: the whole API.
     pub fn full() -> Spec {
-        let text = std::fs::read_to_string(spec_dir().join("askui-workspaces-0.2.15.openapi.json"))
-            .unwrap();
+        Spec::load("askui-workspaces-0.2.15.openapi.json")
+    }
+
+    fn load(file: &str) -> Spec {
+        let spec = openapi::Spec::from_path(spec_dir().join(file))
+            .unwrap_or_else(|error| panic!("{error}"));
         Spec {
-            spec: openapi::Spec::new(serde_json::from_str(&text).unwrap())
-                .rest_of_path(["file_path"]),
+            spec: spec.rest_of_path(["file_path"]),
         }
+    }
+
+    /// The document, read by `askui-openapi`: what the conformance checker takes.
+    pub fn openapi(&self) -> &openapi::Spec {
+        &self.spec
     }
 
     pub fn document(&self) -> &Value {
