@@ -9,7 +9,7 @@
 //! use askui_openapi::Spec;
 //! use serde_json::json;
 //!
-//! let spec = Spec::from_str(r#"{
+//! let spec = Spec::from_str(r##"{
 //!   "openapi": "3.1.0",
 //!   "info": {"title": "Billing", "version": "1"},
 //!   "paths": {"/workspaces/{workspace_id}/portal-session": {"post": {
@@ -21,7 +21,7 @@
 //!   "components": {"schemas": {"PortalRequest": {"type": "object",
 //!     "properties": {"returnUrl": {"type": "string", "format": "uri"}},
 //!     "required": ["returnUrl"]}}}
-//! }"#)?;
+//! }"##)?;
 //! let operation = spec
 //!     .operation("POST", "/workspaces/{workspace_id}/portal-session")
 //!     .expect("a documented operation");

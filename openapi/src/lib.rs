@@ -1,14 +1,18 @@
 //! Spec-first testing for clients declared with `askui-endpoint`: an OpenAPI 3.0 or 3.1
-//! document read into its operations and schemas ([`Spec`]), requests validated against it
-//! ([`validate`]), and valid instances generated from its schemas ([`Spec::instance`]).
+//! document read into its operations and schemas ([`Spec`], [`SpecError`] naming where a
+//! document fails), declarations checked against it ([`Conformance`]), requests validated
+//! against it ([`validate`]), and valid instances generated from its schemas
+//! ([`Spec::instance`]).
 
 #![warn(missing_docs)]
 
+pub mod check;
 mod document;
 mod instance;
 mod load;
 pub mod validate;
 
+pub use check::{Allowance, Conformance, Mismatch, MismatchKind, OperationRef, Report};
 pub use document::{
     Location, Operation, Parameter, RequestBody, Route, Schema, Spec, branches, coerce,
 };

@@ -22,9 +22,9 @@ use crate::document::{Location, Spec};
 /// ```
 /// use askui_openapi::{Spec, SpecErrorKind};
 ///
-/// let error = Spec::from_str(r#"{"openapi": "3.1.0", "paths": {"/pets": {"get": {
+/// let error = Spec::from_str(r##"{"openapi": "3.1.0", "paths": {"/pets": {"get": {
 ///     "responses": {"200": {"description": "ok", "content": {"application/json": {
-///         "schema": {"$ref": "#/components/schemas/Pet"}}}}}}}}}"#)
+///         "schema": {"$ref": "#/components/schemas/Pet"}}}}}}}}}"##)
 ///     .err()
 ///     .expect("the `$ref` does not resolve");
 /// assert_eq!(error.kind(), SpecErrorKind::UnresolvedRef);

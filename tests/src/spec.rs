@@ -6,13 +6,14 @@
 //! their formats, documented answers) are the fake's, `askui_fake::openapi`: the fake
 //! validates requests by them, so the checker and the fake cannot disagree. What is added
 //! here is what a client, not a server, must get right: nothing undeclared is sent, a
-//! scalar is not repeated, `Accept` names a documented media type, a credential of a
-//! documented scheme is sent, and a declaration (`Endpoint`) matches its operation.
+//! scalar is not repeated, `Accept` names a documented media type, and a credential of a
+//! documented scheme is sent. Whether a declaration (`Endpoint`) matches its operation is
+//! the public checker's question (`askui_openapi::Conformance`, through [`Spec::openapi`]).
 
 use std::path::Path;
 
 use askui_fake::openapi::{self, Location, Operation};
-use askui_runtime::{Endpoint, QueryParam};
+use askui_runtime::Endpoint;
 use serde_json::Value;
 
 use crate::Recorded;
@@ -238,70 +239,6 @@ impl Spec {
                 "no security requirement of {:?} is met",
                 operation.security()
             ));
-        }
-        problems
-    }
-
-    /// Everything in which a declaration (its `Endpoint`) departs from the operation: query
-    /// parameters, headers and the body kind, before any request is sent.
-    pub fn declaration_problems(&self, endpoint: &Endpoint) -> Vec<String> {
-        let operation = self.operation(endpoint);
-        let declared = |location: Location| {
-            operation
-                .parameters()
-                .iter()
-                .filter(move |p| p.location() == location)
-        };
-        let mut problems = Vec::new();
-        let flattened = endpoint
-            .query()
-            .iter()
-            .any(|q| matches!(q, QueryParam::Flatten { .. }));
-        for query in endpoint.query() {
-            let QueryParam::Named { name, repeated } = *query else {
-                continue;
-            };
-            match operation.parameter(Location::Query, name) {
-                None => problems.push(format!("query parameter `{name}` is not in the document")),
-                Some(parameter) if parameter.schema().is_array() != repeated => {
-                    problems.push(format!(
-                        "query parameter `{name}`: repeated is {repeated}, the document says {}",
-                        !repeated
-                    ))
-                }
-                Some(_) => {}
-            }
-        }
-        if !flattened {
-            for parameter in declared(Location::Query) {
-                let name = parameter.name();
-                if parameter.required() && !endpoint.query().iter().any(|q| q.name() == Some(name))
-                {
-                    problems.push(format!("required query parameter `{name}` is not declared"));
-                }
-            }
-        }
-        for header in endpoint.headers() {
-            if !declared(Location::Header).any(|p| p.name().eq_ignore_ascii_case(header)) {
-                problems.push(format!("header `{header}` is not in the document"));
-            }
-        }
-        let request_body = &operation.object()["requestBody"];
-        let accepted: Vec<&str> = request_body["content"]
-            .as_object()
-            .into_iter()
-            .flat_map(|content| content.keys().map(String::as_str))
-            .collect();
-        match endpoint.body().content_type() {
-            None if request_body["required"] == true => problems.push(format!(
-                "no body, but the document requires one of {accepted:?}"
-            )),
-            None => {}
-            Some(content_type) if !accepted.contains(&content_type) => problems.push(format!(
-                "body {:?} ({content_type}), but the document accepts {accepted:?}",
-                endpoint.body()
-            )),
-            Some(_) => {}
         }
         problems
     }

@@ -2,7 +2,7 @@
 //! path, parameters, body schema, security) and the answers of the AskUI fake (`askui-fake`)
 //! are checked against `spec/`, with a JSON Schema validator for the bodies.
 
-use askui_fake::openapi::Location;
+use askui_fake::openapi::{Conformance, MismatchKind};
 use askui_fake::{Config, FakeServer};
 use askui_runtime::{
     Auth, Client, Endpoint, Error, Multipart, Part, askui_endpoint, askui_endpoints,
@@ -24,27 +24,17 @@ fn valid_session() -> Value {
     json!({"sessionUrl": "https://billing.stripe.example/p/session/abc"})
 }
 
+/// The seed document describes only the customer-portal session: the one declaration of it
+/// conforms, and covers it.
 #[test]
-fn every_endpoint_is_an_operation_of_the_documents() {
-    // The seed document describes only the customer-portal session; the full one all.
-    let seed = [<Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION];
-    let all = endpoints();
-    for (spec, endpoints) in [(Spec::seed(), &seed[..]), (Spec::full(), &all[..])] {
-        assert!(!endpoints.is_empty());
-        for endpoint in endpoints {
-            let operation = spec.operation(endpoint);
-            let mut declared: Vec<&str> = operation
-                .parameters()
-                .iter()
-                .filter(|p| p.location() == Location::Path)
-                .map(|p| p.name())
-                .collect();
-            declared.sort_unstable();
-            let mut ours = endpoint.path_params().to_vec();
-            ours.sort_unstable();
-            assert_eq!(declared, ours, "path parameters of {endpoint}");
-        }
-    }
+fn the_seed_operation_is_declared() {
+    let spec = Spec::seed();
+    let report = Conformance::new(spec.openapi())
+        .endpoints(&[<Client as Billing>::CREATE_CUSTOMER_PORTAL_SESSION])
+        .require_every_operation()
+        .check();
+    report.assert_ok();
+    assert_eq!(report.coverage(), (1, 1));
 }
 
 #[tokio::test]
@@ -304,18 +294,25 @@ trait Sample {
 
 impl Sample for Client {}
 
+/// Each of the document's 46 operations is declared exactly once in `askui-workspaces`, and
+/// every declaration matches its operation (method, path, query, headers, body, response),
+/// by the public checker (`askui_openapi::Conformance`): the report names what is missing,
+/// extra, declared twice or different.
 #[test]
 fn declarations_match_the_document() {
     let spec = Spec::full();
-    let declared = endpoints();
-    let all = declared.iter().chain(<Client as Sample>::ENDPOINTS);
-    for endpoint in all {
-        assert_eq!(
-            spec.declaration_problems(endpoint),
-            Vec::<String>::new(),
-            "{endpoint}"
-        );
-    }
+    let report = Conformance::new(spec.openapi())
+        .endpoints(&endpoints())
+        .require_every_operation()
+        .check();
+    report.assert_ok();
+    assert_eq!(report.coverage(), (46, 46), "{report}");
+    assert_eq!(endpoints().len(), 46);
+
+    Conformance::new(spec.openapi())
+        .endpoints(<Client as Sample>::ENDPOINTS)
+        .check()
+        .assert_ok();
 }
 
 #[tokio::test]
@@ -418,20 +415,45 @@ async fn the_checker_finds_vocabulary_departures() {
     impl Wrong for Client {}
 
     let spec = Spec::full();
-    for endpoint in [
-        <Client as Wrong>::MISNAMED,
-        <Client as Wrong>::NOT_REPEATED,
-        <Client as Wrong>::MISSING_REQUIRED,
-        <Client as Wrong>::UNDECLARED_HEADER,
-        <Client as Wrong>::JSON_INSTEAD_OF_MULTIPART,
-    ] {
-        assert_ne!(
-            spec.declaration_problems(&endpoint),
-            Vec::<String>::new(),
-            "{}",
-            endpoint.name()
-        );
-    }
+    let report = Conformance::new(spec.openapi())
+        .endpoints(&[
+            <Client as Wrong>::MISNAMED,
+            <Client as Wrong>::NOT_REPEATED,
+            <Client as Wrong>::MISSING_REQUIRED,
+            <Client as Wrong>::UNDECLARED_HEADER,
+            <Client as Wrong>::JSON_INSTEAD_OF_MULTIPART,
+        ])
+        .check();
+    // Three of them declare `GET /api/v1/agents`: duplicates, beside what is wrong.
+    let found: Vec<(&str, MismatchKind, Option<&str>)> = report
+        .mismatches()
+        .iter()
+        .filter(|m| m.kind != MismatchKind::Duplicate)
+        .map(|m| (m.endpoint.as_str(), m.kind, m.parameter.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("misnamed", MismatchKind::QueryNotDocumented, Some("agent")),
+            (
+                "not_repeated",
+                MismatchKind::ArrayVsSingle,
+                Some("agent_id")
+            ),
+            (
+                "missing_required",
+                MismatchKind::RequiredQueryMissing,
+                Some("runner_host")
+            ),
+            (
+                "undeclared_header",
+                MismatchKind::HeaderNotDocumented,
+                Some("X-Tenant")
+            ),
+            ("json_instead_of_multipart", MismatchKind::BodyKind, None),
+        ],
+        "{report}"
+    );
     let (server, client) =
         askui_tests::serve(Reply::json(200, json!({})), Some(Auth::bearer("a-token"))).await;
     client.bad_value(&["RUNNING"]).await.unwrap();
@@ -669,39 +691,6 @@ async fn every_access_token_request_and_reply_conforms() {
             "{endpoint}"
         );
     }
-}
-
-/// Each of the document's 46 operations is declared exactly once in `askui-workspaces`:
-/// the test names what is missing, extra or declared twice.
-#[test]
-fn every_operation_is_declared_exactly_once() {
-    let spec = Spec::full();
-    let mut documented = Vec::new();
-    for (path, item) in spec.document()["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys() {
-            documented.push(format!("{} {path}", method.to_uppercase()));
-        }
-    }
-    documented.sort();
-    assert_eq!(documented.len(), 46, "the document's operations");
-    let mut declared: Vec<String> = endpoints().iter().map(ToString::to_string).collect();
-    declared.sort();
-    let mut once = declared.clone();
-    once.dedup();
-    let twice: Vec<&String> = declared
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| &w[0])
-        .collect();
-    assert!(twice.is_empty(), "declared twice: {twice:#?}");
-    let extra: Vec<&String> = once.iter().filter(|d| !documented.contains(d)).collect();
-    assert!(
-        extra.is_empty(),
-        "declared but not in the document: {extra:#?}"
-    );
-    let missing: Vec<&String> = documented.iter().filter(|d| !once.contains(d)).collect();
-    assert!(missing.is_empty(), "not declared: {missing:#?}");
-    assert_eq!(declared.len(), 46);
 }
 
 /// The checker reads a request as the fake (and FastAPI) do, with the same code: a query
