@@ -794,7 +794,7 @@ impl Report {
         self.mismatches.is_empty()
             && self.unused.is_empty()
             && self.unreasoned.is_empty()
-            && !(self.require_every_operation && !self.undeclared.is_empty())
+            && (self.undeclared.is_empty() || !self.require_every_operation)
     }
 
     /// Panics with the report unless [`is_ok`](Self::is_ok): what a test calls.
@@ -899,7 +899,8 @@ fn write_grouped<'m>(
     f: &mut fmt::Formatter<'_>,
     mismatches: impl Iterator<Item = (&'m Mismatch, Option<&'m str>)>,
 ) -> fmt::Result {
-    let mut groups: Vec<(&OperationRef, Vec<(&Mismatch, Option<&str>)>)> = Vec::new();
+    type Group<'g> = (&'g OperationRef, Vec<(&'g Mismatch, Option<&'g str>)>);
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for (mismatch, reason) in mismatches {
         match groups
             .iter_mut()
