@@ -182,33 +182,59 @@ fn check_name(
     params: &mut Vec<String>,
     problems: &mut Vec<String>,
 ) {
-    if name.is_empty() {
-        problems.push(format!("empty parameter name `{open}{close}` in the path"));
-    } else if !is_identifier(name) {
-        let suggestion: String = name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let suggestion = if suggestion.starts_with(|c: char| c.is_ascii_digit()) {
-            format!("_{suggestion}")
-        } else {
-            suggestion
-        };
-        if suggestion == name {
-            // A keyword such as `type`: suggesting the same name would not help.
+    match name_problem(name) {
+        Some(NameProblem::Empty) => {
+            problems.push(format!("empty parameter name `{open}{close}` in the path"));
+        }
+        Some(NameProblem::Keyword) => {
             problems.push(format!(
                 "invalid parameter name `{name}` in the path: it is a Rust keyword; rename it and its argument, e.g. `{open}{name}_{close}` (the name is not part of the URL)"
             ));
-        } else {
+        }
+        Some(NameProblem::NotIdentifier { suggestion }) => {
             problems.push(format!(
                 "invalid parameter name `{name}` in the path: it must be a Rust identifier, the name of an argument (did you mean `{open}{suggestion}{close}`?)"
             ));
         }
-    } else if params.iter().any(|seen| seen == name) {
-        problems.push(format!("duplicate parameter `{name}` in the path"));
-    } else {
-        params.push(name.to_owned());
+        None if params.iter().any(|seen| seen == name) => {
+            problems.push(format!("duplicate parameter `{name}` in the path"));
+        }
+        None => params.push(name.to_owned()),
     }
+}
+
+/// Why a name cannot name a path parameter: the template (`<name>`) and `#[path("name")]`
+/// both ask this.
+pub enum NameProblem {
+    Empty,
+    /// A Rust keyword such as `type`: suggesting the same name would not help.
+    Keyword,
+    NotIdentifier {
+        suggestion: String,
+    },
+}
+
+pub fn name_problem(name: &str) -> Option<NameProblem> {
+    if name.is_empty() {
+        return Some(NameProblem::Empty);
+    }
+    if is_identifier(name) {
+        return None;
+    }
+    let suggestion: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let suggestion = if suggestion.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{suggestion}")
+    } else {
+        suggestion
+    };
+    Some(if suggestion == name {
+        NameProblem::Keyword
+    } else {
+        NameProblem::NotIdentifier { suggestion }
+    })
 }
 
 fn is_identifier(name: &str) -> bool {
