@@ -8,15 +8,15 @@ use syn::{
 };
 
 use crate::ctxt::Errors;
-use crate::role::{self, Role};
+use crate::role::{self, Kind, Role};
 
 pub struct Arg {
     pub ident: Ident,
     pub ty: Type,
     /// The explicit role and its attribute, which errors about the role point at (a `Span`
-    /// would be only the `#` on stable Rust). `Err` when the attribute was malformed and
-    /// already reported, so the argument gets no other error.
-    pub role: Option<Result<(Role, Attribute), ()>>,
+    /// would be only the `#` on stable Rust). `Err` with the role meant when the attribute
+    /// was malformed and already reported, so the argument gets no other error.
+    pub role: Option<Result<(Role, Attribute), Kind>>,
 }
 
 /// The declared `Result<T, E>` (or `Result<T>` of an alias), read once.
@@ -110,7 +110,7 @@ impl Method {
                                 format!("unknown argument attribute `#[{written}]`: did you mean `#[{}]`?", meant.name),
                             );
                             // Reported: no "has no role" error as well.
-                            role.get_or_insert(Err(()));
+                            role.get_or_insert(Err(meant.kind));
                         }
                     }
                     match &*typed.pat {
@@ -160,8 +160,11 @@ impl Method {
     }
 }
 
-fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<Result<(Role, Attribute), ()>> {
-    let mut role: Option<Result<(Role, Attribute), ()>> = None;
+fn role_attr(
+    attrs: &[Attribute],
+    errors: &mut Errors,
+) -> Option<Result<(Role, Attribute), Kind>> {
+    let mut role: Option<Result<(Role, Attribute), Kind>> = None;
     for (attr, spec) in attrs
         .iter()
         .filter_map(|attr| Some((attr, role::find(attr)?)))
@@ -179,7 +182,7 @@ fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<Result<(Role, A
                 ),
             );
         } else {
-            role = Some(this.map(|role| (role, attr.clone())).map_err(|_| ()));
+            role = Some(this.map(|role| (role, attr.clone())).map_err(|_| spec.kind));
         }
     }
     role

@@ -493,10 +493,11 @@ fn argument(role: &Role, arg: &ast::Arg, template: &Template) -> TokenStream {
     let arg_name = unraw(&arg.ident);
     let wire_name = role.wire_name(&arg.ident);
     match (role.kind(), &role.value) {
-        (Kind::Path, _) if template.is_rest(&arg.ident.to_string()) => {
-            quote_spanned!(span=> #request.path_rest(#arg_name, #borrowed);)
+        // Named as the template names it: `#[path("petId")] pet_id` fills `<petId>`.
+        (Kind::Path, _) if wire_name.as_deref().is_some_and(|name| template.is_rest(name)) => {
+            quote_spanned!(span=> #request.path_rest(#wire_name, #borrowed);)
         }
-        (Kind::Path, _) => quote_spanned!(span=> #request.path_param(#arg_name, #borrowed);),
+        (Kind::Path, _) => quote_spanned!(span=> #request.path_param(#wire_name, #borrowed);),
         (Kind::Query, Value::Flatten) => {
             quote_spanned!(span=> #request.query_fields(#arg_name, #borrowed);)
         }

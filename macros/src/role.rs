@@ -5,6 +5,8 @@
 
 use syn::{Ident, LitStr, Meta};
 
+use crate::path::{self, NameProblem};
+
 /// Which role: the key the expansion matches on.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum Kind {
@@ -45,7 +47,8 @@ pub struct Unique {
 #[derive(Clone)]
 pub enum Value {
     None,
-    /// `#[query("wireName")]`, `#[header("X-Name")]`: the name on the wire.
+    /// `#[query("wireName")]`, `#[header("X-Name")]`: the name on the wire. `#[path("petId")]`:
+    /// the parameter's name in the template, `<petId>`.
     Name(LitStr),
     /// `#[query(flatten)]`
     Flatten,
@@ -75,8 +78,9 @@ impl Role {
         self.spec.kind
     }
 
-    /// The name on the wire of a query parameter or header: as the attribute gives it, else
-    /// the argument's. `None` for the fields of `#[query(flatten)]` and for a body.
+    /// The name on the wire of a query parameter or header, or of a path parameter in the
+    /// template: as the attribute gives it, else the argument's. `None` for the fields of
+    /// `#[query(flatten)]` and for a body.
     pub fn wire_name(&self, arg: &Ident) -> Option<String> {
         match &self.value {
             Value::Name(name) => Some(name.value()),
@@ -91,10 +95,14 @@ pub static ROLES: &[RoleSpec] = &[
         kind: Kind::Path,
         name: "path",
         written: "`#[path]`",
-        arguments: None,
+        arguments: Some(path_arguments),
         body: false,
         once: false,
-        unique: None,
+        unique: Some(Unique {
+            what: "path parameter",
+            verb: "fills",
+            ignore_case: false,
+        }),
     },
     RoleSpec {
         kind: Kind::Query,
@@ -253,6 +261,37 @@ fn query_arguments(meta: &Meta) -> syn::Result<Value> {
         ));
     }
     Ok(Value::Name(name))
+}
+
+fn path_arguments(meta: &Meta) -> syn::Result<Value> {
+    let usage = "expected `#[path]` or `#[path(\"nameInThePath\")]`";
+    let list = match meta {
+        Meta::Path(_) => return Ok(Value::None),
+        Meta::List(list) if list.tokens.is_empty() => {
+            return Err(syn::Error::new_spanned(meta, usage));
+        }
+        Meta::List(list) => list,
+        meta => return Err(syn::Error::new_spanned(meta, usage)),
+    };
+    let name: LitStr = list
+        .parse_args()
+        .map_err(|_| syn::Error::new_spanned(&list.tokens, usage))?;
+    let value = name.value();
+    let problem = match path::name_problem(&value) {
+        None => return Ok(Value::Name(name)),
+        Some(_) if value.len() > 2 && value.ends_with("..") => format!(
+            "`..` belongs in the path, not here: `#[path({:?})]` with `<{value}>`",
+            &value[..value.len() - 2]
+        ),
+        Some(NameProblem::Empty) => format!("empty path parameter name: {usage}"),
+        Some(NameProblem::Keyword) => format!(
+            "invalid path parameter name `{value}`: it is a Rust keyword, which a path cannot name as `<{value}>`"
+        ),
+        Some(NameProblem::NotIdentifier { suggestion }) => format!(
+            "invalid path parameter name {value:?}: a path names its parameters like Rust identifiers, `<{suggestion}>` (did you mean `#[path(\"{suggestion}\")]`?)"
+        ),
+    };
+    Err(syn::Error::new_spanned(&name, problem))
 }
 
 fn header_arguments(meta: &Meta) -> syn::Result<Value> {

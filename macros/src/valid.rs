@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Ident, Span};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::ToTokens;
 use syn::{GenericArgument, LitStr, PathArguments, Type};
 
 use crate::ast::{Arg, Method, Output};
 use crate::attr::{Args, HttpMethod, NamedOptions};
 use crate::ctxt::Errors;
-use crate::path::Template;
-use crate::role::{Kind, Role};
+use crate::path::{self, Template};
+use crate::role::{Kind, Role, Value};
 
 /// A method that passed every check.
 pub struct Endpoint<'a> {
@@ -63,19 +64,39 @@ fn assign<'a>(
     let mut found = Errors::default();
     let path = path_literal.value();
     let mut roles: Vec<(Role, &'a Arg)> = Vec::new();
-    let mut unmatched = false;
-    for name in &template.params {
-        if !method.args.iter().any(|arg| arg.ident == name) {
-            unmatched = true;
-            found.spanned(
-                path_literal,
-                format!("path parameter `{name}` has no matching argument"),
-            );
-            found.at(
-                method.args_span,
-                format!("expected an argument named `{name}` here"),
-            );
-        }
+    // The template's names that a `#[path("…")]` gives to an argument of another name.
+    let renamed: Vec<String> = method.args.iter().filter_map(renamed_to).collect();
+    let fills = |arg: &Arg, name: &str| match renamed_to(arg) {
+        Some(renamed) => renamed == name,
+        None => arg.ident == name,
+    };
+    let missing: Vec<&String> = template
+        .params
+        .iter()
+        .filter(|name| !method.args.iter().any(|arg| fills(arg, name)))
+        .collect();
+    // A malformed `#[path(…)]` may be meant for any of them: the error at it is enough.
+    let unmatched = !missing.is_empty();
+    let path_attr_failed = method
+        .args
+        .iter()
+        .any(|arg| matches!(arg.role, Some(Err(Kind::Path))));
+    for name in missing.iter().filter(|_| !path_attr_failed) {
+        found.spanned(
+            path_literal,
+            format!("path parameter `{name}` has no matching argument"),
+        );
+        // `petId`: a Rust argument is rather `#[path("petId")] pet_id`.
+        let snake = to_snake_case(name);
+        let hint = if is_snake_case(name) || path::name_problem(&snake).is_some() {
+            String::new()
+        } else {
+            format!(", or `#[path(\"{name}\")] {snake}: …`")
+        };
+        found.at(
+            method.args_span,
+            format!("expected an argument named `{name}` here{hint}"),
+        );
     }
 
     let mut body: Option<&Arg> = None;
@@ -83,14 +104,43 @@ fn assign<'a>(
     let mut wire_names: BTreeMap<(Kind, String), &Ident> = BTreeMap::new();
     let mut candidates = Vec::new();
     for arg in &method.args {
-        let is_path_param = template.params.iter().any(|name| arg.ident == name);
         let role = match &arg.role {
-            Some(Err(())) => continue,
+            Some(Err(_)) => continue,
             Some(Ok((role, attr))) => Some((role, attr)),
             None => None,
         };
-        if is_path_param {
-            if let Some((role, attr)) = role.filter(|(role, _)| role.kind() != Kind::Path) {
+        // An argument named like a path parameter is that parameter, unless it has another
+        // role and a `#[path("…")]` on another argument fills the parameter.
+        let named_like_param = template.params.iter().any(|name| arg.ident == name);
+        let (role, at): (Role, TokenStream) = match role {
+            Some((role, attr)) if role.kind() == Kind::Path => {
+                let name = renamed_to(arg).unwrap_or_else(|| arg.ident.to_string());
+                if !template.params.contains(&name) {
+                    match &role.value {
+                        Value::Name(literal) => found.spanned(
+                            literal,
+                            format!(
+                                "`{}` is marked `#[path(\"{name}\")]` but `{path}` has no `<{name}>`",
+                                arg.ident
+                            ),
+                        ),
+                        _ => found.spanned(
+                            attr,
+                            format!(
+                                "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
+                                arg.ident, arg.ident
+                            ),
+                        ),
+                    }
+                    continue;
+                }
+                let at = match &role.value {
+                    Value::Name(literal) => literal.to_token_stream(),
+                    _ => attr.to_token_stream(),
+                };
+                (role.clone(), at)
+            }
+            Some((role, attr)) if named_like_param && !renamed.iter().any(|n| arg.ident == n) => {
                 found.spanned(
                     attr,
                     format!(
@@ -98,29 +148,20 @@ fn assign<'a>(
                         arg.ident, role.spec.name
                     ),
                 );
+                continue;
             }
-            roles.push((Role::of(Kind::Path), arg));
-            continue;
-        }
-        let Some((role, attr)) = role else {
-            candidates.push(arg);
-            continue;
+            None if named_like_param => (Role::of(Kind::Path), arg.ident.to_token_stream()),
+            Some((role, attr)) => (role.clone(), attr.to_token_stream()),
+            None => {
+                candidates.push(arg);
+                continue;
+            }
         };
         let spec = role.spec;
-        if spec.kind == Kind::Path {
-            found.spanned(
-                attr,
-                format!(
-                    "`{}` is marked `#[path]` but `{path}` has no `<{}>`",
-                    arg.ident, arg.ident
-                ),
-            );
-            continue;
-        }
         if spec.body {
             if !http_method.has_body() {
                 found.spanned(
-                    attr,
+                    &at,
                     format!(
                         "a {} request has no body: remove `#[{}]`",
                         http_method.constant(),
@@ -131,7 +172,7 @@ fn assign<'a>(
             }
             if let Some(body) = body {
                 found.spanned(
-                    attr,
+                    &at,
                     format!(
                         "only one argument can be the body, and `{}` already is",
                         body.ident
@@ -144,7 +185,7 @@ fn assign<'a>(
         if spec.once {
             if let Some(first) = once.get(&spec.kind) {
                 found.spanned(
-                    attr,
+                    &at,
                     format!(
                         "only one argument can be `#[{}]`, and `{first}` already is",
                         spec.name
@@ -162,7 +203,7 @@ fn assign<'a>(
             };
             if let Some(first) = wire_names.insert((spec.kind, key), &arg.ident) {
                 found.spanned(
-                    attr,
+                    &at,
                     format!(
                         "duplicate {} `{wire}`: `{first}` already {} it",
                         unique.what, unique.verb
@@ -171,7 +212,7 @@ fn assign<'a>(
                 continue;
             }
         }
-        roles.push((role.clone(), arg));
+        roles.push((role, arg));
     }
 
     // An argument meant for a path parameter but named differently is already reported
@@ -223,6 +264,35 @@ fn assign<'a>(
             Some(roles)
         }
     }
+}
+
+/// The template's name a `#[path("…")]` gives the argument.
+fn renamed_to(arg: &Arg) -> Option<String> {
+    match &arg.role {
+        Some(Ok((role, _))) if role.kind() == Kind::Path => match &role.value {
+            Value::Name(name) => Some(name.value()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_snake_case(name: &str) -> bool {
+    !name.chars().any(|c| c.is_ascii_uppercase())
+}
+
+/// `petId` → `pet_id`, for a hint.
+fn to_snake_case(name: &str) -> String {
+    let mut snake = String::with_capacity(name.len() + 2);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            snake.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        snake.push(c.to_ascii_lowercase());
+    }
+    snake
 }
 
 pub fn unraw(ident: &Ident) -> String {
