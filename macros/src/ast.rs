@@ -160,10 +160,7 @@ impl Method {
     }
 }
 
-fn role_attr(
-    attrs: &[Attribute],
-    errors: &mut Errors,
-) -> Option<Result<(Role, Attribute), Kind>> {
+fn role_attr(attrs: &[Attribute], errors: &mut Errors) -> Option<Result<(Role, Attribute), Kind>> {
     let mut role: Option<Result<(Role, Attribute), Kind>> = None;
     for (attr, spec) in attrs
         .iter()

@@ -492,9 +492,12 @@ fn argument(role: &Role, arg: &ast::Arg, template: &Template) -> TokenStream {
     let turbofish = (!mentions_impl(ty)).then(|| quote!(::<#ty>));
     let arg_name = unraw(&arg.ident);
     let wire_name = role.wire_name(&arg.ident);
+    // A path parameter goes by the template's name: `#[path("petId")] pet_id` fills `<petId>`.
+    let is_rest = wire_name
+        .as_deref()
+        .is_some_and(|name| template.is_rest(name));
     match (role.kind(), &role.value) {
-        // Named as the template names it: `#[path("petId")] pet_id` fills `<petId>`.
-        (Kind::Path, _) if wire_name.as_deref().is_some_and(|name| template.is_rest(name)) => {
+        (Kind::Path, _) if is_rest => {
             quote_spanned!(span=> #request.path_rest(#wire_name, #borrowed);)
         }
         (Kind::Path, _) => quote_spanned!(span=> #request.path_param(#wire_name, #borrowed);),

@@ -285,10 +285,10 @@ fn path_arguments(meta: &Meta) -> syn::Result<Value> {
         ),
         Some(NameProblem::Empty) => format!("empty path parameter name: {usage}"),
         Some(NameProblem::Keyword) => format!(
-            "invalid path parameter name `{value}`: it is a Rust keyword, which a path cannot name as `<{value}>`"
+            "invalid path parameter name {value:?}: `<{value}>` is not allowed in a path, as `{value}` is a Rust keyword"
         ),
         Some(NameProblem::NotIdentifier { suggestion }) => format!(
-            "invalid path parameter name {value:?}: a path names its parameters like Rust identifiers, `<{suggestion}>` (did you mean `#[path(\"{suggestion}\")]`?)"
+            "invalid path parameter name {value:?}: a path parameter is named like a Rust identifier, e.g. `<{suggestion}>` (did you mean `#[path(\"{suggestion}\")]`?)"
         ),
     };
     Err(syn::Error::new_spanned(&name, problem))

@@ -75,13 +75,18 @@ fn assign<'a>(
         .iter()
         .filter(|name| !method.args.iter().any(|arg| fills(arg, name)))
         .collect();
-    // A malformed `#[path(…)]` may be meant for any of them: the error at it is enough.
+    // A malformed `#[path(…)]`, or one naming no parameter of the template, may be meant for
+    // any of them: the error at it is enough.
     let unmatched = !missing.is_empty();
-    let path_attr_failed = method
-        .args
-        .iter()
-        .any(|arg| matches!(arg.role, Some(Err(Kind::Path))));
-    for name in missing.iter().filter(|_| !path_attr_failed) {
+    let stray_path_attr = method.args.iter().any(|arg| match &arg.role {
+        Some(Err(kind)) => *kind == Kind::Path,
+        Some(Ok((role, _))) if role.kind() == Kind::Path => {
+            let name = renamed_to(arg).unwrap_or_else(|| arg.ident.to_string());
+            !template.params.contains(&name)
+        }
+        _ => false,
+    });
+    for name in missing.iter().filter(|_| !stray_path_attr) {
         found.spanned(
             path_literal,
             format!("path parameter `{name}` has no matching argument"),
@@ -117,13 +122,21 @@ fn assign<'a>(
                 let name = renamed_to(arg).unwrap_or_else(|| arg.ident.to_string());
                 if !template.params.contains(&name) {
                     match &role.value {
-                        Value::Name(literal) => found.spanned(
-                            literal,
-                            format!(
-                                "`{}` is marked `#[path(\"{name}\")]` but `{path}` has no `<{name}>`",
-                                arg.ident
-                            ),
-                        ),
+                        Value::Name(literal) => {
+                            let lower = name.to_ascii_lowercase();
+                            let meant = missing
+                                .iter()
+                                .find(|missing| missing.to_ascii_lowercase() == lower)
+                                .map(|meant| format!(" (did you mean `#[path(\"{meant}\")]`?)"))
+                                .unwrap_or_default();
+                            found.spanned(
+                                literal,
+                                format!(
+                                    "`{}` is marked `#[path(\"{name}\")]` but `{path}` has no `<{name}>`{meant}",
+                                    arg.ident
+                                ),
+                            )
+                        }
                         _ => found.spanned(
                             attr,
                             format!(
@@ -202,10 +215,18 @@ fn assign<'a>(
                 wire.clone()
             };
             if let Some(first) = wire_names.insert((spec.kind, key), &arg.ident) {
+                // Without a role, a path parameter is so by its name, which may surprise.
+                let by_name = match arg.role {
+                    None => format!(
+                        "; `{}` is a path parameter by its name: give it another role, e.g. `#[query]`",
+                        arg.ident
+                    ),
+                    Some(_) => String::new(),
+                };
                 found.spanned(
                     &at,
                     format!(
-                        "duplicate {} `{wire}`: `{first}` already {} it",
+                        "duplicate {} `{wire}`: `{first}` already {} it{by_name}",
                         unique.what, unique.verb
                     ),
                 );
