@@ -853,3 +853,74 @@ async fn options_and_part_names_that_would_corrupt_the_request_are_rejected() {
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert!(server.requests().is_empty());
 }
+
+/// Names as the document spells them: `#[path("petId")]` keeps the argument snake_case.
+#[askui_endpoints(blocking)]
+trait Renamed: AsRef<Client> {
+    #[askui_endpoint(get, "/pet/<petId>")]
+    async fn get_pet(&self, #[path("petId")] pet_id: i64) -> Result<Item, Error>;
+
+    #[askui_endpoint(get, "/pet/findByTag/<tagName>")]
+    async fn find_by_tag(&self, #[path("tagName")] tag_name: &str) -> Result<(), Error>;
+
+    #[askui_endpoint(put, "/stores/<storeId>/files/<filePath..>")]
+    async fn put_store_file(
+        &self,
+        #[path("storeId")] store_id: u64,
+        #[path("filePath")] file_path: &str,
+    ) -> Result<(), Error>;
+}
+
+impl Renamed for Client {}
+impl BlockingRenamed for blocking::Client {}
+
+#[tokio::test]
+async fn a_renamed_path_parameter_is_sent_and_reported_by_the_documents_name() {
+    let (server, client) = start(Reply::json(200, json!({"id": 42}))).await;
+    assert_eq!(client.get_pet(42).await.unwrap(), Item { id: 42 });
+    client.put_store_file(7, "a b/c.png").await.unwrap();
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets, ["/pet/42", "/stores/7/files/a%20b/c.png"]);
+
+    let error = client.find_by_tag("..").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(error.to_string().contains("`tagName`"), "{error}");
+    assert!(!error.to_string().contains("tag_name"), "{error}");
+    let error = client.put_store_file(7, "a//b").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(error.to_string().contains("`filePath`"), "{error}");
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "no request for a rejected argument"
+    );
+
+    let (_server, client) = start(Reply::json(404, json!({"detail": "Pet not found"}))).await;
+    let error = client.get_pet(1).await.unwrap_err();
+    assert!(
+        error.to_string().starts_with("GET /pet/{petId}: "),
+        "{error}"
+    );
+
+    let get_pet = <Client as Renamed>::GET_PET;
+    assert_eq!(get_pet.path_template(), "/pet/{petId}");
+    assert_eq!(get_pet.path_params(), ["petId"]);
+    assert_eq!(
+        <Client as Renamed>::PUT_STORE_FILE.path_params(),
+        ["storeId", "filePath"]
+    );
+}
+
+#[test]
+fn a_renamed_path_parameter_through_the_blocking_twin() {
+    let (_runtime, server, client) = blocking_server(Reply::json(200, json!({"id": 42})));
+    assert_eq!(client.get_pet(42).unwrap(), Item { id: 42 });
+    assert_eq!(server.only_request().target, "/pet/42");
+    let error = client.find_by_tag("").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(error.to_string().contains("`tagName`"), "{error}");
+    assert_eq!(
+        <blocking::Client as BlockingRenamed>::ENDPOINTS,
+        <Client as Renamed>::ENDPOINTS
+    );
+}
