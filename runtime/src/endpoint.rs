@@ -189,7 +189,8 @@ impl Endpoint {
         self.path
     }
 
-    /// The path parameters' names, in the order they appear in the path.
+    /// The path parameters' names, in the order they appear in the path: the template's,
+    /// which `#[path("petId")]` lets differ from the argument's (`pet_id`).
     pub fn path_params(&self) -> &'static [&'static str] {
         self.path_params
     }

@@ -874,6 +874,14 @@ trait Renamed: AsRef<Client> {
 impl Renamed for Client {}
 impl BlockingRenamed for blocking::Client {}
 
+/// The same without `#[askui_endpoints]`: the method's own call, not a nested one.
+trait PlainRenamed {
+    #[askui_endpoint(get, "/pet/<petId>")]
+    async fn plain_get_pet(&self, #[path("petId")] pet_id: &str) -> Result<Item, Error>;
+}
+
+impl PlainRenamed for Client {}
+
 #[tokio::test]
 async fn a_renamed_path_parameter_is_sent_and_reported_by_the_documents_name() {
     let (server, client) = start(Reply::json(200, json!({"id": 42}))).await;
