@@ -897,9 +897,13 @@ async fn a_renamed_path_parameter_is_sent_and_reported_by_the_documents_name() {
     let error = client.put_store_file(7, "a//b").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidArgument);
     assert!(error.to_string().contains("`filePath`"), "{error}");
+    assert_eq!(client.plain_get_pet("42").await.unwrap(), Item { id: 42 });
+    assert_eq!(server.requests().pop().unwrap().target, "/pet/42");
+    let error = client.plain_get_pet(".").await.unwrap_err();
+    assert!(error.to_string().contains("`petId`"), "{error}");
     assert_eq!(
         server.requests().len(),
-        2,
+        3,
         "no request for a rejected argument"
     );
 
