@@ -8,6 +8,8 @@
 use askui_fake::{Config, FakeServer};
 use askui_workspaces::{Client, Error, StatusCode, Uuid, env};
 
+pub mod petstore;
+
 /// The variable naming the workspace to work in; `askui_workspaces::from_env` reads the
 /// credentials.
 pub const WORKSPACE_ID: &str = "ASKUI_WORKSPACE_ID";
