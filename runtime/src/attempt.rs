@@ -12,7 +12,7 @@ use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use url::Url;
 
 use crate::auth::Credential;
-use crate::body::{ANY, APPLICATION_JSON};
+use crate::body::{ANY, APPLICATION_JSON, EVENT_STREAM, JSON_LINES};
 use crate::call::{Body, Call};
 use crate::config::Settings;
 use crate::credentials::{Credentials, Refreshing};
@@ -66,7 +66,7 @@ pub(crate) fn run<'a>(
         credential,
     )?;
     let redactions = credential.map_or(&[][..], Credential::redactions);
-    let streamed = response_kind == ResponseKind::Stream;
+    let streamed = response_kind.is_streamed();
     Ok(Either::Left(send(
         settings,
         request,
@@ -110,7 +110,7 @@ impl<'a> Attempt<'a> {
             response_kind,
             timeout,
         } = self;
-        let streamed = response_kind == ResponseKind::Stream;
+        let streamed = response_kind.is_streamed();
         let mut resend = matches!(call.body, Body::Empty | Body::Bytes(..));
         loop {
             let credential = provider.current(timeout).await?;
@@ -168,6 +168,8 @@ pub(crate) fn build_request(
         .ok_or_else(|| Error::builder("the request was already sent"))?;
     let accept = match response_kind {
         ResponseKind::Bytes | ResponseKind::Stream => ANY,
+        ResponseKind::JsonLines => JSON_LINES,
+        ResponseKind::EventStream => EVENT_STREAM,
         _ => APPLICATION_JSON,
     };
     let body = match &call.body {

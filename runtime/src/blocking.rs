@@ -22,7 +22,25 @@
 //! Roles, encoding, errors and timeouts are those of async calls: each call runs on a small
 //! runtime the client owns (one worker thread), and the calling thread waits for it. A
 //! [`ByteStream`](crate::ByteStream) download is read with
-//! [`ByteStream::into_blocking_read`](crate::ByteStream::into_blocking_read).
+//! [`ByteStream::into_blocking_read`](crate::ByteStream::into_blocking_read), and a
+//! [`JsonLines`](crate::JsonLines) or [`Sse`](crate::Sse) answer as an `Iterator` with
+//! `into_blocking_iter()`:
+//!
+//! ```no_run
+//! use askui_runtime::{askui_endpoint, blocking, Error, Sse};
+//!
+//! pub trait Feed {
+//!     #[askui_endpoint(get, "/api/v1/feed")]
+//!     fn feed(&self) -> Result<Sse<String>, Error>;
+//! }
+//! impl Feed for blocking::Client {}
+//!
+//! # fn run(client: blocking::Client) -> Result<(), Error> {
+//! for event in client.feed()?.into_blocking_iter() {
+//!     println!("{}", event?.data);
+//! }
+//! # Ok(()) }
+//! ```
 
 use std::fmt;
 use std::future::Future;
@@ -205,5 +223,35 @@ impl std::io::Read for BlockingRead {
         let n = buf.len().min(self.chunk.len());
         buf[..n].copy_from_slice(&self.chunk.split_to(n));
         Ok(n)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> crate::JsonLines<T> {
+    /// The values as an `Iterator`, for code without an async runtime (e.g. the answer of a
+    /// blocking call). Each `next` waits for the next line. (A method, not an `Iterator`
+    /// implementation, whose `next` would be ambiguous beside `StreamExt::next` in async
+    /// code.)
+    pub fn into_blocking_iter(self) -> impl Iterator<Item = Result<T, Error>> + Send {
+        BlockingIter(self)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> crate::Sse<T> {
+    /// The events as an `Iterator`, for code without an async runtime (e.g. the answer of a
+    /// blocking call). Each `next` waits for the next event; a reconnection runs on the
+    /// blocking client's runtime.
+    pub fn into_blocking_iter(self) -> impl Iterator<Item = Result<crate::Event<T>, Error>> + Send {
+        BlockingIter(self)
+    }
+}
+
+/// A stream read as an `Iterator`, each item waited for on the calling thread.
+struct BlockingIter<S>(S);
+
+impl<S: futures_core::Stream + Unpin> Iterator for BlockingIter<S> {
+    type Item = S::Item;
+
+    fn next(&mut self) -> Option<S::Item> {
+        futures_executor::block_on(futures_util::StreamExt::next(&mut self.0))
     }
 }

@@ -116,6 +116,12 @@ pub(crate) const FORM_URLENCODED: http::HeaderValue =
     http::HeaderValue::from_static("application/x-www-form-urlencoded");
 /// `Accept` of a call read as bytes or a stream, and of a download.
 pub(crate) const ANY: http::HeaderValue = http::HeaderValue::from_static("*/*");
+/// `Accept` of a call read as [`JsonLines`](crate::JsonLines): both names in use.
+pub(crate) const JSON_LINES: http::HeaderValue =
+    http::HeaderValue::from_static("application/x-ndjson, application/jsonl");
+/// `Accept` of a call read as [`Sse`](crate::Sse).
+pub(crate) const EVENT_STREAM: http::HeaderValue =
+    http::HeaderValue::from_static("text/event-stream");
 
 struct Idle {
     limit: Duration,

@@ -137,8 +137,23 @@ pub enum ResponseKind {
     Bytes,
     /// [`ByteStream`](crate::ByteStream): streamed, not bounded.
     Stream,
+    /// [`JsonLines`](crate::JsonLines): streamed, one JSON value per line; sends
+    /// `Accept: application/x-ndjson, application/jsonl`.
+    JsonLines,
+    /// [`Sse`](crate::Sse): streamed server-sent events; sends `Accept: text/event-stream`.
+    EventStream,
     /// The `Ok` type names a generic parameter of the method, so it is known only per call.
     Generic,
+}
+
+impl ResponseKind {
+    /// Whether the body is read as it arrives (by the `Ok` type), not whole before.
+    pub(crate) fn is_streamed(self) -> bool {
+        matches!(
+            self,
+            ResponseKind::Stream | ResponseKind::JsonLines | ResponseKind::EventStream
+        )
+    }
 }
 
 impl Endpoint {

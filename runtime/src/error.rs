@@ -46,6 +46,8 @@ struct Inner {
     answer: Option<Box<Answer>>,
     /// For a `Decode` error: where in the JSON the body stopped matching the type.
     decode_path: Option<Box<str>>,
+    /// For an item of a [`JsonLines`](crate::JsonLines) stream: its line in the body.
+    line: Option<u64>,
     /// How many times the call was sent, when more than once.
     attempts: u32,
     source: Option<BoxError>,
@@ -379,6 +381,7 @@ impl Error {
                 request_id: None,
                 answer: None,
                 decode_path: None,
+                line: None,
                 attempts: 1,
                 source: None,
             }),
@@ -558,6 +561,23 @@ impl Error {
         Error::new(ErrorKind::Transport).with_source(source)
     }
 
+    /// This error, about line `line` of a JSON Lines body: its message says so, and
+    /// [`line`](Self::line) gives it.
+    pub(crate) fn at_line(mut self, line: u64) -> Self {
+        self.inner.line = Some(line);
+        self.in_item(&format!("line {line}"))
+    }
+
+    /// This error, about one item of a streamed body (`event 3`): its message starts with it.
+    pub(crate) fn in_item(mut self, item: &str) -> Self {
+        let message = match self.inner.message.take() {
+            Some(message) => format!("{item}: {message}"),
+            None => item.to_owned(),
+        };
+        self.inner.message = Some(message.into());
+        self
+    }
+
     pub(crate) fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
         self.inner.message = Some(message.into());
         self
@@ -678,6 +698,12 @@ impl Error {
     /// type at its top). The server's keys in it are [cleaned](ErrorBody) as any server text.
     pub fn decode_path(&self) -> Option<&str> {
         self.inner.decode_path.as_deref()
+    }
+
+    /// For an error item of a [`JsonLines`](crate::JsonLines) stream (a line that is not
+    /// the type, or one over the length limit): the line's number in the body, from 1.
+    pub fn line(&self) -> Option<u64> {
+        self.inner.line
     }
 
     /// FastAPI's validation details, for a 422 answer in the `HTTPValidationError` shape.
@@ -881,6 +907,9 @@ impl fmt::Debug for Error {
         }
         if let Some(path) = &self.inner.decode_path {
             debug.field("decode_path", path);
+        }
+        if let Some(line) = &self.inner.line {
+            debug.field("line", line);
         }
         if self.inner.attempts > 1 {
             debug.field("attempts", &self.inner.attempts);

@@ -118,7 +118,9 @@
 // The call's pipeline, a module per stage, in the order a call goes through them:
 // `request` (the arguments, into a `call::Call`), `url`, `retry` (the loop), `attempt` (one
 // request: the `credentials` stage (fixed, or fetched from a provider; `auth` checks them), the `transport`, the `deadline`, the `redirect` rule,
-// the status), `response` (reading the answer, `redact`ing an error's). `download` fetches
+// the status), `response` (reading the answer, `redact`ing an error's), and for a typed
+// stream `lines` (JSON Lines) or `sse` with `event_stream` (server-sent events, which
+// reconnect through `retry` again). `download` fetches
 // a URL an API handed out through the same attempt. No module imports one before it.
 mod attempt;
 mod auth;
@@ -133,7 +135,9 @@ mod deadline;
 mod download;
 mod endpoint;
 mod error;
+mod event_stream;
 mod in_place;
+mod lines;
 mod options;
 mod query;
 mod redact;
@@ -142,6 +146,7 @@ mod request;
 mod response;
 mod retry;
 mod retry_policy;
+mod sse;
 mod trace;
 mod transport;
 mod url;
@@ -154,10 +159,12 @@ pub use client::{
 };
 pub use endpoint::{BodyKind, Endpoint, PathPiece, QueryParam, ResponseKind};
 pub use error::{Error, ErrorBody, ErrorKind, HttpValidationError, LocItem, ValidationError};
+pub use event_stream::{Event, Sse};
 /// The `http` types of an in-memory transport's requests and answers
 /// ([`ClientBuilder::in_memory`]).
 pub use http;
 pub use http::{Method, StatusCode};
+pub use lines::{DEFAULT_MAX_ITEM_BYTES, JsonLines};
 pub use options::{AsCallOptions, CallOptions};
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
@@ -172,6 +179,8 @@ pub use retry_policy::RetryPolicy;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::endpoint::EndpointDef;
+    pub use crate::event_stream::event_stream;
+    pub use crate::lines::json_lines;
     pub use crate::request::{Request, SendAs};
     pub use crate::response::read_answer;
     pub use crate::{

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::body::{APPLICATION_JSON, FORM_URLENCODED, IntoBody, IntoMultipart, RawBody};
 use crate::call::{Body, Call};
+use crate::event_stream::Resume;
 use crate::in_place::InPlace;
 use crate::options::AsCallOptions;
 use crate::query::{self, Pairs};
@@ -220,13 +221,26 @@ impl Request {
             }
             // The sent answer is taken out of its `Result` in a statement of its own, so that
             // the `Result` is not kept beside the reading that follows.
-            let answer =
-                match crate::retry::run(self.client.settings(), endpoint, &mut self.call, kind)
-                    .await
-                {
-                    Ok(answer) => answer,
-                    Err(error) => return Err(error.with_endpoint(endpoint)),
-                };
+            let mut answer = match crate::retry::run(
+                self.client.settings(),
+                endpoint,
+                &mut self.call,
+                kind,
+                None,
+            )
+            .await
+            {
+                Ok(answer) => answer,
+                Err(error) => return Err(error.with_endpoint(endpoint)),
+            };
+            // An event stream of a call that may be sent again keeps it, to reconnect.
+            if kind == ResponseKind::EventStream
+                && let Some(parts) = &mut answer.streaming
+                && parts.resumable
+            {
+                let call = std::mem::take(&mut self.call);
+                parts.resume = Some(Resume::new(self.client.clone(), endpoint, call));
+            }
             let read = answer.read(kind).await;
             // Moved, not cloned: the call is done with them.
             let settings = self.client.into_settings();

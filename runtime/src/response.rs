@@ -35,6 +35,18 @@ pub struct RawResponse {
     /// (`Request::send` moves them here): a decode error scrubs their credential from the
     /// snippet of the body it shows.
     pub(crate) secrets: Option<std::sync::Arc<dyn Secrets>>,
+    /// For an answer a typed stream reads ([`JsonLines`](crate::JsonLines),
+    /// [`Sse`](crate::Sse)): what the stream keeps of the call. Boxed: most calls have none.
+    pub(crate) streaming: Option<Box<StreamParts>>,
+}
+
+/// What a typed stream keeps of its call: the call's span, which lasts as long as the
+/// stream, and for an event stream that may reconnect, the call itself.
+pub(crate) struct StreamParts {
+    pub(crate) trace: crate::trace::CallTrace,
+    /// Whether the call may be sent again (safe to repeat, its body kept, retries allowed).
+    pub(crate) resumable: bool,
+    pub(crate) resume: Option<Box<crate::event_stream::Resume>>,
 }
 
 impl RawResponse {
@@ -94,7 +106,7 @@ impl RawResponse {
         kind: ResponseKind,
     ) -> impl Future<Output = Result<Self, Error>> + Send {
         async move {
-            if kind == ResponseKind::Stream {
+            if kind.is_streamed() {
                 return Ok(self);
             }
             let limit = self.max_response_bytes;
@@ -153,6 +165,7 @@ pub async fn read_answer<T: FromResponse>(
             read_timeout,
             keep_alive: None,
             secrets: None,
+            streaming: None,
         };
         answer.read(T::KIND).await.and_then(T::from_response)
     } else {
@@ -688,6 +701,7 @@ mod tests {
             read_timeout: Duration::from_secs(1),
             keep_alive: None,
             secrets: None,
+            streaming: None,
         }
     }
 

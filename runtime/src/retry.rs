@@ -7,27 +7,32 @@ use crate::attempt;
 use crate::call::{Body, Call};
 use crate::config::Settings;
 use crate::deadline::Deadline;
-use crate::response::RawResponse;
+use crate::response::{RawResponse, StreamParts};
 use crate::trace::CallTrace;
 use crate::{Endpoint, Error, ResponseKind};
 
 /// Puts one call on the wire and checks its status: the one non-generic function every
 /// generated method goes through. A failure worth another try is sent again, as the retry
-/// policy allows.
+/// policy allows. `trace` is the span of an event stream that reconnects; any other call
+/// starts its own.
 pub(crate) async fn run(
     settings: &Settings,
     endpoint: &'static Endpoint,
     call: &mut Call,
     response_kind: ResponseKind,
+    trace: Option<CallTrace>,
 ) -> Result<RawResponse, Error> {
-    let trace = CallTrace::start(
-        endpoint.name(),
-        endpoint.method().as_str(),
-        endpoint.path_template(),
-    );
+    let trace = trace.unwrap_or_else(|| {
+        CallTrace::start(
+            endpoint.name(),
+            endpoint.method().as_str(),
+            endpoint.path_template(),
+        )
+    });
     let timeout = call.timeout.unwrap_or(settings.timeout);
-    let streamed = response_kind == ResponseKind::Stream;
-    let policy = call.extras.as_mut().and_then(|extras| extras.retry.take());
+    let streamed = response_kind.is_streamed();
+    // Borrowed, not taken: an event stream sends the call again, with its options.
+    let policy = call.extras.as_ref().and_then(|extras| extras.retry.clone());
     let policy = policy.as_ref().unwrap_or(&settings.retry);
     // A body read as it is sent (a stream, a multipart upload) cannot be sent twice.
     let repeatable = endpoint.is_idempotent() && matches!(call.body, Body::Empty | Body::Bytes(..));
@@ -85,6 +90,18 @@ pub(crate) async fn run(
     match result {
         Ok(response) => {
             trace.finish(Some(response.status()), attempt, None);
+            // A typed stream keeps the span, to count its items in it.
+            let streaming = matches!(
+                response_kind,
+                ResponseKind::JsonLines | ResponseKind::EventStream
+            )
+            .then(|| {
+                Box::new(StreamParts {
+                    trace,
+                    resumable: keep,
+                    resume: None,
+                })
+            });
             Ok(RawResponse {
                 response,
                 body: None,
@@ -99,6 +116,7 @@ pub(crate) async fn run(
                     .carried
                     .take()
                     .map(|credential| credential as Arc<dyn crate::redact::Secrets>),
+                streaming,
             })
         }
         Err(error) => {

@@ -86,6 +86,12 @@ impl RetryPolicy {
         self
     }
 
+    /// The longest backoff wait: also the longest a server's `retry` makes an event stream
+    /// wait before it reconnects.
+    pub(crate) fn longest_delay(&self) -> Duration {
+        self.max_delay
+    }
+
     /// Whether a failed call may be sent again at all.
     pub(crate) fn may_retry(&self) -> bool {
         self.max_retries > 0

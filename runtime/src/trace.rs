@@ -4,7 +4,10 @@
 //! The span is `askui.call` at INFO with `operation` (the method's name), `http.request.method`,
 //! `url.template` (the route template, `/api/v1/workspaces/{workspace_id}/…`: low
 //! cardinality, no ids), and, once known, `http.response.status_code`, `attempts`,
-//! `latency_ms` and `error.kind`. A retry is a DEBUG event in it. Bodies, headers, query
+//! `latency_ms` and `error.kind`. A retry is a DEBUG event in it. The span of a call read as
+//! a typed stream ([`JsonLines`](crate::JsonLines), [`Sse`](crate::Sse)) lasts as long as
+//! the stream, which records `items` (the items handed out, errors included) and, for
+//! server-sent events, `reconnects` (each a DEBUG event) when it ends or is dropped. Bodies, headers, query
 //! values and filled-in paths are never recorded, at any level.
 
 #[cfg(feature = "tracing")]
@@ -13,6 +16,7 @@ use std::time::Instant;
 use crate::Error;
 
 /// The trace of one call: a span, and when it started.
+#[derive(Clone)]
 pub(crate) struct CallTrace {
     #[cfg(feature = "tracing")]
     span: tracing::Span,
@@ -46,6 +50,8 @@ impl CallTrace {
                 attempts = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
                 error.kind = tracing::field::Empty,
+                items = tracing::field::Empty,
+                reconnects = tracing::field::Empty,
             );
             let start = (!span.is_disabled()).then(Instant::now);
             CallTrace { span, start }
@@ -107,5 +113,108 @@ impl CallTrace {
         }
         #[cfg(not(feature = "tracing"))]
         let _ = (status, attempts, error);
+    }
+}
+
+/// The trace of a typed stream: its call's span, entered while the stream is polled, and
+/// the items counted, recorded when the stream ends or is dropped.
+pub(crate) struct StreamTrace {
+    call: Option<CallTrace>,
+    items: u64,
+    reconnects: u32,
+    ended: bool,
+}
+
+/// What [`StreamTrace::enter`] returns: the span entered until it is dropped (a handle of
+/// its own, so that the stream it traces stays free to change).
+#[cfg(feature = "tracing")]
+pub(crate) type Entered = Option<tracing::span::EnteredSpan>;
+#[cfg(not(feature = "tracing"))]
+pub(crate) type Entered = ();
+
+impl StreamTrace {
+    /// A stream of no call's (built from a `ByteStream`).
+    pub(crate) fn none() -> Self {
+        StreamTrace::new(None)
+    }
+
+    pub(crate) fn new(call: Option<CallTrace>) -> Self {
+        StreamTrace {
+            call,
+            items: 0,
+            reconnects: 0,
+            ended: false,
+        }
+    }
+
+    /// The call's span, for a reconnection to be sent in.
+    pub(crate) fn call_trace(&self) -> Option<CallTrace> {
+        self.call.clone()
+    }
+
+    pub(crate) fn enter(&self) -> Entered {
+        #[cfg(feature = "tracing")]
+        {
+            self.call
+                .as_ref()
+                .filter(|call| !call.span.is_disabled())
+                .map(|call| call.span.clone().entered())
+        }
+    }
+
+    /// An item handed out (a value, or an error item).
+    pub(crate) fn item(&mut self, error: Option<&Error>) {
+        self.items += 1;
+        let _ = error;
+    }
+
+    /// The connection ended or broke, and is opened again after `wait`.
+    pub(crate) fn reconnecting(
+        &mut self,
+        reconnects: u32,
+        error: Option<&Error>,
+        wait: std::time::Duration,
+    ) {
+        self.reconnects += 1;
+        #[cfg(feature = "tracing")]
+        if let Some(call) = &self.call {
+            call.span.in_scope(|| {
+                tracing::debug!(
+                    reconnects,
+                    error.kind = error.map(|error| tracing::field::debug(error.kind())),
+                    wait_ms = wait.as_millis() as u64,
+                    "reconnecting"
+                );
+            });
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = (reconnects, error, wait);
+    }
+
+    /// The stream is over: records the items, the reconnections and the error that ended
+    /// it, once.
+    pub(crate) fn end(&mut self, error: Option<&Error>) {
+        if std::mem::replace(&mut self.ended, true) {
+            return;
+        }
+        #[cfg(feature = "tracing")]
+        if let Some(call) = &self.call {
+            let span = &call.span;
+            span.record("items", self.items);
+            if self.reconnects > 0 {
+                span.record("reconnects", self.reconnects);
+            }
+            if let Some(error) = error {
+                span.record("error.kind", tracing::field::debug(error.kind()));
+            }
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = error;
+    }
+}
+
+impl Drop for StreamTrace {
+    fn drop(&mut self) {
+        self.end(None);
     }
 }
