@@ -149,10 +149,10 @@ fn name_call(error: Error, endpoint: Option<&'static Endpoint>) -> Error {
     }
 }
 
-/// A line that holds no value: empty, or only JSON whitespace.
+/// A line that holds no value: empty, or only ASCII whitespace (a form feed too, which a
+/// body read whole would also take as empty).
 fn blank(line: &[u8]) -> bool {
-    line.iter()
-        .all(|byte| matches!(byte, b' ' | b'\t' | b'\r' | b'\n'))
+    line.iter().all(u8::is_ascii_whitespace)
 }
 
 /// A body of JSON Lines (`application/x-ndjson`, `application/jsonl`) read as it arrives,
@@ -378,10 +378,12 @@ pub fn json_lines<T: DeserializeOwned>(
             }
         }
     }
-    if let Some(Line::Whole(number, line)) = splitter.finish()
-        && !blank(line)
-    {
-        items.push(decode(number, line));
+    match splitter.finish() {
+        Some(Line::Whole(number, line)) if !blank(line) => items.push(decode(number, line)),
+        Some(Line::TooLong(number)) => items.push(Err(
+            Error::response_too_large(max_line_bytes).at_line(number)
+        )),
+        _ => {}
     }
     items
 }
