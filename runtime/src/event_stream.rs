@@ -127,7 +127,11 @@ enum State {
 }
 
 /// A reconnection in flight, on the call's runtime; cancelled when dropped.
-struct Reconnection(tokio::task::JoinHandle<(Box<Resume>, Result<Option<ByteStream>, Error>)>);
+struct Reconnection(tokio::task::JoinHandle<Reconnected>);
+
+/// What a reconnection gives back: the call, for the next one, and the new body (`None`
+/// for a `204 No Content`).
+type Reconnected = (Box<Resume>, Result<Option<ByteStream>, Error>);
 
 impl Drop for Reconnection {
     fn drop(&mut self) {
@@ -175,11 +179,7 @@ impl Resume {
 
     /// The call sent again, within the stream's span; its body as a stream, or `None` for a
     /// `204 No Content`, which says not to reconnect.
-    async fn send(
-        mut self: Box<Self>,
-        wait: Duration,
-        trace: Option<CallTrace>,
-    ) -> (Box<Self>, Result<Option<ByteStream>, Error>) {
+    async fn send(mut self: Box<Self>, wait: Duration, trace: Option<CallTrace>) -> Reconnected {
         tokio::time::sleep(wait).await;
         let endpoint = self.endpoint;
         let settings = self.client.settings_arc().clone();

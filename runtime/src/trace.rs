@@ -130,7 +130,7 @@ pub(crate) struct StreamTrace {
 #[cfg(feature = "tracing")]
 pub(crate) type Entered = Option<tracing::span::EnteredSpan>;
 #[cfg(not(feature = "tracing"))]
-pub(crate) type Entered = ();
+pub(crate) struct Entered;
 
 impl StreamTrace {
     /// A stream of no call's (built from a `ByteStream`).
@@ -160,6 +160,8 @@ impl StreamTrace {
                 .filter(|call| !call.span.is_disabled())
                 .map(|call| call.span.clone().entered())
         }
+        #[cfg(not(feature = "tracing"))]
+        Entered
     }
 
     /// An item handed out (a value, or an error item).
