@@ -426,6 +426,7 @@ impl<T: DeserializeOwned> FromResponse for Sse<T> {
             Some(parts) => (Some(parts.trace), parts.resume),
             None => (None, None),
         };
+        let resume = resume.and_then(|resume| resume.downcast::<Resume>().ok());
         let endpoint = response.endpoint;
         let secrets = response.secrets.clone();
         let keep_alive = response.keep_alive.clone();

@@ -46,7 +46,9 @@ pub(crate) struct StreamParts {
     pub(crate) trace: crate::trace::CallTrace,
     /// Whether the call may be sent again (safe to repeat, its body kept, retries allowed).
     pub(crate) resumable: bool,
-    pub(crate) resume: Option<Box<crate::event_stream::Resume>>,
+    /// An `event_stream::Resume`, opaque here: the module of the stream that reads it sits
+    /// above this one, which only hands it on.
+    pub(crate) resume: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl RawResponse {
