@@ -326,6 +326,12 @@ impl Spec {
         compile(&self.components, schema)
     }
 
+    /// `schema` (whose `$ref`s point into the document's components) with its validator,
+    /// built on first use.
+    pub fn compile(&self, schema: Value) -> Schema {
+        Schema::new(schema, &self.components)
+    }
+
     /// Whether `instance` is valid under `schema` (whose `$ref`s point into the document's
     /// components), and if not, why: one message per problem.
     pub fn check(&self, schema: &Value, instance: &Value) -> Result<(), Vec<String>> {

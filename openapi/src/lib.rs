@@ -1,13 +1,14 @@
 //! Spec-first testing for clients declared with `askui-endpoint`: an OpenAPI 3.0 or 3.1
 //! document read into its operations and schemas ([`Spec`], [`SpecError`] naming where a
 //! document fails), declarations checked against it ([`Conformance`]), requests validated
-//! against it ([`validate`]), and valid instances generated from its schemas
-//! ([`Spec::instance`]).
+//! against it ([`validate`]), valid instances generated from its schemas
+//! ([`Spec::instance`]), and a fake server of any document ([`fake`]).
 
 #![warn(missing_docs)]
 
 pub mod check;
 mod document;
+pub mod fake;
 mod instance;
 mod load;
 pub mod validate;
