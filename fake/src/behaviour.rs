@@ -2,18 +2,18 @@
 //! did (files, access tokens, agents) and the customer-portal session. Every other operation
 //! answers a valid instance of its documented success schema.
 
-use axum::http::StatusCode;
+use std::sync::Arc;
+
+use askui_openapi::fake::{Answer, Body, Call, FakeApi, Recorded};
+use askui_openapi::validate::Problem;
 use base64::Engine as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use askui_openapi::Operation;
-use askui_openapi::validate::{Parameters, Problem};
-
-use crate::state::{IssuedToken, Store, StoredFile, Upload, lock};
+use crate::state::{IssuedToken, Store, StoredFile, lock};
 
 /// Where the fake serves the signed URLs it hands out for files.
-pub(crate) const DOWNLOAD_PREFIX: &str = "/_fake/files/";
+const DOWNLOAD_PREFIX: &str = "/_fake/files/";
 /// Base of the fake billing-portal URLs.
 const SESSION_URL_BASE: &str = "https://billing.askui.example/session/";
 /// `maxLength` of `sessionUrl` in the document.
@@ -21,120 +21,107 @@ const MAX_URL_LENGTH: usize = 2083;
 /// Longer file keys are shortened, or refused with `strict=true`, as the upload describes.
 const MAX_KEY_LENGTH: usize = 1024;
 
-/// A validated request.
-pub(crate) struct Call<'a> {
-    pub(crate) operation: &'a Operation,
-    pub(crate) parameters: Parameters,
-    pub(crate) body: Body,
-}
+type Behaviour = fn(&Store, &Call) -> Answer;
 
-pub(crate) enum Body {
-    None,
-    Json(Value),
-    Multipart(Vec<Upload>),
-}
+/// The operation behind each AskUI handler, by the name its `operationId` starts with
+/// (the same name is shared by the caller's and a workspace's token operations).
+const BEHAVIOURS: &[(&str, Behaviour)] = &[
+    ("create_customer_portal_session", customer_portal_session),
+    ("upload_file", upload_file),
+    ("list_files", list_files),
+    ("delete_file", delete_file),
+    ("create_access_token", create_token),
+    ("list_access_tokens", list_tokens),
+    ("delete_access_token", delete_token),
+    ("lookup_access_token", lookup_token),
+    ("lookup_workspace_access_token", lookup_token),
+    ("create_agent", create_agent),
+    ("list_agents", list_agents),
+    ("update_agent", update_agent),
+];
 
-impl Body {
-    fn json(&self) -> &Value {
-        match self {
-            Body::Json(value) => value,
-            _ => &Value::Null,
+/// AskUI's behaviour on the generic fake: its credentials (the configured token and those
+/// issued since, as `Bearer` or AskUI's `Basic`), the documented 404 of a workspace the
+/// caller is no member of, the signed download URLs, and a handler per stateful operation.
+pub(crate) fn install(mut api: FakeApi, store: &Arc<Store>) -> FakeApi {
+    let credentials = Arc::clone(store);
+    let workspaces = Arc::clone(store);
+    let downloads = Arc::clone(store);
+    api = api
+        .authenticate(move |credential| match credential.scheme() {
+            // `Bearer` is `http` bearer: the token alone.
+            "Bearer" => credentials.is_authorized(Some(&format!("Bearer {}", credential.value()))),
+            // `Basic` is an `apiKey` header named `Authorization`: the whole header.
+            _ => credentials.is_authorized(Some(credential.value())),
+        })
+        .intercept(move |call| unknown_workspace(&workspaces, call))
+        .extra_route(DOWNLOAD_PREFIX, move |request| {
+            download(&downloads, request)
+        });
+    let operations: Vec<String> = api
+        .spec()
+        .operations()
+        .iter()
+        .map(|operation| operation.id().to_owned())
+        .collect();
+    for id in operations {
+        let name = id.split("_api_v1_").next().unwrap_or_default();
+        if let Some((_, behaviour)) = BEHAVIOURS.iter().find(|(known, _)| *known == name) {
+            let behaviour = *behaviour;
+            let store = Arc::clone(store);
+            api = api.handler(&id, move |call| behaviour(&store, call));
         }
     }
+    api
 }
 
-/// What the server answers: a status and a JSON body, or no body.
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Option<Value>,
+/// FastAPI's `{"detail": "<text>"}`.
+fn detail(status: u16, text: &str) -> Answer {
+    Answer::json(status, json!({ "detail": text }))
 }
 
-impl Answer {
-    pub(crate) fn json(status: u16, body: Value) -> Answer {
-        Answer {
-            status: status_code(status),
-            body: Some(body),
-        }
-    }
-
-    /// FastAPI's `{"detail": "<text>"}`.
-    pub(crate) fn detail(status: u16, text: &str) -> Answer {
-        Answer::json(status, json!({ "detail": text }))
-    }
-
-    pub(crate) fn empty(status: u16) -> Answer {
-        Answer {
-            status: status_code(status),
-            body: None,
-        }
-    }
+/// A workspace the caller is no member of: the operation's documented 404, where it
+/// documents one (`{"detail":[{"msg":"Workspace membership not found"}]}` and the like).
+fn unknown_workspace(store: &Store, call: &Call) -> Option<Answer> {
+    let workspace = call.parameters().str("workspace_id")?;
+    let known = Uuid::parse_str(workspace).is_ok_and(|id| store.workspaces.contains(&id));
+    let example = call.operation().example(404).filter(|_| !known)?;
+    Some(Answer::json(404, example.clone()))
 }
 
-fn status_code(status: u16) -> StatusCode {
-    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+/// The JSON body, or `null`.
+fn json_body(call: &Call) -> &Value {
+    call.json()
 }
 
-/// The answer to a validated, authorized request.
-pub(crate) fn answer(store: &Store, call: &Call<'_>) -> Answer {
-    let operation = call.operation;
-    // A workspace the caller is no member of: the operation's documented 404, where it
-    // documents one (`{"detail":[{"msg":"Workspace membership not found"}]}` and the like).
-    if let Some(workspace) = call.parameters.str("workspace_id") {
-        let known = Uuid::parse_str(workspace).is_ok_and(|id| store.workspaces.contains(&id));
-        if let (false, Some(example)) = (known, operation.example(404)) {
-            return Answer::json(404, example.clone());
-        }
-    }
-    let name = operation.id().split("_api_v1_").next().unwrap_or_default();
-    // Token operations act on a workspace's tokens, or on the caller's own (no workspace).
-    let tokens_of = operation
+/// Token operations act on a workspace's tokens, or on the caller's own (no workspace).
+fn tokens_of(call: &Call) -> Option<Uuid> {
+    call.operation()
         .template()
         .starts_with("/api/v1/workspaces/{workspace_id}")
         .then(|| workspace_of(call))
-        .flatten();
-    match name {
-        "create_customer_portal_session" => customer_portal_session(call),
-        "upload_file" => upload_file(store, call),
-        "list_files" => list_files(store, call),
-        "delete_file" => {
-            if let Some(key) = call.parameters.str("file_path") {
-                lock(&store.files).remove(key);
-            }
-            Answer::empty(204)
-        }
-        "create_access_token" => create_token(store, call, tokens_of),
-        "list_access_tokens" => list_tokens(store, call, tokens_of),
-        "delete_access_token" => delete_token(store, call, tokens_of),
-        "lookup_access_token" | "lookup_workspace_access_token" => {
-            lookup_token(store, call, tokens_of)
-        }
-        "create_agent" => create_agent(store, call),
-        "list_agents" => list_agents(store, call),
-        "update_agent" => update_agent(store, call),
-        _ => generated(operation),
-    }
+        .flatten()
 }
 
-/// A valid instance of the documented success answer.
-pub(crate) fn generated(operation: &Operation) -> Answer {
-    match operation.success(crate::spec()) {
-        (status, Some(body)) => Answer::json(status, body.clone()),
-        (status, None) => Answer::empty(status),
+fn delete_file(store: &Store, call: &Call) -> Answer {
+    if let Some(key) = call.parameters().str("file_path") {
+        lock(&store.files).remove(key);
     }
+    Answer::empty(204)
 }
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-fn workspace_of(call: &Call<'_>) -> Option<Uuid> {
-    call.parameters
+fn workspace_of(call: &Call) -> Option<Uuid> {
+    call.parameters()
         .str("workspace_id")
         .and_then(|id| Uuid::parse_str(id).ok())
 }
 
-fn customer_portal_session(call: &Call<'_>) -> Answer {
-    let return_url = call.body.json()["returnUrl"].as_str().unwrap_or_default();
+fn customer_portal_session(_store: &Store, call: &Call) -> Answer {
+    let return_url = json_body(call)["returnUrl"].as_str().unwrap_or_default();
     // The return URL travels in the session URL's query, shortened if needed so that the
     // session URL still fits the documented `maxLength`.
     let mut session = url::Url::parse(SESSION_URL_BASE)
@@ -142,7 +129,7 @@ fn customer_portal_session(call: &Call<'_>) -> Answer {
         .ok()
         .and_then(Result::ok);
     let Some(session) = session.as_mut() else {
-        return Answer::detail(500, "Internal Server Error");
+        return detail(500, "Internal Server Error");
     };
     let mut kept: String = return_url.to_owned();
     loop {
@@ -166,11 +153,11 @@ fn key_workspace(store: &Store, key: &str) -> Option<Uuid> {
         .filter(|id| store.workspaces.contains(id))
 }
 
-fn upload_file(store: &Store, call: &Call<'_>) -> Answer {
-    let Some(key) = call.parameters.str("file_path") else {
-        return Answer::detail(422, "file_path: Field required");
+fn upload_file(store: &Store, call: &Call) -> Answer {
+    let Some(key) = call.parameters().str("file_path") else {
+        return detail(422, "file_path: Field required");
     };
-    let strict = call.parameters.get("strict") == Some(&Value::Bool(true));
+    let strict = call.parameters().get("strict") == Some(&Value::Bool(true));
     let cleaned: String = key
         .chars()
         .map(|c| {
@@ -183,19 +170,19 @@ fn upload_file(store: &Store, call: &Call<'_>) -> Answer {
         .take(MAX_KEY_LENGTH)
         .collect();
     if strict && cleaned != key {
-        return Answer::detail(
+        return detail(
             422,
             "The file path contains unsupported characters or is longer than 1024 characters",
         );
     }
     if key_workspace(store, &cleaned).is_none() {
-        return Answer::detail(403, "Not allowed to write to this path");
+        return detail(403, "Not allowed to write to this path");
     }
-    let Body::Multipart(parts) = &call.body else {
-        return Answer::detail(422, "file: Field required");
+    let Body::Multipart(parts) = call.body() else {
+        return detail(422, "file: Field required");
     };
     let Some(file) = parts.iter().find(|part| part.name == "file") else {
-        return Answer::detail(422, "file: Field required");
+        return detail(422, "file: Field required");
     };
     let content_type = file
         .content_type
@@ -204,7 +191,7 @@ fn upload_file(store: &Store, call: &Call<'_>) -> Answer {
     lock(&store.files).insert(
         cleaned.clone(),
         StoredFile {
-            bytes: file.bytes.clone(),
+            bytes: file.bytes.to_vec(),
             content_type: content_type.clone(),
             last_modified: now(),
         },
@@ -218,8 +205,8 @@ fn upload_file(store: &Store, call: &Call<'_>) -> Answer {
 /// S3's listing: keys under `prefix` in order; with a delimiter, keys below the next
 /// delimiter collapse into one folder. A page ends after `limit` entries, and the
 /// continuation token is the path of its last entry.
-fn list_files(store: &Store, call: &Call<'_>) -> Answer {
-    let parameters = &call.parameters;
+fn list_files(store: &Store, call: &Call) -> Answer {
+    let parameters = call.parameters();
     let prefix = parameters.str("prefix").unwrap_or_default();
     let delimiter = parameters.str("delimiter").filter(|d| !d.is_empty());
     let limit = parameters
@@ -272,7 +259,7 @@ fn list_files(store: &Store, call: &Call<'_>) -> Answer {
             continue;
         }
         let name = key.rsplit('/').next().unwrap_or(key);
-        let url = with_urls.then(|| download_url(store, key));
+        let url = with_urls.then(|| download_url(store, call.base_url(), key));
         entries.push((
             key.clone(),
             json!({
@@ -297,7 +284,7 @@ fn list_files(store: &Store, call: &Call<'_>) -> Answer {
     Answer::json(200, json!({ "data": data, "nextContinuationToken": next }))
 }
 
-fn download_url(store: &Store, key: &str) -> String {
+fn download_url(store: &Store, base_url: &str, key: &str) -> String {
     let encoded: Vec<String> = key
         .split('/')
         .map(|segment| {
@@ -307,7 +294,7 @@ fn download_url(store: &Store, key: &str) -> String {
         .collect();
     format!(
         "{}{DOWNLOAD_PREFIX}{}?signature={}",
-        store.base_url.get().map_or("", String::as_str),
+        base_url,
         encoded.join("/"),
         store.download_secret
     )
@@ -315,23 +302,26 @@ fn download_url(store: &Store, key: &str) -> String {
 
 /// `GET /_fake/files/<key>?signature=…`: the file behind a signed URL. The signature is
 /// the credential, as with CloudFront; an `Authorization` header is not needed.
-pub(crate) fn download(store: &Store, key: &str, query: &str) -> Result<(String, Vec<u8>), Answer> {
-    let signed = url::form_urlencoded::parse(query.as_bytes()).any(|(name, value)| {
+fn download(store: &Store, request: &Recorded) -> Answer {
+    let path = request.decoded_path();
+    let key = path.strip_prefix(DOWNLOAD_PREFIX).unwrap_or_default();
+    let signed = request.query_pairs().iter().any(|(name, value)| {
         name == "signature"
             && crate::state::constant_time_eq(value.as_bytes(), store.download_secret.as_bytes())
     });
     if !signed {
-        return Err(Answer::detail(403, "Forbidden"));
+        return detail(403, "Forbidden");
     }
     let files = lock(&store.files);
-    let file = files
-        .get(key)
-        .ok_or_else(|| Answer::detail(404, "Not Found"))?;
-    Ok((file.content_type.clone(), file.bytes.clone()))
+    match files.get(key) {
+        Some(file) => Answer::bytes(200, &file.content_type, file.bytes.clone()),
+        None => detail(404, "Not Found"),
+    }
 }
 
-fn create_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
-    let body = call.body.json();
+fn create_token(store: &Store, call: &Call) -> Answer {
+    let scope = tokens_of(call);
+    let body = json_body(call);
     let token = IssuedToken {
         id: Uuid::new_v4(),
         workspace: scope,
@@ -362,21 +352,23 @@ fn token_json(token: &IssuedToken) -> Value {
     json
 }
 
-fn list_tokens(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
+fn list_tokens(store: &Store, call: &Call) -> Answer {
+    let scope = tokens_of(call);
     let tokens = lock(&store.tokens);
     let mine = tokens.iter().filter(|token| token.workspace == scope);
     if scope.is_some() {
         // A bare array, as documented (oddity 8).
         return Answer::json(200, Value::Array(mine.map(token_json).collect()));
     }
-    let (skip, limit) = call.parameters.skip_and_limit();
+    let (skip, limit) = call.parameters().skip_and_limit();
     let data: Vec<Value> = mine.skip(skip).take(limit).map(token_json).collect();
     Answer::json(200, json!({ "data": data }))
 }
 
-fn delete_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
+fn delete_token(store: &Store, call: &Call) -> Answer {
+    let scope = tokens_of(call);
     let id = call
-        .parameters
+        .parameters()
         .str("token_id")
         .and_then(|id| Uuid::parse_str(id).ok());
     let mut tokens = lock(&store.tokens);
@@ -388,13 +380,14 @@ fn delete_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
             404,
             json!({ "detail": [{ "msg": "Access token not found" }] }),
         ),
-        (false, false) => Answer::detail(404, "Access token not found"),
+        (false, false) => detail(404, "Access token not found"),
     }
 }
 
 /// The token is sent raw or base64-encoded, "similar to the Authorization header".
-fn lookup_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
-    let sent = call.body.json()["accessToken"].as_str().unwrap_or_default();
+fn lookup_token(store: &Store, call: &Call) -> Answer {
+    let scope = tokens_of(call);
+    let sent = json_body(call)["accessToken"].as_str().unwrap_or_default();
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(sent)
         .ok()
@@ -406,12 +399,12 @@ fn lookup_token(store: &Store, call: &Call<'_>, scope: Option<Uuid>) -> Answer {
     });
     match found {
         Some(token) => Answer::json(200, json!({ "accessTokenId": token.id })),
-        None => Answer::detail(404, "Access token not found"),
+        None => detail(404, "Access token not found"),
     }
 }
 
-fn create_agent(store: &Store, call: &Call<'_>) -> Answer {
-    let command = call.body.json();
+fn create_agent(store: &Store, call: &Call) -> Answer {
+    let command = json_body(call);
     let mut agents = lock(&store.agents);
     let same_name = agents.iter().any(|agent| {
         agent["workspaceId"] == command["workspaceId"] && agent["name"] == command["name"]
@@ -462,8 +455,8 @@ fn create_agent(store: &Store, call: &Call<'_>) -> Answer {
     Answer::json(201, agent)
 }
 
-fn list_agents(store: &Store, call: &Call<'_>) -> Answer {
-    let parameters = &call.parameters;
+fn list_agents(store: &Store, call: &Call) -> Answer {
+    let parameters = call.parameters();
     let filter = |name: &str, field: &str, agent: &Value| {
         let wanted = parameters.strings(name);
         wanted.is_empty()
@@ -496,12 +489,12 @@ fn list_agents(store: &Store, call: &Call<'_>) -> Answer {
     )
 }
 
-fn update_agent(store: &Store, call: &Call<'_>) -> Answer {
-    let id = call.parameters.str("agent_id").unwrap_or_default();
-    let update = call.body.json();
+fn update_agent(store: &Store, call: &Call) -> Answer {
+    let id = call.parameters().str("agent_id").unwrap_or_default();
+    let update = json_body(call);
     let mut agents = lock(&store.agents);
     let Some(index) = agents.iter().position(|agent| agent["id"] == id) else {
-        return Answer::detail(404, "Agent not found");
+        return detail(404, "Agent not found");
     };
     let mut agent = agents.remove(index);
     for field in ["name", "description", "status", "autoConfirm"] {

@@ -2,20 +2,11 @@
 //! else is answered from the document alone.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use base64::Engine as _;
 use serde_json::Value;
 use uuid::Uuid;
-
-/// One part of a multipart body, as received.
-#[derive(Clone, Debug)]
-pub(crate) struct Upload {
-    pub(crate) name: String,
-    pub(crate) file_name: Option<String>,
-    pub(crate) content_type: Option<String>,
-    pub(crate) bytes: Vec<u8>,
-}
 
 pub(crate) struct StoredFile {
     pub(crate) bytes: Vec<u8>,
@@ -40,8 +31,6 @@ pub(crate) struct Store {
     pub(crate) workspaces: HashSet<Uuid>,
     /// The signature of the fake's signed download URLs.
     pub(crate) download_secret: String,
-    /// `http://127.0.0.1:PORT`, known once the listener is bound.
-    pub(crate) base_url: OnceLock<String>,
     pub(crate) files: Mutex<BTreeMap<String, StoredFile>>,
     pub(crate) tokens: Mutex<Vec<IssuedToken>>,
     /// Agents as the API returns them (`Agent` objects), newest first.
@@ -55,7 +44,6 @@ impl Store {
             token,
             workspaces: workspaces.into_iter().collect(),
             download_secret: Uuid::new_v4().simple().to_string(),
-            base_url: OnceLock::new(),
             files: Mutex::default(),
             tokens: Mutex::default(),
             agents: Mutex::default(),

@@ -52,6 +52,19 @@ impl Problem {
         Problem::new("missing", loc, "Field required", input)
     }
 
+    /// The problem in one line: `query.limit: Input should be less than or equal to 100`.
+    pub fn summary(&self) -> String {
+        let loc: Vec<String> = self
+            .loc
+            .iter()
+            .map(|part| {
+                part.as_str()
+                    .map_or_else(|| part.to_string(), str::to_owned)
+            })
+            .collect();
+        format!("{}: {}", loc.join("."), self.msg)
+    }
+
     fn with_ctx(mut self, ctx: Value) -> Problem {
         self.ctx = Some(ctx);
         self

@@ -176,7 +176,7 @@ impl ErrorShape for ProblemJson {
             .iter()
             .map(|problem| json!({ "type": problem.kind, "loc": problem.loc, "detail": problem.msg }))
             .collect();
-        let lines: Vec<String> = problems.iter().map(problem_line).collect();
+        let lines: Vec<String> = problems.iter().map(Problem::summary).collect();
         let name = if operation.id().is_empty() {
             format!("{} {}", operation.method(), operation.template())
         } else {
@@ -199,17 +199,4 @@ impl ErrorShape for ProblemJson {
         };
         ProblemJson::answer(refusal.status(), title, refusal.detail(), None)
     }
-}
-
-/// `query.limit: Input should be less than or equal to 100`.
-pub(crate) fn problem_line(problem: &Problem) -> String {
-    let loc: Vec<String> = problem
-        .loc
-        .iter()
-        .map(|part| {
-            part.as_str()
-                .map_or_else(|| part.to_string(), str::to_owned)
-        })
-        .collect();
-    format!("{}: {}", loc.join("."), problem.msg)
 }
