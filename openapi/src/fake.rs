@@ -12,7 +12,7 @@
 //!    another method a 405 with `Allow`. Literal segments win over `{parameters}`.
 //! 2. **Security**: one of the operation's requirements (its own `security`, else the
 //!    document's) must be met, else 401 (with `WWW-Authenticate` for bearer and basic). See
-//!    [`security`](self::security) for where each scheme's credential is read. By default any
+//!    [`security`] for where each scheme's credential is read. By default any
 //!    credential of the right shape is accepted; [`FakeApi::accept_credential`] and
 //!    [`FakeApi::authenticate`] narrow that.
 //! 3. **The body**, at most [`FakeApi::max_body_bytes`] (else 413): JSON,
@@ -60,9 +60,18 @@
 //!     })
 //!     .start_blocking()
 //!     .expect("the fake starts");
-//! let url = format!("{}/pets/7", fake.base_url());
-//! # let _ = url;
-//! assert_eq!(fake.requests().len(), 0);
+//!
+//! let client = reqwest::blocking::Client::new();
+//! let rex: serde_json::Value = client
+//!     .get(format!("{}/pets/7", fake.base_url()))
+//!     .send()?
+//!     .json()?;
+//! assert_eq!(rex, json!({"name": "Rex"}));
+//! let invalid = client.get(format!("{}/pets/seven", fake.base_url())).send()?;
+//! assert_eq!(invalid.status(), 422);
+//! let seen: Vec<_> = fake.requests().iter().map(|r| r.path.clone()).collect();
+//! assert_eq!(seen, ["/pets/7", "/pets/seven"]);
+//! # Ok::<(), reqwest::Error>(())
 //! ```
 
 pub mod answer;
@@ -326,17 +335,7 @@ impl FakeApi {
     /// What the fake cannot serve faithfully, operation by operation (an operation whose
     /// only success answer is XML is not listed once it has a handler).
     pub fn limits(&self) -> Vec<Limit> {
-        self.plans
-            .iter()
-            .enumerate()
-            .flat_map(|(index, plan)| {
-                let handled = self.handlers.contains_key(&index);
-                plan.limits
-                    .iter()
-                    .filter(move |limit| !(handled && limit.kind == LimitKind::Answer))
-                    .cloned()
-            })
-            .collect()
+        limits(&self.plans, &self.handlers)
     }
 
     /// Binds `127.0.0.1:0` and serves on a task of the current tokio runtime (which must
@@ -530,18 +529,7 @@ impl RunningFake {
 
     /// What the fake cannot serve faithfully: see [`FakeApi::limits`].
     pub fn limits(&self) -> Vec<Limit> {
-        self.shared
-            .plans
-            .iter()
-            .enumerate()
-            .flat_map(|(index, plan)| {
-                let handled = self.shared.handlers.contains_key(&index);
-                plan.limits
-                    .iter()
-                    .filter(move |limit| !(handled && limit.kind == LimitKind::Answer))
-                    .cloned()
-            })
-            .collect()
+        limits(&self.shared.plans, &self.shared.handlers)
     }
 }
 
@@ -556,6 +544,21 @@ impl Drop for RunningFake {
             let _ = thread.join();
         }
     }
+}
+
+/// Every plan's limits, but an unservable answer where a handler writes it.
+fn limits(plans: &[Plan], handlers: &HashMap<usize, Handler>) -> Vec<Limit> {
+    plans
+        .iter()
+        .enumerate()
+        .flat_map(|(index, plan)| {
+            let handled = handlers.contains_key(&index);
+            plan.limits
+                .iter()
+                .filter(move |limit| !(handled && limit.kind == LimitKind::Answer))
+                .cloned()
+        })
+        .collect()
 }
 
 /// A poisoned lock only means a handler panicked mid-update; the data stays usable.

@@ -752,3 +752,13 @@ fn the_petstore_is_served_except_for_xml_request_bodies() {
     );
     assert_eq!(limits.len(), 5, "{limits:#?}");
 }
+
+#[test]
+fn the_askui_document_is_served_without_limits() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/askui-workspaces-0.2.15.openapi.json"
+    );
+    let spec = Spec::from_path(path).expect("the vendored AskUI document");
+    assert_eq!(FakeApi::new(spec).limits(), []);
+}

@@ -267,7 +267,7 @@ async fn read_body(
             Ok(Body::Form(value))
         }
         MediaKind::Multipart => {
-            let parts_read = multipart(parts, bytes)
+            let parts_read = multipart(parts, bytes, shared.max_body_bytes)
                 .await
                 .map_err(|refusal| shared.errors.refuse(Some(operation), &refusal))?;
             let instance = shared.spec.multipart_instance(
@@ -354,7 +354,7 @@ fn typed_fields(shared: &Shared, accepted: &Accepted, instance: Value) -> Value 
     Value::Object(typed)
 }
 
-async fn multipart(parts: &Parts, bytes: Bytes) -> Result<Vec<Part>, Refusal> {
+async fn multipart(parts: &Parts, bytes: Bytes, limit: usize) -> Result<Vec<Part>, Refusal> {
     let unreadable = |reason: String| Refusal::UnreadableBody { reason };
     let mut request = Request::new(RawBody::from(bytes));
     *request.headers_mut() = parts.headers.clone();
@@ -372,7 +372,7 @@ async fn multipart(parts: &Parts, bytes: Bytes) -> Result<Vec<Part>, Refusal> {
                 let content_type = field.content_type().map(str::to_owned);
                 let bytes = field.bytes().await.map_err(|error| {
                     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        Refusal::BodyTooLarge { limit: 0 }
+                        Refusal::BodyTooLarge { limit }
                     } else {
                         unreadable(error.body_text())
                     }
