@@ -762,3 +762,154 @@ fn the_askui_document_is_served_without_limits() {
     let spec = Spec::from_path(path).expect("the vendored AskUI document");
     assert_eq!(FakeApi::new(spec).limits(), []);
 }
+
+const PARAMETERS: &str = r#"
+openapi: 3.1.0
+info: {title: parameters, version: "1"}
+security: [{bearer: []}]
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: X-Request-Id, in: header, required: true, schema: {type: string, minLength: 3}}
+        - {name: ids, in: query, explode: false, schema: {type: array, items: {type: integer}}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {type: integer}}}}
+    post:
+      operationId: addItem
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses: {"201": {description: created}}
+  /health:
+    get:
+      operationId: health
+      security: []
+      responses: {"204": {description: up}}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+"#;
+
+#[tokio::test]
+async fn headers_and_comma_separated_queries_are_validated() {
+    let fake = FakeApi::new(yaml(PARAMETERS))
+        .start()
+        .await
+        .expect("starts");
+    let client = reqwest::Client::new();
+    let items = format!("{}/items", fake.base_url());
+    let response = client
+        .get(format!("{items}?ids=1,x"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("sent");
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let locs: Vec<&Value> = body["detail"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|problem| &problem["loc"])
+        .collect();
+    assert_eq!(
+        locs,
+        [
+            &json!(["header", "X-Request-Id"]),
+            &json!(["query", "ids", 1])
+        ],
+        "{body}"
+    );
+    let response = client
+        .get(format!("{items}?ids=1,2"))
+        .bearer_auth("t")
+        .header("x-request-id", "abc")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    // `security: []` on an operation lifts the document's requirement.
+    let response = client
+        .get(format!("{}/health", fake.base_url()))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn refusals_in_problem_json_and_the_body_limit() {
+    let fake = FakeApi::new(yaml(PARAMETERS))
+        .errors(ProblemJson)
+        .max_body_bytes(16)
+        .start()
+        .await
+        .expect("starts");
+    let client = reqwest::Client::new();
+    let response = client
+        .get(format!("{}/items", fake.base_url()))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let (_, body) = json_of(response).await;
+    assert_eq!(body["title"], "Unauthorized");
+    assert_eq!(body["status"], 401);
+
+    let response = client
+        .post(format!("{}/items", fake.base_url()))
+        .bearer_auth("t")
+        .json(&json!({"name": "far too long for the limit"}))
+        .send()
+        .await
+        .expect("sent");
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("16 bytes"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn intercepts_and_extra_routes() {
+    let fake = FakeApi::new(yaml(PARAMETERS))
+        .intercept(|call| {
+            (call.headers().get("x-fail").is_some())
+                .then(|| Answer::json(503, json!({"down": true})))
+        })
+        .extra_route("/_links/", |request| {
+            Answer::text(200, request.decoded_path()).header("x-extra", "yes")
+        })
+        .start()
+        .await
+        .expect("starts");
+    let client = reqwest::Client::new();
+    let response = client
+        .get(format!("{}/health", fake.base_url()))
+        .header("x-fail", "1")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // Extra routes need no credentials and skip the document.
+    let response = client
+        .get(format!("{}/_links/a%20b", fake.base_url()))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-extra"], "yes");
+    assert_eq!(response.text().await.expect("text"), "/_links/a b");
+}
