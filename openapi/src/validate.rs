@@ -145,7 +145,12 @@ pub fn parameters(
                     continue;
                 }
                 Some(default) => default.clone(),
-                None => Value::Null,
+                // An optional parameter not sent has nothing to check, whether or not its
+                // schema admits `null` (OpenAPI 3.0 documents rarely say so).
+                None => {
+                    parameters.values.insert(parameter.name.clone(), Value::Null);
+                    continue;
+                }
             }
         } else {
             parameter.value(&raw)
