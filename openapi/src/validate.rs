@@ -148,7 +148,9 @@ pub fn parameters(
                 // An optional parameter not sent has nothing to check, whether or not its
                 // schema admits `null` (OpenAPI 3.0 documents rarely say so).
                 None => {
-                    parameters.values.insert(parameter.name.clone(), Value::Null);
+                    parameters
+                        .values
+                        .insert(parameter.name.clone(), Value::Null);
                     continue;
                 }
             }

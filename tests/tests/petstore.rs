@@ -1,7 +1,7 @@
 //! A second API, with nothing of AskUI's: the Swagger Petstore (`spec/petstore/openapi.yaml`,
 //! OpenAPI 3.0), declared by hand in `askui_examples::petstore`, checked against its
 //! document by `askui_openapi::Conformance`, and called against the fake `askui_openapi`
-//! serves from the same document.
+//! serves from the same document (`petstore_on_the_fake.rs`).
 
 use askui_examples::petstore::{self, Pets, Store, Users};
 use askui_openapi::{Conformance, MismatchKind, Spec};
