@@ -68,15 +68,18 @@ fn any_string(max_len: usize) -> impl Strategy<Value = String> {
 // ---- Hostile paths ------------------------------------------------------------------------
 
 /// Names for parameters: valid ones (some of them arguments of [`METHOD`]), keywords,
-/// non-identifiers, unicode, empty.
+/// non-identifiers (valid with a rename: `pet-id`, `pet.id`; or not: `a..b`, `.x`), unicode,
+/// empty.
 fn param_name() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::sample::select(vec![
             "id", "file_path", "workspace_id", "x", "_x", "r#id", "self", "type", "fn", "_",
             "1x", "foo-bar", "a b", "", "..", "x..", "é", "ñame", "a\u{0}", "<x>", "{x}",
+            "pet-id", "pet.id", "Pet-ID", "a..b", ".x", "x.", "x...", "-",
         ])
         .prop_map(str::to_owned),
         1 => regex("[a-zA-Z_][a-zA-Z0-9_]{0,8}"),
+        1 => regex("[a-zA-Z0-9_.-]{1,8}"),
         1 => any_string(6),
     ]
 }
@@ -435,7 +438,13 @@ fn check_template(path: &str, template: &path::Template) -> Result<(), TestCaseE
                     prop_assert!(i + 1 == template.pieces.len(), "{path:?}");
                     prop_assert!(spelled.ends_with('/'), "{path:?}");
                 }
-                prop_assert!(syn::parse_str::<syn::Ident>(name).is_ok(), "{path:?}");
+                prop_assert!(path::name_problem(name).is_none(), "{path:?}");
+                prop_assert!(
+                    name.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+                    "{path:?}"
+                );
+                prop_assert!(!name.contains("..") && !name.ends_with('.'), "{path:?}");
                 prop_assert!(!names.contains(name), "{path:?}");
                 names.push(name.clone());
                 let _ = write!(spelled, "{{{name}}}");

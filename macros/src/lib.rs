@@ -32,7 +32,7 @@ use proc_macro::TokenStream;
 /// | role | written on the argument | value |
 /// |---|---|---|
 /// | path parameter | named like `<name>` (or `#[path]`) | `Display`, encoded as one segment |
-/// | renamed path parameter | `#[path("petId")]` for `<petId>` | the same; the template keeps `petId` |
+/// | renamed path parameter | `#[path("petId")]` for `<petId>`, `#[path("pet-id")]` for `{pet-id}` | the same; the template keeps `petId` |
 /// | rest of the path | named like `<name..>` | `Display`; each `/`-separated part encoded |
 /// | query | `#[query]`, `#[query("wireName")]` | `Serialize` scalar, `Option`, list (key repeated) |
 /// | query fields | `#[query(flatten)]` | a `Serialize` struct, one parameter per field |

@@ -12,6 +12,8 @@ pub struct Template {
     pub normalized: String,
     /// Parameter names in order of appearance.
     pub params: Vec<String>,
+    /// Each parameter as written (`<petId>`, `{pet-id}`, `{path..}`), for messages.
+    pub written: Vec<String>,
     /// The template in pieces, handed to the runtime so that nothing parses at run time.
     pub pieces: Vec<Piece>,
 }
@@ -25,6 +27,14 @@ pub enum Piece {
 }
 
 impl Template {
+    /// `name` as the template writes it, e.g. `<petId>`.
+    pub fn written(&self, name: &str) -> String {
+        self.params
+            .iter()
+            .position(|param| param == name)
+            .map_or_else(|| format!("<{name}>"), |i| self.written[i].clone())
+    }
+
     pub fn is_rest(&self, name: &str) -> bool {
         self.pieces
             .iter()
@@ -53,6 +63,7 @@ pub fn problems(path: &str) -> Result<Template, Vec<String>> {
     let mut problems = Vec::new();
     let mut normalized = String::with_capacity(path.len());
     let mut params: Vec<String> = Vec::new();
+    let mut written: Vec<String> = Vec::new();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut literal = String::new();
     if !path.starts_with('/') {
@@ -70,6 +81,7 @@ pub fn problems(path: &str) -> Result<Template, Vec<String>> {
                 match end.map(|i| (i, body[i..].chars().next())) {
                     Some((i, Some(found))) if found == close || found == '>' || found == '}' => {
                         let name = &body[..i];
+                        let as_written = format!("{c}{name}{close}");
                         let after = &body[i + 1..];
                         if found != close {
                             problems.push(format!(
@@ -82,11 +94,17 @@ pub fn problems(path: &str) -> Result<Template, Vec<String>> {
                                     "the multi-segment parameter `{c}{name}{close}` must be the whole last segment of the path, e.g. `/files/{c}{name}{close}`"
                                 ));
                             }
-                            check_name(base, c, close, &mut params, &mut problems);
+                            if check_name(base, c, close, &params, &mut problems) {
+                                params.push(base.to_owned());
+                                written.push(as_written);
+                            }
                             pieces.push(Piece::Literal(std::mem::take(&mut literal)));
                             pieces.push(Piece::Rest(base.to_owned()));
                         } else {
-                            check_name(name, c, close, &mut params, &mut problems);
+                            if check_name(name, c, close, &params, &mut problems) {
+                                params.push(name.to_owned());
+                                written.push(as_written);
+                            }
                             pieces.push(Piece::Literal(std::mem::take(&mut literal)));
                             pieces.push(Piece::Param(name.to_owned()));
                         }
@@ -168,6 +186,7 @@ pub fn problems(path: &str) -> Result<Template, Vec<String>> {
         Ok(Template {
             normalized,
             params,
+            written,
             pieces,
         })
     } else {
@@ -179,71 +198,109 @@ fn check_name(
     name: &str,
     open: char,
     close: char,
-    params: &mut Vec<String>,
+    params: &[String],
     problems: &mut Vec<String>,
-) {
+) -> bool {
     match name_problem(name) {
         Some(NameProblem::Empty) => {
             problems.push(format!("empty parameter name `{open}{close}` in the path"));
         }
-        Some(NameProblem::Keyword) => {
-            problems.push(format!(
-                "invalid parameter name `{name}` in the path: it is a Rust keyword; rename it and its argument, e.g. `{open}{name}_{close}` (the name is not part of the URL)"
-            ));
-        }
-        Some(NameProblem::NotIdentifier { suggestion }) => {
-            problems.push(format!(
-                "invalid parameter name `{name}` in the path: it must be a Rust identifier, the name of an argument (did you mean `{open}{suggestion}{close}`?)"
-            ));
-        }
+        Some(NameProblem::Character(c)) => problems.push(format!(
+            "invalid parameter name `{name}` in the path: the character `{}` is not allowed; {NAME_RULE}",
+            c.escape_debug()
+        )),
+        Some(NameProblem::Dots) => problems.push(format!(
+            "invalid parameter name `{name}` in the path: {DOTS_RULE}"
+        )),
         None if params.iter().any(|seen| seen == name) => {
             problems.push(format!("duplicate parameter `{name}` in the path"));
         }
-        None => params.push(name.to_owned()),
+        None => return true,
     }
+    false
 }
+
+/// Characters a parameter's name may have besides ASCII letters and digits: those of the
+/// names OpenAPI documents use (`pet_id`, `pet-id`, `pet.id`). A name that is not a Rust
+/// identifier (or is a keyword) needs an argument renamed with `#[path("…")]`.
+const NAME_PUNCTUATION: &str = "-_.";
+
+/// The rule for messages.
+pub const NAME_RULE: &str = "a path parameter's name has ASCII letters, digits, `-`, `_` and `.`";
+
+/// Why dots are restricted: `{name..}` is the rest of the path, and a leading `.` is URI
+/// Template's label operator (`{.format}`), which a document may mean.
+pub const DOTS_RULE: &str =
+    "a `.` must not start or end it nor follow another `.` (`<name..>` is the rest of the path)";
 
 /// Why a name cannot name a path parameter: the template (`<name>`) and `#[path("name")]`
 /// both ask this.
 pub enum NameProblem {
     Empty,
-    /// A Rust keyword such as `type`: suggesting the same name would not help.
-    Keyword,
-    NotIdentifier {
-        suggestion: String,
-    },
+    /// A character outside ASCII letters, digits and [`NAME_PUNCTUATION`].
+    Character(char),
+    /// `..`, or a `.` at either end.
+    Dots,
 }
 
 pub fn name_problem(name: &str) -> Option<NameProblem> {
     if name.is_empty() {
         return Some(NameProblem::Empty);
     }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| !c.is_ascii_alphanumeric() && !NAME_PUNCTUATION.contains(c))
+    {
+        return Some(NameProblem::Character(c));
+    }
+    if name.starts_with('.') || name.ends_with('.') || name.contains("..") {
+        return Some(NameProblem::Dots);
+    }
+    None
+}
+
+/// An argument fills a parameter by its name only if the name is a Rust identifier; any other
+/// valid name needs `#[path("pet-id")] pet_id`. `Some` with that argument's name (`pet_id`,
+/// `type_`, `_1x`) for such a name.
+pub fn rust_name(name: &str) -> Option<String> {
     if is_identifier(name) {
         return None;
     }
-    let suggestion: String = name
+    let mut suggestion: String = to_snake_case(name)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    let suggestion = if suggestion.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{suggestion}")
-    } else {
-        suggestion
-    };
-    Some(if suggestion == name {
-        NameProblem::Keyword
-    } else {
-        NameProblem::NotIdentifier { suggestion }
-    })
+    if suggestion.starts_with(|c: char| c.is_ascii_digit()) {
+        suggestion.insert(0, '_');
+    }
+    if !is_identifier(&suggestion) {
+        // A keyword (`type_`, `self_`) or `_`.
+        suggestion.push('_');
+    }
+    Some(suggestion)
 }
 
-fn is_identifier(name: &str) -> bool {
+pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
         && name != "_"
         && syn::parse_str::<proc_macro2::Ident>(name).is_ok()
         && name != "self"
+}
+
+/// `petId` → `pet_id`, for a hint.
+pub fn to_snake_case(name: &str) -> String {
+    let mut snake = String::with_capacity(name.len() + 2);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            snake.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        snake.push(c.to_ascii_lowercase());
+    }
+    snake
 }
 
 #[cfg(test)]
@@ -283,6 +340,43 @@ mod tests {
     }
 
     #[test]
+    fn names_that_documents_use() {
+        assert_eq!(
+            ok("/pets/{pet-id}/{pet.id}/<type>/{self}/{1x}/{_}/{Pet_ID-2}"),
+            (
+                "/pets/{pet-id}/{pet.id}/{type}/{self}/{1x}/{_}/{Pet_ID-2}".into(),
+                ["pet-id", "pet.id", "type", "self", "1x", "_", "Pet_ID-2"]
+                    .map(String::from)
+                    .into()
+            )
+        );
+        let template = problems("/a/<pet-id>/{files.path..}").unwrap();
+        assert_eq!(template.written, ["<pet-id>", "{files.path..}"]);
+        assert_eq!(template.pieces[3], super::Piece::Rest("files.path".into()));
+    }
+
+    #[test]
+    fn the_argument_a_name_needs() {
+        use super::rust_name;
+        assert_eq!(rust_name("pet_id"), None);
+        assert_eq!(rust_name("petId"), None);
+        assert_eq!(rust_name("r#type"), Some("r_type".into()));
+        for (name, argument) in [
+            ("pet-id", "pet_id"),
+            ("pet.id", "pet_id"),
+            ("Pet-ID", "pet_id"),
+            ("type", "type_"),
+            ("self", "self_"),
+            ("1x", "_1x"),
+            ("_", "__"),
+            ("-", "__"),
+        ] {
+            assert_eq!(rust_name(name).as_deref(), Some(argument), "{name}");
+            assert!(super::is_identifier(argument), "{argument}");
+        }
+    }
+
+    #[test]
     fn pieces_and_rest_parameters() {
         use super::Piece::*;
         let template = problems("/files/{file_path..}").unwrap();
@@ -309,14 +403,14 @@ mod tests {
         assert!(err("/a/<id").contains("unclosed `<` in the path at `<id`"));
         assert!(err("/a/{id/b").contains("unclosed `{`"));
         assert!(err("/a/<>").contains("empty parameter name `<>`"));
-        assert!(err("/a/<foo-bar>").contains("did you mean `<foo_bar>`?"));
-        assert!(err("/a/{1x}").contains("did you mean `{_1x}`?"));
-        assert!(err("/a/<self>").contains("invalid parameter name `self`"));
-        assert!(err("/a/<fn>").contains("invalid parameter name `fn`"));
-        assert!(
-            err("/a/{type}").contains("is a Rust keyword")
-                && err("/a/{type}").contains("`{type_}`")
-        );
+        assert!(err("/a/{pet id}").contains("invalid parameter name `pet id`"));
+        assert!(err("/a/{pet id}").contains("the character ` ` is not allowed"));
+        assert!(err("/a/<é>").contains("the character `é`"));
+        assert!(err("/a/{pet$id}").contains("the character `$`"));
+        assert!(err("/a/{a/b}").contains("unclosed `{`"));
+        for dots in ["/a/{a..b}", "/a/{.format}", "/a/{x.}", "/a/{x...}"] {
+            assert!(err(dots).contains("must not start or end it"), "{dots}");
+        }
         assert!(err("/a/<x>/<x>").contains("duplicate parameter `x`"));
         assert!(err("/a/<x}").contains("opens with `<` but closes with `}`"));
         assert!(err("/a/<rest..>/b").contains("must be the whole last segment"));

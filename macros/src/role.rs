@@ -284,12 +284,14 @@ fn path_arguments(meta: &Meta) -> syn::Result<Value> {
             &value[..value.len() - 2]
         ),
         Some(NameProblem::Empty) => format!("empty path parameter name: {usage}"),
-        Some(NameProblem::Keyword) => format!(
-            "invalid path parameter name {value:?}: `<{value}>` is not allowed in a path, as `{value}` is a Rust keyword"
+        Some(NameProblem::Character(c)) => format!(
+            "invalid path parameter name {value:?}: the character `{}` is not allowed; {}",
+            c.escape_debug(),
+            path::NAME_RULE
         ),
-        Some(NameProblem::NotIdentifier { suggestion }) => format!(
-            "invalid path parameter name {value:?}: a path parameter is named like a Rust identifier, e.g. `<{suggestion}>` (did you mean `#[path(\"{suggestion}\")]`?)"
-        ),
+        Some(NameProblem::Dots) => {
+            format!("invalid path parameter name {value:?}: {}", path::DOTS_RULE)
+        }
     };
     Err(syn::Error::new_spanned(&name, problem))
 }

@@ -87,13 +87,29 @@ fn assign<'a>(
         _ => false,
     });
     for name in missing.iter().filter(|_| !stray_path_attr) {
+        // `{pet-id}`, `{type}`: no argument can be named so, only renamed so.
+        if let Some(rust_name) = path::rust_name(name) {
+            let what = if *name != "_" && rust_name == format!("{name}_") {
+                "a Rust keyword"
+            } else {
+                "not a Rust identifier"
+            };
+            found.spanned(
+                path_literal,
+                format!(
+                    "`{}` is {what}: rename an argument with `#[path(\"{name}\")] {rust_name}: …`",
+                    template.written(name)
+                ),
+            );
+            continue;
+        }
         found.spanned(
             path_literal,
             format!("path parameter `{name}` has no matching argument"),
         );
         // `petId`: a Rust argument is rather `#[path("petId")] pet_id`.
-        let snake = to_snake_case(name);
-        let hint = if is_snake_case(name) || path::name_problem(&snake).is_some() {
+        let snake = path::to_snake_case(name);
+        let hint = if is_snake_case(name) || !path::is_identifier(&snake) {
             String::new()
         } else {
             format!(", or `#[path(\"{name}\")] {snake}: …`")
@@ -123,10 +139,9 @@ fn assign<'a>(
                 if !template.params.contains(&name) {
                     match &role.value {
                         Value::Name(literal) => {
-                            let lower = name.to_ascii_lowercase();
                             let meant = missing
                                 .iter()
-                                .find(|missing| missing.to_ascii_lowercase() == lower)
+                                .find(|missing| loosely(missing) == loosely(&name))
                                 .map(|meant| format!(" (did you mean `#[path(\"{meant}\")]`?)"))
                                 .unwrap_or_default();
                             found.spanned(
@@ -302,18 +317,12 @@ fn is_snake_case(name: &str) -> bool {
     !name.chars().any(|c| c.is_ascii_uppercase())
 }
 
-/// `petId` → `pet_id`, for a hint.
-fn to_snake_case(name: &str) -> String {
-    let mut snake = String::with_capacity(name.len() + 2);
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
-            snake.push('_');
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        snake.push(c.to_ascii_lowercase());
-    }
-    snake
+/// A name as a did-you-mean compares it: `petID`, `pet_id` and `pet-id` are alike.
+fn loosely(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 pub fn unraw(ident: &Ident) -> String {
