@@ -869,6 +869,10 @@ trait Renamed: AsRef<Client> {
         #[path("storeId")] store_id: u64,
         #[path("filePath")] file_path: &str,
     ) -> Result<(), Error>;
+
+    // `{pet-id}` is no Rust identifier: only a rename can fill it.
+    #[askui_endpoint(get, "/pets/{pet-id}")]
+    async fn get_dashed_pet(&self, #[path("pet-id")] pet_id: &str) -> Result<Item, Error>;
 }
 
 impl Renamed for Client {}
@@ -921,6 +925,28 @@ async fn a_renamed_path_parameter_is_sent_and_reported_by_the_documents_name() {
         <Client as Renamed>::PUT_STORE_FILE.path_params(),
         ["storeId", "filePath"]
     );
+}
+
+#[tokio::test]
+async fn a_placeholder_that_is_no_rust_identifier_keeps_the_documents_name() {
+    let (server, client) = start(Reply::json(200, json!({"id": 7}))).await;
+    assert_eq!(client.get_dashed_pet("7").await.unwrap(), Item { id: 7 });
+    assert_eq!(server.only_request().target, "/pets/7");
+
+    let error = client.get_dashed_pet("..").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(error.to_string().contains("`pet-id`"), "{error}");
+    assert!(!error.to_string().contains("pet_id"), "{error}");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "no request for a rejected argument"
+    );
+
+    let get = <Client as Renamed>::GET_DASHED_PET;
+    assert_eq!(get.path_template(), "/pets/{pet-id}");
+    assert_eq!(get.path_params(), ["pet-id"]);
+    assert_eq!(get.to_string(), "GET /pets/{pet-id}");
 }
 
 #[test]
