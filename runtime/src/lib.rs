@@ -121,7 +121,8 @@
 // the status), `response` (reading the answer, `redact`ing an error's), and for a typed
 // stream `lines` (JSON Lines) or `sse` with `event_stream` (server-sent events, which
 // reconnect through `retry` again). `download` fetches
-// a URL an API handed out through the same attempt. No module imports one before it.
+// a URL an API handed out through the same attempt. `paging` walks paged lists over any
+// call. No module imports one before it.
 mod attempt;
 mod auth;
 #[cfg(feature = "blocking")]
@@ -139,6 +140,7 @@ mod event_stream;
 mod in_place;
 mod lines;
 mod options;
+pub mod paging;
 mod query;
 mod redact;
 mod redirect;
