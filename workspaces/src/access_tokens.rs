@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use askui_runtime::paging::{self, More, Offset};
 use askui_runtime::{Error, askui_endpoint, askui_endpoints};
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -122,9 +123,11 @@ pub trait AccessTokens: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        crate::paging::stream(query, move |page| async move {
-            self.list_access_tokens(&page).await
-        })
+        paging::stream(
+            ListAccessTokensQuery::PAGING,
+            query,
+            move |page| async move { self.list_access_tokens(&page).await },
+        )
     }
 }
 
@@ -148,7 +151,9 @@ pub trait BlockingAccessTokensExt: BlockingAccessTokens {
     where
         Self: Sync,
     {
-        crate::paging::iter(query, move |page| self.list_access_tokens(page))
+        paging::iter(ListAccessTokensQuery::PAGING, query, |page| {
+            self.list_access_tokens(page)
+        })
     }
 }
 
@@ -309,26 +314,16 @@ impl ListAccessTokensQuery {
     }
 }
 
-impl crate::paging::BySkip for ListAccessTokensQuery {
-    type Answer = ListSubjectAccessTokensResponseDto;
-    type Item = SubjectAccessTokenResponseDto;
-
-    fn skip_of(&self) -> Option<u64> {
-        self.skip
-    }
-
-    fn at(self, skip: u64) -> Self {
-        self.skip(skip)
-    }
-
-    /// This list has no `hasMore`: a full page means there may be another.
-    fn items(
-        &self,
-        answer: ListSubjectAccessTokensResponseDto,
-    ) -> (Vec<SubjectAccessTokenResponseDto>, bool) {
-        let full = answer.data.len() >= self.limit.unwrap_or(100) as usize;
-        (answer.data, full)
-    }
+impl ListAccessTokensQuery {
+    /// `skip` advanced past the tokens seen, while pages come back full: this list has no
+    /// `hasMore`.
+    const PAGING: Offset<Self, ListSubjectAccessTokensResponseDto, SubjectAccessTokenResponseDto> =
+        Offset::new(
+            |query| query.skip,
+            Self::skip,
+            |page| page.data,
+            More::WhileFull(|query| query.limit.unwrap_or(100).into()),
+        );
 }
 
 /// The response of [`AccessTokens::list_access_tokens`].

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use askui_runtime::paging::{self, More, Offset};
 use askui_runtime::{Error, IntoMultipart, Multipart, Part, askui_endpoint, askui_endpoints};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -58,9 +59,11 @@ pub trait AgentExecutions: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        crate::paging::stream(query, move |page| async move {
-            self.list_agent_executions(&page).await
-        })
+        paging::stream(
+            ListAgentExecutionsQuery::PAGING,
+            query,
+            move |page| async move { self.list_agent_executions(&page).await },
+        )
     }
 }
 
@@ -84,7 +87,9 @@ pub trait BlockingAgentExecutionsExt: BlockingAgentExecutions {
     where
         Self: Sync,
     {
-        crate::paging::iter(query, move |page| self.list_agent_executions(page))
+        paging::iter(ListAgentExecutionsQuery::PAGING, query, |page| {
+            self.list_agent_executions(page)
+        })
     }
 }
 
@@ -429,19 +434,12 @@ impl ListAgentExecutionsQuery {
 /// One page of [`AgentExecution`]s.
 pub type AgentExecutionsListResponse = crate::ListResponse<AgentExecution>;
 
-impl crate::paging::BySkip for ListAgentExecutionsQuery {
-    type Answer = AgentExecutionsListResponse;
-    type Item = AgentExecution;
-
-    fn skip_of(&self) -> Option<u64> {
-        self.skip
-    }
-
-    fn at(self, skip: u64) -> Self {
-        self.skip(skip)
-    }
-
-    fn items(&self, answer: AgentExecutionsListResponse) -> (Vec<AgentExecution>, bool) {
-        (answer.data, answer.has_more)
-    }
+impl ListAgentExecutionsQuery {
+    /// `skip` advanced past the executions seen, while the page says `hasMore`.
+    const PAGING: Offset<Self, AgentExecutionsListResponse, AgentExecution> = Offset::new(
+        |query| query.skip,
+        Self::skip,
+        |page| page.data,
+        More::HasMore(|page| page.has_more),
+    );
 }

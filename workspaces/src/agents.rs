@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use askui_runtime::paging::{self, More, Offset};
 use askui_runtime::{Error, askui_endpoint, askui_endpoints};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -70,10 +71,9 @@ pub trait Agents: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        crate::paging::stream(
-            query,
-            move |page| async move { self.list_agents(&page).await },
-        )
+        paging::stream(ListAgentsQuery::PAGING, query, move |page| async move {
+            self.list_agents(&page).await
+        })
     }
 }
 
@@ -106,7 +106,9 @@ pub trait BlockingAgentsExt: BlockingAgents {
     where
         Self: Sync,
     {
-        crate::paging::iter(query, move |page| self.list_agents(page))
+        paging::iter(ListAgentsQuery::PAGING, query, |page| {
+            self.list_agents(page)
+        })
     }
 }
 
@@ -580,21 +582,14 @@ impl ListAgentsQuery {
 /// One page of [`Agent`]s.
 pub type AgentsListResponse = crate::ListResponse<Agent>;
 
-impl crate::paging::BySkip for ListAgentsQuery {
-    type Answer = AgentsListResponse;
-    type Item = Agent;
-
-    fn skip_of(&self) -> Option<u64> {
-        self.skip
-    }
-
-    fn at(self, skip: u64) -> Self {
-        self.skip(skip)
-    }
-
-    fn items(&self, answer: AgentsListResponse) -> (Vec<Agent>, bool) {
-        (answer.data, answer.has_more)
-    }
+impl ListAgentsQuery {
+    /// `skip` advanced past the agents seen, while the page says `hasMore`.
+    const PAGING: Offset<Self, AgentsListResponse, Agent> = Offset::new(
+        |query| query.skip,
+        Self::skip,
+        |page| page.data,
+        More::HasMore(|page| page.has_more),
+    );
 }
 
 /// A template to create agents from.

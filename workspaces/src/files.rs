@@ -45,6 +45,7 @@
 //! # Ok(()) }
 //! ```
 
+use askui_runtime::paging::{self, Token};
 use askui_runtime::{
     ByteStream, Error, IntoMultipart, Multipart, Part, Response, askui_endpoint, askui_endpoints,
 };
@@ -121,10 +122,9 @@ pub trait Files: AsRef<askui_runtime::Client> {
     where
         Self: Sync,
     {
-        crate::paging::stream(
-            query,
-            move |page| async move { self.list_files(&page).await },
-        )
+        paging::stream(ListFilesQuery::PAGING, query, move |page| async move {
+            self.list_files(&page).await
+        })
     }
 }
 
@@ -147,7 +147,7 @@ pub trait BlockingFilesExt: BlockingFiles {
     where
         Self: Sync,
     {
-        crate::paging::iter(query, move |page| self.list_files(page))
+        paging::iter(ListFilesQuery::PAGING, query, |page| self.list_files(page))
     }
 }
 
@@ -269,20 +269,13 @@ pub struct FilesListResponseDto {
     pub next_continuation_token: Option<String>,
 }
 
-impl crate::paging::Paged for ListFilesQuery {
-    type Answer = FilesListResponseDto;
-    type Item = FileListItem;
-
-    fn next_page(self, answer: FilesListResponseDto) -> crate::paging::Page<FileListItem, Self> {
-        let next = crate::paging::next_token(
-            self.continuation_token.as_deref(),
-            answer.next_continuation_token,
-        );
-        crate::paging::Page {
-            next: next.map(|token| self.continuation_token(token)),
-            items: answer.data,
-        }
-    }
+impl ListFilesQuery {
+    /// The page after each follows its `nextContinuationToken`.
+    const PAGING: Token<Self, FilesListResponseDto, FileListItem> = Token::new(
+        |query| query.continuation_token.as_deref(),
+        |query, token| query.continuation_token(token),
+        |page| (page.data, page.next_continuation_token),
+    );
 }
 
 /// A file or a folder of a listing, by its `type` (always sent; read also without one, by

@@ -15,13 +15,31 @@
 //!
 //! # Paged lists
 //!
-//! `all_agents`, `all_agent_executions`, `all_access_tokens` (`skip`/`limit`) and
-//! `all_files` (continuation tokens) walk every page of a list, fetching the next page only
-//! when the last one is used up, and end after the first error: a `Stream` on the async
-//! traits ([`Agents::all_agents`](agents::Agents::all_agents), …) and, with the `blocking`
-//! feature, an `Iterator` on the blocking twins through `BlockingAgentsExt`,
-//! `BlockingAgentExecutionsExt`, `BlockingAccessTokensExt` and `BlockingFilesExt`
-//! (implemented for every `BlockingAgents`, …, so `askui_runtime::blocking::Client` too).
+//! Every list operation of the document that pages has an `all_*` that walks all its pages,
+//! fetching the next page only when the last one is used up, and ending after the first
+//! error: a `Stream` on the async traits and, with the `blocking` feature, an `Iterator` on
+//! the blocking twins through the `Blocking*Ext` traits (implemented for every
+//! `BlockingAgents`, …, so `askui_runtime::blocking::Client` too). How each list pages is
+//! declared once, next to its query, as an [`askui_runtime::paging`] value:
+//!
+//! | list | `all_*` | paging |
+//! |---|---|---|
+//! | `GET /api/v1/agents` | [`all_agents`](agents::Agents::all_agents), `BlockingAgentsExt` | `skip`/`limit`, while `hasMore` |
+//! | `GET /api/v1/agent-executions` | [`all_agent_executions`](agent_executions::AgentExecutions::all_agent_executions), `BlockingAgentExecutionsExt` | `skip`/`limit`, while `hasMore` |
+//! | `GET /api/v1/access-tokens` | [`all_access_tokens`](access_tokens::AccessTokens::all_access_tokens), `BlockingAccessTokensExt` | `skip`/`limit`, while pages come back full (no `hasMore`) |
+//! | `GET /api/v1/files` | [`all_files`](files::Files::all_files), `BlockingFilesExt` | `continuation_token`, from `nextContinuationToken` |
+//!
+//! `totalCount`, which `agents` and `agent-executions` answer when asked
+//! (`with_total_count`), is not what ends their walks: it is optional and accurate only up to
+//! 100, while `hasMore` is always sent.
+//!
+//! The other list operations take no paging parameter and answer every item at once, so
+//! they have no `all_*`: `list_agent_templates`, `list_user_invites`, `list_invites`,
+//! `list_workspace_access_tokens`, `list_workspace_memberships` and the deprecated
+//! `list_user_workspace_memberships`, `list_runs`, `list_prices`, and
+//! `aggregate_usage_events`, whose description mentions `starting_after`, `has_more` and
+//! `total_count` although neither its parameters nor its answer
+//! (`UsageEventsAggregateResponse`) have them.
 //!
 //! # Downloading files
 //!
@@ -48,7 +66,6 @@ pub mod workspaces;
 
 mod common;
 mod connect;
-mod paging;
 
 pub use common::{Email, ListResponse};
 pub use connect::{BASE_URL, access_token, builder_from_env, env, from_env};
