@@ -5,6 +5,7 @@
 //! [`tls::TestCa`], HTTPS; [`RawServer`] hands the raw TCP stream to a handler, for servers that
 //! misbehave below HTTP (resets, endless or stalled bodies).
 
+pub mod paging;
 pub mod spec;
 pub mod streaming;
 pub mod tls;

@@ -312,6 +312,29 @@ fn token_pages(fail: bool) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + 
     }
 }
 
+#[tokio::test]
+async fn all_access_tokens_fetches_a_page_only_once_the_last_is_read_and_ends_after_an_error() {
+    use askui_tests::paging::read_counting_requests;
+    let query = ListAccessTokensQuery::new().limit(2).unwrap();
+    for fail in [false, true] {
+        let server = askui_tests::RecordingServer::start(token_pages(fail)).await;
+        let client = askui_runtime::Client::builder()
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        let (results, seen) =
+            read_counting_requests(client.all_access_tokens(query.clone()), &server).await;
+        assert_eq!(results.len(), 3);
+        assert!(results[..2].iter().all(Result::is_ok));
+        match &results[2] {
+            Ok(token) => assert!(!fail && token.name == "c"),
+            Err(error) => assert!(fail && error.detail().as_deref() == Some("boom")),
+        }
+        // Page 2 only once the first two are read; the short page 2 is the last.
+        assert_eq!(seen, [0, 1, 1, 2, 2]);
+    }
+}
+
 #[test]
 fn blocking_all_access_tokens_stops_at_a_short_page_or_an_error() {
     use askui_workspaces::access_tokens::BlockingAccessTokensExt;

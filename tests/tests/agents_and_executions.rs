@@ -411,6 +411,39 @@ fn agent_pages(fail: bool) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + 
     }
 }
 
+#[tokio::test]
+async fn all_agents_fetches_a_page_only_once_the_last_is_read_and_ends_after_an_error() {
+    use askui_tests::paging::read_counting_requests;
+    let server = askui_tests::RecordingServer::start(agent_pages(false)).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let query = ListAgentsQuery::new().limit(2).unwrap();
+    let (agents, seen) = read_counting_requests(client.all_agents(query.clone()), &server).await;
+    let names: Vec<String> = agents
+        .into_iter()
+        .map(|agent| agent.unwrap().name)
+        .collect();
+    assert_eq!(names, ["A1", "A2", "A3"]);
+    // Nothing up front; page 2 only once A1 and A2 are read; nothing after the last page.
+    assert_eq!(seen, [0, 1, 1, 2, 2]);
+
+    let server = askui_tests::RecordingServer::start(agent_pages(true)).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let (results, seen) = read_counting_requests(client.all_agents(query), &server).await;
+    assert_eq!(results.len(), 3);
+    assert!(results[..2].iter().all(Result::is_ok));
+    assert_eq!(
+        results[2].as_ref().unwrap_err().detail().as_deref(),
+        Some("boom")
+    );
+    assert_eq!(seen, [0, 1, 1, 2, 2]);
+}
+
 #[test]
 fn blocking_all_agents_fetches_each_page_as_the_iterator_advances() {
     use askui_workspaces::agents::BlockingAgentsExt;
@@ -534,6 +567,29 @@ async fn all_agent_executions_walks_every_page() {
         Some(askui_runtime::StatusCode::INTERNAL_SERVER_ERROR)
     );
     assert_eq!(targets(&server), EXECUTION_PAGES);
+}
+
+#[tokio::test]
+async fn all_agent_executions_fetches_a_page_only_once_the_last_is_read_and_ends_after_an_error() {
+    use askui_tests::paging::read_counting_requests;
+    let query = ListAgentExecutionsQuery::new()
+        .agents([AGENT])
+        .limit(2)
+        .unwrap();
+    for fail in [false, true] {
+        let server = askui_tests::RecordingServer::start(execution_pages(fail)).await;
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        let (results, seen) =
+            read_counting_requests(client.all_agent_executions(query.clone()), &server).await;
+        assert_eq!(results.len(), 3);
+        assert!(results[..2].iter().all(Result::is_ok));
+        assert_eq!(results[2].is_err(), fail);
+        assert_eq!(seen, [0, 1, 1, 2, 2]);
+        assert_eq!(targets(&server), EXECUTION_PAGES);
+    }
 }
 
 #[test]

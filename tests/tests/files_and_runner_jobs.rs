@@ -340,6 +340,28 @@ fn file_pages(fail: bool) -> impl Fn(&askui_tests::Recorded) -> Reply + Send + S
     }
 }
 
+#[tokio::test]
+async fn all_files_fetches_a_page_only_once_the_last_is_read_and_ends_after_an_error() {
+    use askui_tests::paging::read_counting_requests;
+    for fail in [false, true] {
+        let server = askui_tests::RecordingServer::start(file_pages(fail)).await;
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        let (results, seen) = read_counting_requests(
+            client.all_files(ListFilesQuery::new("w/").folders()),
+            &server,
+        )
+        .await;
+        assert_eq!(results.len(), 3);
+        assert!(results[..2].iter().all(Result::is_ok));
+        // Page 2 only once `a` and `b` are read; its token repeats, so it is the last.
+        assert_eq!(results[2].is_err(), fail);
+        assert_eq!(seen, [0, 1, 1, 2, 2]);
+    }
+}
+
 #[test]
 fn blocking_all_files_follows_continuation_tokens_and_stops_after_an_error() {
     use askui_workspaces::files::BlockingFilesExt;
