@@ -14,6 +14,7 @@ use askui_runtime::{
     blocking,
 };
 use askui_tests::RawServer;
+use askui_tests::traces::captured;
 use futures_util::StreamExt as _;
 use proptest::prelude::*;
 use serde::Deserialize;
@@ -57,6 +58,23 @@ trait BlockingFeeds {
     fn rows(&self) -> Result<JsonLines<Row>, Error>;
 }
 impl BlockingFeeds for blocking::Client {}
+
+/// The calls whose spans the tracing tests read: names of their own, since the subscriber
+/// records every test of this binary once one of them installs it.
+trait TracedFeeds {
+    #[askui_endpoint(get, "/events")]
+    async fn traced_events(&self) -> Result<Sse<String>, Error>;
+
+    #[askui_endpoint(get, "/events")]
+    async fn dropped_events(&self) -> Result<Sse<String>, Error>;
+
+    #[askui_endpoint(get, "/rows")]
+    async fn traced_rows(&self) -> Result<JsonLines<Row>, Error>;
+
+    #[askui_endpoint(get, "/rows")]
+    async fn dropped_rows(&self) -> Result<JsonLines<Row>, Error>;
+}
+impl TracedFeeds for Client {}
 
 // ---- A server that writes chunks ----------------------------------------------------------
 
@@ -537,6 +555,132 @@ async fn a_json_line_over_the_limit_is_an_error_and_the_end() {
     let error = items[1].as_ref().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
     assert_eq!(error.line(), Some(2));
+}
+
+// ---- Tracing -----------------------------------------------------------------------------
+
+/// The recorded lines of the `askui.call` spans of `operation` that say `what` (`CLOSE`, or
+/// an event's message).
+const CLOSE: &str = ": close time.busy";
+
+fn span_lines(operation: &str, what: &str) -> Vec<String> {
+    captured()
+        .lines()
+        .filter(|line| {
+            line.contains("askui.call")
+                && line.contains(&format!("operation=\"{operation}\""))
+                && line.contains(what)
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The span of `operation` closed once (its last handle dropped with the stream): its line.
+async fn closed_once(operation: &str) -> String {
+    // The span closes as the stream is dropped; a clone in a task that is ending may
+    // outlive it by a moment.
+    for _ in 0..200 {
+        if !span_lines(operation, CLOSE).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let closed = span_lines(operation, CLOSE);
+    assert_eq!(closed.len(), 1, "{}", captured());
+    closed.into_iter().next().unwrap()
+}
+
+#[tokio::test]
+async fn an_event_streams_span_covers_the_stream_and_counts_items_and_reconnects() {
+    let _ = captured();
+    // Two connections of three events, each broken off; the third request gets a 204.
+    let (server, _) = feed(3, 2, true).await;
+    let resuming = Client::builder()
+        .base_url(server.base_url())
+        .retry(RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let mut events = resuming.traced_events().await.unwrap();
+    assert_eq!(events.next().await.unwrap().unwrap().data, "event 1");
+    assert!(
+        span_lines("traced_events", CLOSE).is_empty(),
+        "the span outlives the call's answer while the stream is read"
+    );
+    let mut rest = Vec::new();
+    while let Some(event) = events.next().await {
+        rest.push(event.unwrap().data);
+    }
+    assert_eq!(rest.len(), 5, "{rest:?}");
+    // Ended but not dropped: still open, its fields recorded at the end.
+    assert!(span_lines("traced_events", CLOSE).is_empty());
+    drop(events);
+    let closed = closed_once("traced_events").await;
+    for field in [
+        "url.template=\"/events\"",
+        "http.response.status_code=200",
+        "items=6",
+        "reconnects=2",
+    ] {
+        assert!(closed.contains(field), "{field} in {closed}");
+    }
+    // Each reconnection is an event inside the span.
+    assert_eq!(
+        span_lines("traced_events", "reconnecting").len(),
+        2,
+        "{}",
+        captured()
+    );
+
+    // Dropped after one event: the span closes with it, with what was handed out.
+    let (server, closed_by_client) = stalling("text/event-stream", b"data: one\n\n").await;
+    let client = client(&server.base_url());
+    let mut events = client.dropped_events().await.unwrap();
+    assert_eq!(events.next().await.unwrap().unwrap().data, "one");
+    assert!(span_lines("dropped_events", CLOSE).is_empty());
+    drop(events);
+    let closed = closed_once("dropped_events").await;
+    assert!(closed.contains("items=1"), "{closed}");
+    assert!(!closed.contains("reconnects="), "{closed}");
+    drop(closed_by_client);
+}
+
+#[tokio::test]
+async fn a_json_lines_span_covers_the_stream_and_counts_items_errors_included() {
+    let _ = captured();
+    let (server, _) = serve_chunks(
+        "application/x-ndjson",
+        vec![
+            b"{\"id\": 1, \"name\": \"a\"}\n",
+            b"not json\n\n{\"id\": 2,",
+            b" \"name\": \"b\"}\n",
+        ],
+    )
+    .await;
+    let rows_client = client(&server.base_url());
+    let mut rows = rows_client.traced_rows().await.unwrap();
+    assert_eq!(rows.next().await.unwrap().unwrap().id, 1);
+    assert!(span_lines("traced_rows", CLOSE).is_empty());
+    assert!(rows.next().await.unwrap().is_err());
+    assert_eq!(rows.next().await.unwrap().unwrap().id, 2);
+    assert!(rows.next().await.is_none());
+    assert!(span_lines("traced_rows", CLOSE).is_empty());
+    drop(rows);
+    let closed = closed_once("traced_rows").await;
+    for field in [
+        "url.template=\"/rows\"",
+        "http.response.status_code=200",
+        "items=3",
+    ] {
+        assert!(closed.contains(field), "{field} in {closed}");
+    }
+
+    let (server, _) = stalling("application/x-ndjson", b"{\"id\": 7, \"name\": \"g\"}\n").await;
+    let client = client(&server.base_url());
+    let mut rows = client.dropped_rows().await.unwrap();
+    assert_eq!(rows.next().await.unwrap().unwrap().id, 7);
+    drop(rows);
+    let closed = closed_once("dropped_rows").await;
+    assert!(closed.contains("items=1"), "{closed}");
 }
 
 // ---- Blocking -----------------------------------------------------------------------------
