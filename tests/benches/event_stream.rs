@@ -15,14 +15,14 @@
 //! sum of `n`). The figures are items per second per side, the per-round ratio, and the
 //! client thread's allocations per item. Nothing is asserted about time.
 //!
-//! `--memory`: each stream alone, the process's peak RSS (`VmHWM`, reset before it through
-//! `/proc/self/clear_refs`) over its RSS just before, as `streaming_memory.rs` measures it
-//! (target for ours: < 32 MiB). `--only generated|handwritten --kind sse|lines --shape
-//! event|batched`: one side alone, printing nothing: for callgrind (`scripts/bench
-//! stream-instructions`).
+//! `--only generated|handwritten --kind sse|lines --shape event|batched`: one side alone,
+//! printing nothing: for callgrind (`scripts/bench stream-instructions`). With `--memory`, that
+//! stream in a process that has streamed nothing before, and the process's peak RSS
+//! (`VmHWM`, reset before it through `/proc/self/clear_refs`) over its RSS just before, as
+//! `streaming_memory.rs` measures it (target for ours: < 32 MiB).
 //!
 //! Run: `scripts/bench streams` (release), or `cargo bench -p askui-tests --bench event_stream
-//! -- [--events N] [--rounds N] [--memory] [--only SIDE --kind KIND --shape SHAPE]`.
+//! -- [--events N] [--rounds N] [--only SIDE --kind KIND --shape SHAPE [--memory]]`.
 
 mod support;
 
@@ -413,13 +413,18 @@ fn main() {
         client,
     };
 
-    // One side alone, nothing printed: for `valgrind --tool=callgrind` per side.
+    // One side alone: nothing printed (for `valgrind --tool=callgrind` per side), or with
+    // `--memory` its peak RSS, in a process that has streamed nothing before.
     if let Some(only) = only {
         let generated = match only.as_str() {
             "generated" => true,
             "handwritten" => false,
             other => panic!("--only generated|handwritten, not {other}"),
         };
+        if memory {
+            memory_reading(&runtime, &sides, generated, streams[0], events);
+            return;
+        }
         for _ in 0..rounds {
             one(
                 &runtime,
@@ -448,10 +453,6 @@ fn main() {
     }
 
     println!("machine: {}", support::machine());
-    if memory {
-        memory_readings(&runtime, &sides, &streams, events);
-        return;
-    }
     for &stream in &streams {
         let (mut ours, mut theirs) = (Side::default(), Side::default());
         for round in 0..rounds {
@@ -491,43 +492,41 @@ fn report((kind, shape): (Kind, Shape), rounds: usize, events: u64, ours: &Side,
     );
 }
 
-/// `--memory`: each stream of each side alone, its peak RSS over the RSS just before it.
-fn memory_readings(
+/// `--memory --only SIDE --kind KIND --shape SHAPE`: one stream of one side in a process
+/// that has streamed nothing before (the server's answer is precomputed), its peak RSS over
+/// the RSS just before it.
+fn memory_reading(
     runtime: &tokio::runtime::Runtime,
     sides: &Sides,
-    streams: &[(Kind, Shape)],
+    generated: bool,
+    (kind, shape): (Kind, Shape),
     events: u64,
 ) {
-    println!(
-        "{events} items per stream, each alone; peak RSS of the whole process (client and \
-         server, the server's answers precomputed before the readings):"
+    let label = kind.sides()[usize::from(!generated)];
+    // Resets the peak to the current RSS (Linux 4.0+).
+    std::fs::write("/proc/self/clear_refs", "5").expect("/proc/self/clear_refs");
+    let before = status_kib("VmRSS:");
+    one(
+        runtime,
+        sides,
+        generated,
+        (kind, shape),
+        events,
+        &mut Side::default(),
     );
-    for &(kind, shape) in streams {
-        for (generated, label) in [true, false].into_iter().zip(kind.sides()) {
-            // Resets the peak to the current RSS (Linux 4.0+).
-            std::fs::write("/proc/self/clear_refs", "5").expect("/proc/self/clear_refs");
-            let before = status_kib("VmRSS:");
-            let mut side = Side::default();
-            one(runtime, sides, generated, (kind, shape), events, &mut side);
-            let peak = status_kib("VmHWM:");
-            let growth = peak.saturating_sub(before) as f64 / 1024.0;
-            println!(
-                "  {:<5} {:<24} {label:<34} growth {growth:>5.1} MiB (peak {:.1} over {:.1} \
-                 MiB){}",
-                kind.name(),
-                shape.describe(),
-                peak as f64 / 1024.0,
-                before as f64 / 1024.0,
-                if generated {
-                    if growth < 32.0 {
-                        ", under the 32 MiB target"
-                    } else {
-                        ", OVER the 32 MiB target"
-                    }
-                } else {
-                    ""
-                }
-            );
+    let peak = status_kib("VmHWM:");
+    let growth = peak.saturating_sub(before) as f64 / 1024.0;
+    println!(
+        "memory, {} {}, {events} items: {label}: growth {growth:.1} MiB (peak {:.1} over {:.1} \
+         MiB, the whole process){}",
+        kind.name(),
+        shape.describe(),
+        peak as f64 / 1024.0,
+        before as f64 / 1024.0,
+        match (generated, growth < 32.0) {
+            (true, true) => ", under the 32 MiB target",
+            (true, false) => ", OVER the 32 MiB target",
+            (false, _) => "",
         }
-    }
+    );
 }
