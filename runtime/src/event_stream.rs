@@ -253,11 +253,15 @@ impl<T: DeserializeOwned> Sse<T> {
 
     /// The next event of what has arrived, if one is complete.
     fn next_buffered(&mut self) -> Option<Result<Event<T>, Error>> {
+        if self.chunk.is_empty() {
+            return None;
+        }
         let mut input: &[u8] = &self.chunk;
         let before = input.len();
         let parsed = self.parser.next_event(&mut input);
         let used = before - input.len();
-        let _ = self.chunk.split_to(used);
+        // Not `split_to`, which would make and drop a handle (two atomic operations).
+        bytes::Buf::advance(&mut self.chunk, used);
         match parsed? {
             Parsed::Event(event) => {
                 self.events += 1;
@@ -446,7 +450,6 @@ impl<T: DeserializeOwned> Stream for Sse<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        let _entered = this.trace.enter();
         loop {
             if let Some(item) = this.next_buffered() {
                 this.trace.item(item.as_ref().err());
@@ -457,14 +460,23 @@ impl<T: DeserializeOwned> Stream for Sse<T> {
             }
             let lost = match &mut this.state {
                 State::Done => return Poll::Ready(None),
-                State::Reading(body) => match std::task::ready!(Pin::new(body).poll_next(cx)) {
-                    Some(Ok(chunk)) => {
-                        this.chunk = chunk;
-                        continue;
+                State::Reading(body) => {
+                    // The span entered where the HTTP client may emit events: reading the
+                    // body (not per event parsed from a chunk already read). A reconnection
+                    // runs in it on its own (`Resume::send`).
+                    let polled = {
+                        let _entered = this.trace.enter();
+                        Pin::new(body).poll_next(cx)
+                    };
+                    match std::task::ready!(polled) {
+                        Some(Ok(chunk)) => {
+                            this.chunk = chunk;
+                            continue;
+                        }
+                        Some(Err(error)) => Some(error),
+                        None => None,
                     }
-                    Some(Err(error)) => Some(error),
-                    None => None,
-                },
+                }
                 State::Reconnecting(reconnection) => {
                     let joined = std::task::ready!(Pin::new(&mut reconnection.0).poll(cx));
                     match joined {

@@ -250,6 +250,9 @@ impl<T: DeserializeOwned> JsonLines<T> {
     /// The next item of what has arrived, if one is complete.
     fn next_buffered(&mut self) -> Option<Result<T, Error>> {
         loop {
+            if self.chunk.is_empty() {
+                return None;
+            }
             let mut input: &[u8] = &self.chunk;
             let before = input.len();
             // A line inside the chunk is decoded where it is, not copied.
@@ -265,7 +268,8 @@ impl<T: DeserializeOwned> JsonLines<T> {
                 )))),
             };
             let used = before - input.len();
-            let _ = self.chunk.split_to(used);
+            // Not `split_to`, which would make and drop a handle (two atomic operations).
+            bytes::Buf::advance(&mut self.chunk, used);
             match item {
                 None => return None,
                 Some(Err(number)) => {
@@ -310,7 +314,6 @@ impl<T: DeserializeOwned> Stream for JsonLines<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        let _entered = this.trace.enter();
         loop {
             if this.done {
                 return Poll::Ready(None);
@@ -319,7 +322,13 @@ impl<T: DeserializeOwned> Stream for JsonLines<T> {
                 this.trace.item(item.as_ref().err());
                 return Poll::Ready(Some(item));
             }
-            match std::task::ready!(Pin::new(&mut this.body).poll_next(cx)) {
+            // The span entered where the HTTP client may emit events: reading the body (not
+            // per line decoded from a chunk already read).
+            let polled = {
+                let _entered = this.trace.enter();
+                Pin::new(&mut this.body).poll_next(cx)
+            };
+            match std::task::ready!(polled) {
                 Some(Ok(chunk)) => this.chunk = chunk,
                 Some(Err(error)) => {
                     this.done = true;

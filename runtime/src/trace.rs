@@ -116,7 +116,7 @@ impl CallTrace {
     }
 }
 
-/// The trace of a typed stream: its call's span, entered while the stream is polled, and
+/// The trace of a typed stream: its call's span, entered while the stream reads its body, and
 /// the items counted, recorded when the stream ends or is dropped.
 pub(crate) struct StreamTrace {
     call: Option<CallTrace>,
