@@ -7,51 +7,18 @@
 //! (`scripts/fuzz` runs 1,000,000 in release mode) and `ASKUI_FUZZ_SEED` repeats a run.
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::time::Instant;
 
 use askui_runtime::{ByteStream, Bytes, Error, ErrorBody, ErrorKind, Response};
 use askui_runtime::{FromResponse, StatusCode};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Runs `test` on `cases()` inputs of `strategy`, printing the count, the time and the seed.
-fn drive<S: Strategy>(
-    name: &str,
-    strategy: S,
-    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
-) {
-    let cases: u32 = match std::env::var("ASKUI_FUZZ_CASES") {
-        Ok(text) => text.trim().parse().expect("ASKUI_FUZZ_CASES is a number"),
-        Err(_) => 2_000,
-    };
-    let seed: u64 = match std::env::var("ASKUI_FUZZ_SEED") {
-        Ok(text) => text.trim().parse().expect("ASKUI_FUZZ_SEED is a number"),
-        Err(_) => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |time| time.as_nanos() as u64),
-    };
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let mut seed_bytes = [0u8; 16];
-    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    seed_bytes[8..].copy_from_slice(&(!seed).to_le_bytes());
-    let rng = TestRng::from_seed(RngAlgorithm::XorShift, &seed_bytes);
-    let mut runner = TestRunner::new_with_rng(config, rng);
-    let start = Instant::now();
-    if let Err(failure) = runner.run(&strategy, test) {
-        panic!("fuzz {name} failed (ASKUI_FUZZ_SEED={seed}): {failure}");
-    }
-    println!(
-        "fuzz {name}: {cases} cases in {:.1} s (seed {seed})",
-        start.elapsed().as_secs_f64()
-    );
-}
+#[path = "support/fuzz.rs"]
+mod fuzz;
+use fuzz::drive;
 
 // ---- The types an answer is read as -------------------------------------------------------
 
