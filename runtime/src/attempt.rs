@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt as _;
 use futures_util::future::Either;
-use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use url::Url;
 
 use crate::auth::Credential;
@@ -17,6 +17,7 @@ use crate::call::{Body, Call};
 use crate::config::Settings;
 use crate::credentials::{Credentials, Refreshing};
 use crate::deadline::{Deadline, Head};
+use crate::progress::count_upload;
 use crate::redirect::{refused_answer, same_origin};
 use crate::response::status_error;
 use crate::{Endpoint, Error, ResponseKind};
@@ -239,6 +240,16 @@ pub(crate) fn build_request(
                 last = Some(name);
             }
             headers.append(name.clone(), value.clone());
+        }
+    }
+    if let Some(progress) = &extras.upload_progress {
+        // Made afresh for each attempt: a retried upload's progress starts again.
+        if let Some(body) = request.body_mut().take() {
+            let length = request
+                .headers()
+                .get(CONTENT_LENGTH)
+                .and_then(|length| length.to_str().ok()?.parse().ok());
+            *request.body_mut() = Some(count_upload(body, progress, length));
         }
     }
     Ok(request)

@@ -16,6 +16,7 @@ use futures_util::{StreamExt as _, TryStreamExt as _};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
 use crate::Error;
+use crate::progress::{Counted, Progress};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 type BoxStream = Pin<Box<dyn Stream<Item = Result<bytes::Bytes, BoxError>> + Send>>;
@@ -102,6 +103,11 @@ pub struct ByteStream {
     call: Option<Box<str>>,
     /// A download fails when no data comes for this long.
     idle: Option<Idle>,
+    /// A download's `Content-Length`: the total its progress reports.
+    length: Option<u64>,
+    /// Counts the chunks read, when the caller asked ([`ByteStream::progress`]); `None`
+    /// costs one check per chunk.
+    progress: Option<Progress>,
     /// What the download's connection needs alive: the blocking client's runtime.
     _keep_alive: Option<KeepAlive>,
 }
@@ -140,6 +146,8 @@ impl ByteStream {
             inner: stream.map_ok(Into::into).map_err(Into::into).boxed(),
             call: None,
             idle: None,
+            length: None,
+            progress: None,
             _keep_alive: None,
         }
     }
@@ -166,18 +174,59 @@ impl ByteStream {
         keep_alive: Option<KeepAlive>,
     ) -> Self {
         ByteStream {
+            length: response.content_length(),
             inner: response.bytes_stream().map_err(Into::into).boxed(),
             call: Some(call),
             idle: idle.map(|limit| Idle {
                 limit,
                 timer: Box::pin(tokio::time::sleep(limit)),
             }),
+            progress: None,
             _keep_alive: keep_alive,
         }
     }
 
+    /// Reports the chunks to `progress` as they are read, whichever way the stream is read
+    /// (`chunk`, [`save`](Self::save), [`write_to`](Self::write_to),
+    /// [`into_async_read`](Self::into_async_read), the blocking readers, or as an upload's
+    /// body). The total is a download's `Content-Length`, `None` without one (and for a
+    /// stream made here, whose length only the call knows: for an upload, prefer
+    /// [`CallOptions::upload_progress`](crate::CallOptions::upload_progress), which counts
+    /// the whole body, per attempt). Starts the progress: 0 bytes, the next attempt.
+    ///
+    /// ```no_run
+    /// # async fn run(download: askui_runtime::ByteStream) -> Result<(), askui_runtime::Error> {
+    /// let progress = askui_runtime::Progress::with_callback(|now| {
+    ///     eprint!("\r{} of {:?} bytes", now.bytes, now.total);
+    /// });
+    /// download.progress(&progress).save("video.mp4").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn progress(mut self, progress: &Progress) -> Self {
+        progress.start(self.length);
+        self.progress = Some(progress.clone());
+        self
+    }
+
+    /// The body's length when it is known before it is read: a download's
+    /// `Content-Length`.
+    pub fn content_length(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// The chunks as they are, counted if a progress is attached.
+    fn into_inner(self) -> BoxStream {
+        match self.progress {
+            None => self.inner,
+            Some(progress) => Box::pin(Counted {
+                inner: self.inner,
+                progress,
+            }),
+        }
+    }
+
     pub(crate) fn into_reqwest_body(self) -> reqwest::Body {
-        reqwest::Body::wrap_stream(self.inner)
+        reqwest::Body::wrap_stream(self.into_inner())
     }
 
     /// The next chunk, or `None` at the end of the body.
@@ -243,7 +292,7 @@ impl ByteStream {
 
     /// The body as an `AsyncRead`, for APIs that take a reader.
     pub fn into_async_read(self) -> impl AsyncRead + Send + Unpin {
-        tokio_util::io::StreamReader::new(self.inner.map_err(io::Error::other))
+        tokio_util::io::StreamReader::new(self.into_inner().map_err(io::Error::other))
     }
 }
 
@@ -257,6 +306,9 @@ impl Stream for ByteStream {
                 if let Some(idle) = &mut this.idle {
                     let deadline = tokio::time::Instant::now() + idle.limit;
                     idle.timer.as_mut().reset(deadline);
+                }
+                if let Some(progress) = &this.progress {
+                    progress.observe(item.as_ref());
                 }
                 Poll::Ready(item.map(|result| result.map_err(|error| this.error(error))))
             }

@@ -10,6 +10,7 @@ use http::{HeaderMap, HeaderValue};
 use crate::RetryPolicy;
 use crate::auth::Credential;
 use crate::body::{ByteStream, KeepAlive, Multipart};
+use crate::progress::Progress;
 use crate::url::CallUrl;
 
 #[derive(Default)]
@@ -36,6 +37,8 @@ pub(crate) struct Extras {
     pub(crate) option_headers: HeaderMap,
     /// From `#[options]`: this call's retry policy instead of the client's.
     pub(crate) retry: Option<RetryPolicy>,
+    /// From `#[options]`: reports the request body's progress, each attempt afresh.
+    pub(crate) upload_progress: Option<Progress>,
 }
 
 impl Call {

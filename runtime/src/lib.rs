@@ -141,6 +141,7 @@ mod in_place;
 mod lines;
 mod options;
 pub mod paging;
+mod progress;
 mod query;
 mod redact;
 mod redirect;
@@ -168,6 +169,7 @@ pub use http;
 pub use http::{Method, StatusCode};
 pub use lines::{DEFAULT_MAX_ITEM_BYTES, JsonLines};
 pub use options::{AsCallOptions, CallOptions};
+pub use progress::{Progress, ProgressWatch, Transferred};
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
 /// The middleware crate whose `Middleware`s [`ClientBuilder::middleware`] takes.

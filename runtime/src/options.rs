@@ -6,6 +6,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::Error;
+use crate::progress::Progress;
 
 /// Changes one call without a new client: pass it to an argument marked `#[options]`.
 ///
@@ -25,6 +26,7 @@ pub struct CallOptions {
     pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) retry: Option<crate::RetryPolicy>,
     pub(crate) headers: HeaderMap,
+    pub(crate) upload_progress: Option<Progress>,
     pub(crate) error: Option<String>,
 }
 
@@ -45,6 +47,31 @@ impl CallOptions {
     /// `RetryPolicy::none()` for a call that must be sent once.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Reports the request body's progress to `progress` as it goes on the wire: a
+    /// multipart form (its parts and boundaries: `total` is the request's
+    /// `Content-Length`), bytes, or a stream (`total` is `None` when its length is not
+    /// known). Each attempt starts again from 0 bytes with
+    /// [`Transferred::attempt`](crate::Transferred::attempt) one greater: a retried upload of
+    /// bytes, or one sent again with a fresh credential. A call without a body reports
+    /// nothing.
+    ///
+    /// On the call rather than on the body: the call alone knows its attempts and its
+    /// body's length as sent, whatever kind of body it is.
+    ///
+    /// ```
+    /// use askui_runtime::{CallOptions, Progress};
+    ///
+    /// let progress = Progress::new();
+    /// let watch = progress.watch();
+    /// let options = CallOptions::new().upload_progress(&progress);
+    /// // … the upload, with `options` …
+    /// println!("{} of {:?} bytes", watch.bytes(), watch.total());
+    /// ```
+    pub fn upload_progress(mut self, progress: &Progress) -> Self {
+        self.upload_progress = Some(progress.clone());
         self
     }
 
@@ -141,6 +168,7 @@ impl fmt::Debug for CallOptions {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("upload_progress", &self.upload_progress.is_some())
             .finish()
     }
 }

@@ -162,6 +162,9 @@ impl Request {
         if !options.headers.is_empty() {
             self.call.extras().option_headers = options.headers.clone();
         }
+        if let Some(progress) = &options.upload_progress {
+            self.call.extras().upload_progress = Some(progress.clone());
+        }
     }
 
     /// Keeps `value` alive as long as the answer: a blocking client's runtime, which drives
