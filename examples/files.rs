@@ -1,5 +1,6 @@
 //! Files in an AskUI workspace: upload a local file (streamed from disk), list its folder
-//! page by page, download it back through its signed URL, and delete it.
+//! page by page, download it back through its signed URL, and delete it. The upload and the
+//! download show their progress: a bar (`indicatif`) on a terminal, plain lines otherwise.
 //!
 //! Offline against the AskUI fake by default; against the real API (or the server at
 //! `ASKUI_WORKSPACES_ENDPOINT`) with `ASKUI_TOKEN` and `ASKUI_WORKSPACE_ID` set, where it
@@ -10,9 +11,12 @@
 //! cargo run -p askui-examples --example files
 //! ```
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use askui_examples::{Failure, Target, exit};
+use askui_runtime::{CallOptions, Progress, Transferred};
 use askui_workspaces::files::{FileListItem, Files, ListFilesQuery, UploadFile};
 use askui_workspaces::{Client, Uuid};
 use futures_util::TryStreamExt;
@@ -33,7 +37,10 @@ async fn run() -> Result<(), Failure> {
         &run[..8]
     );
     let local = std::env::temp_dir().join(format!("askui-example-{}.txt", std::process::id()));
-    let content: Vec<u8> = (0..64 * 1024).map(|i| b'a' + (i % 26) as u8).collect();
+    // Large enough for the progress to move in steps.
+    let content: Vec<u8> = (0..4 * 1024 * 1024)
+        .map(|i| b'a' + (i % 26) as u8)
+        .collect();
     std::fs::write(&local, &content).map_err(|e| format!("{}: {e}", local.display()))?;
 
     let mut uploaded = Vec::new();
@@ -60,8 +67,11 @@ async fn walk_through(
         local.display()
     );
     let report_path = format!("{folder}reports/report.txt");
+    // The whole multipart body as it goes on the wire, per attempt.
+    let progress = shown("upload");
+    let options = CallOptions::new().upload_progress(&progress);
     let report = client
-        .upload_file(&report_path, None, UploadFile::path(local), None)
+        .upload_file(&report_path, None, UploadFile::path(local), Some(&options))
         .await?;
     println!("   {} ({})", report.file_path, report.content_type);
     uploaded.push(report.file_path);
@@ -105,7 +115,8 @@ async fn walk_through(
     let Some(FileListItem::File(file)) = listed.into_iter().next() else {
         return Err("the uploaded report is not listed".into());
     };
-    let mut download = file.download(client).await?;
+    // Its total is the answer's `Content-Length`.
+    let mut download = file.download(client).await?.progress(&shown("download"));
     let mut received = Vec::new();
     while let Some(chunk) = download.chunk().await? {
         received.extend_from_slice(&chunk);
@@ -134,4 +145,52 @@ async fn walk_through(
         .await?;
     println!("   {} files left under {folder}", left.len());
     Ok(())
+}
+
+/// A progress shown as it moves: a bar on a terminal, a line at each quarter otherwise (a
+/// log or a pipe gets no control codes).
+fn shown(label: &'static str) -> Progress {
+    if std::io::stdout().is_terminal() {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stdout());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "   {prefix:8} [{bar:30}] {binary_bytes}/{binary_total_bytes}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(label);
+        Progress::with_callback(move |now: &Transferred| {
+            if let Some(total) = now.total {
+                bar.set_length(total);
+            }
+            // A retried upload starts again from 0: so does the bar.
+            bar.set_position(now.bytes);
+            if now.done {
+                // The bar makes way for a line, as in a log.
+                bar.finish_and_clear();
+                println!("   {label}: {} bytes", now.bytes);
+            }
+        })
+    } else {
+        // The quarter last printed, per attempt.
+        let printed = Mutex::new((0, None));
+        Progress::with_callback(move |now: &Transferred| {
+            let quarter = match now.fraction() {
+                _ if now.done => 4,
+                Some(fraction) => (fraction * 4.0) as u32,
+                None => 0,
+            };
+            let mut printed = printed
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if *printed == (now.attempt, Some(quarter)) {
+                return;
+            }
+            *printed = (now.attempt, Some(quarter));
+            match now.total {
+                Some(total) => println!("   {label}: {} of {total} bytes", now.bytes),
+                None => println!("   {label}: {} bytes", now.bytes),
+            }
+        })
+    }
 }
