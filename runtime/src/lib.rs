@@ -80,6 +80,10 @@
 //! [`Client::download_url`]: streamed as a [`ByteStream`], without the client's credentials,
 //! and with the URL's query (its signature) kept out of every error.
 //!
+//! A long upload or download reports its progress (bytes moved, the total when known) to a
+//! callback or to watches the caller polls: [`Progress`], attached to an upload with
+//! [`CallOptions::upload_progress`] and to a download with [`ByteStream::progress`].
+//!
 //! With the `blocking` feature, a method declared without `async` is a blocking call through
 //! `askui_runtime::blocking::Client` (see the `blocking` module).
 //!

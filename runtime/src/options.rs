@@ -59,7 +59,9 @@ impl CallOptions {
     /// nothing.
     ///
     /// On the call rather than on the body: the call alone knows its attempts and its
-    /// body's length as sent, whatever kind of body it is.
+    /// body's length as sent, whatever kind of body it is. The counted body is a stream to
+    /// the HTTP client, so a `307`/`308` redirect (which sends the body again) is not
+    /// followed for it: its answer is the call's error.
     ///
     /// ```
     /// use askui_runtime::{CallOptions, Progress};
