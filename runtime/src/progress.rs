@@ -14,7 +14,7 @@
 //!   blocking readers), its total from the answer's `Content-Length`.
 //!
 //! Unused, it costs one `Option` check per chunk of a download and one per attempt of a
-//! call (BENCHMARKS.md, section 9).
+//! call (BENCHMARKS.md, section 10).
 
 use std::fmt;
 use std::pin::Pin;
