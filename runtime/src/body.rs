@@ -129,9 +129,15 @@ pub(crate) const JSON_LINES: http::HeaderValue =
 pub(crate) const EVENT_STREAM: http::HeaderValue =
     http::HeaderValue::from_static("text/event-stream");
 
+/// The bound on a stall: how long the stream may wait for the server's next chunk.
 struct Idle {
     limit: Duration,
     timer: Pin<Box<tokio::time::Sleep>>,
+    /// Whether `timer` is set for the wait under way. A chunk ends the wait; the timer is
+    /// set again only when the next wait begins, so the time the reader spends between
+    /// chunks does not count against the server, and a chunk that is already there costs
+    /// no timer reset.
+    armed: bool,
 }
 
 impl ByteStream {
@@ -180,6 +186,7 @@ impl ByteStream {
             idle: idle.map(|limit| Idle {
                 limit,
                 timer: Box::pin(tokio::time::sleep(limit)),
+                armed: true,
             }),
             progress: None,
             _keep_alive: keep_alive,
@@ -304,8 +311,7 @@ impl Stream for ByteStream {
         match this.inner.as_mut().poll_next(cx) {
             Poll::Ready(item) => {
                 if let Some(idle) = &mut this.idle {
-                    let deadline = tokio::time::Instant::now() + idle.limit;
-                    idle.timer.as_mut().reset(deadline);
+                    idle.armed = false;
                 }
                 if let Some(progress) = &this.progress {
                     progress.observe(item.as_ref());
@@ -314,12 +320,18 @@ impl Stream for ByteStream {
             }
             Poll::Pending => {
                 let stalled = match &mut this.idle {
-                    Some(idle) => idle
-                        .timer
-                        .as_mut()
-                        .poll(cx)
-                        .is_ready()
-                        .then_some(idle.limit),
+                    Some(idle) => {
+                        if !idle.armed {
+                            let deadline = tokio::time::Instant::now() + idle.limit;
+                            idle.timer.as_mut().reset(deadline);
+                            idle.armed = true;
+                        }
+                        idle.timer
+                            .as_mut()
+                            .poll(cx)
+                            .is_ready()
+                            .then_some(idle.limit)
+                    }
                     None => None,
                 };
                 match stalled {

@@ -199,6 +199,35 @@ async fn a_stalled_download_fails_after_the_idle_timeout_without_the_signature()
 }
 
 /// S3's answer to a bad signature repeats it.
+/// The idle bound is on each wait for the server, as reqwest's `read_timeout` is on each
+/// read: time the reader spends between chunks does not count. Here the reader takes 500 ms
+/// over the first chunk, then waits 100 ms for the second: no wait is over the 400 ms bound,
+/// although the server sent nothing for 600 ms.
+#[tokio::test]
+async fn the_idle_bound_counts_the_wait_not_the_readers_pace() {
+    let (cdn, chunks) = Cdn::start().await;
+    let client = Client::builder()
+        .base_url("https://api.example")
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    chunks
+        .send(bytes::Bytes::from_static(b"first"))
+        .await
+        .unwrap();
+    let mut stream = client.download_url(&cdn.signed_url()).await.unwrap();
+    let started = tokio::time::Instant::now();
+    assert_eq!(&stream.chunk().await.unwrap().unwrap()[..], b"first");
+    tokio::spawn(async move {
+        tokio::time::sleep_until(started + Duration::from_millis(600)).await;
+        let _ = chunks.send(bytes::Bytes::from_static(b"second")).await;
+    });
+    tokio::time::sleep_until(started + Duration::from_millis(500)).await;
+    let second = stream.chunk().await.expect("a 100 ms wait is not a stall");
+    assert_eq!(second.as_deref(), Some(&b"second"[..]));
+    assert_eq!(stream.chunk().await.unwrap(), None);
+}
+
 fn s3_error(status: u16) -> Reply {
     Reply::raw(
         status,
