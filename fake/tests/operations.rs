@@ -353,7 +353,7 @@ async fn routing_follows_the_document() {
         .split(", ")
         .collect();
     allowed.sort();
-    assert_eq!(allowed, ["GET", "POST"]);
+    assert_eq!(allowed, ["GET", "HEAD", "POST"]);
     // A workspace the caller is no member of gets the operation's documented 404 example.
     let response = call(
         &server,

@@ -284,7 +284,9 @@ impl Spec {
 
     /// Starlette's routing: the first route whose path and method match; a path that matches
     /// only with other methods is a 405. Literal segments win over parameters, so
-    /// `POST /access-tokens/lookup` is never `{token_id}`.
+    /// `POST /access-tokens/lookup` is never `{token_id}`. A `HEAD` request is routed to the
+    /// `GET` operation where the document has no `HEAD` one (RFC 9110 section 9.3.2; Starlette
+    /// does the same), and `HEAD` is then among the allowed methods.
     pub fn route(&self, method: &Method, path: &str) -> Route<'_> {
         let mut matched: Vec<(&Operation, Vec<(String, String)>)> = self
             .operations
@@ -292,14 +294,31 @@ impl Spec {
             .filter_map(|operation| Some((operation, operation.match_path(path)?)))
             .collect();
         matched.sort_by_key(|(operation, _)| std::cmp::Reverse(operation.literal_segments()));
-        let allowed: Vec<&Method> = matched.iter().map(|(op, _)| &op.method).collect();
-        match matched.iter().position(|(op, _)| op.method == *method) {
-            Some(index) => {
-                let (operation, values) = matched.swap_remove(index);
-                Route::Found(operation, values)
+        let position = |wanted: &Method| matched.iter().position(|(op, _)| op.method == *wanted);
+        let found = position(method).or_else(|| {
+            (*method == Method::HEAD)
+                .then(|| position(&Method::GET))
+                .flatten()
+        });
+        if let Some(index) = found {
+            let (operation, values) = matched.swap_remove(index);
+            return Route::Found(operation, values);
+        }
+        // Two templates can match one path (`/a/{x}` and `/a/b`): each method once.
+        let mut allowed: Vec<&Method> = Vec::new();
+        for (operation, _) in &matched {
+            if !allowed.contains(&&operation.method) {
+                allowed.push(&operation.method);
             }
-            None if allowed.is_empty() => Route::NotFound,
-            None => Route::MethodNotAllowed(allowed),
+        }
+        if allowed.contains(&&Method::GET) && !allowed.contains(&&Method::HEAD) {
+            static HEAD: Method = Method::HEAD;
+            allowed.push(&HEAD);
+        }
+        if allowed.is_empty() {
+            Route::NotFound
+        } else {
+            Route::MethodNotAllowed(allowed)
         }
     }
 

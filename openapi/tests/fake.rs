@@ -44,7 +44,7 @@ async fn routing_follows_the_document() {
         .await
         .expect("sent");
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(response.headers()["allow"], "GET");
+    assert_eq!(response.headers()["allow"], "GET, HEAD");
 
     // A literal segment wins over `{username}`.
     let response = client
@@ -60,6 +60,16 @@ async fn routing_follows_the_document() {
             .as_deref(),
         Some("logoutUser")
     );
+
+    // HEAD is answered by the GET operation, without its body.
+    let response = client
+        .head(format!("{}/pet/1", fake.base_url()))
+        .header("api_key", "k")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.bytes().await.expect("read").is_empty());
 }
 
 #[tokio::test]
