@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use askui_openapi::fake::{Answer, Body, Call, FakeApi, Recorded};
-use askui_openapi::validate::Problem;
+use askui_openapi::validate::{Parameters, Problem};
 use base64::Engine as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -360,7 +360,7 @@ fn list_tokens(store: &Store, call: &Call) -> Answer {
         // A bare array, as documented (oddity 8).
         return Answer::json(200, Value::Array(mine.map(token_json).collect()));
     }
-    let (skip, limit) = call.parameters().skip_and_limit();
+    let (skip, limit) = skip_and_limit(call.parameters());
     let data: Vec<Value> = mine.skip(skip).take(limit).map(token_json).collect();
     Answer::json(200, json!({ "data": data }))
 }
@@ -473,7 +473,7 @@ fn list_agents(store: &Store, call: &Call) -> Answer {
                 && filter("status", "status", agent)
         })
         .collect();
-    let (skip, limit) = parameters.skip_and_limit();
+    let (skip, limit) = skip_and_limit(parameters);
     let page: Vec<&Value> = matching.iter().copied().skip(skip).take(limit).collect();
     let total = parameters
         .strings("expand")
@@ -515,4 +515,16 @@ fn update_agent(store: &Store, call: &Call) -> Answer {
     // Sorted by when they were last updated, newest first.
     agents.insert(0, agent.clone());
     Answer::json(200, agent)
+}
+
+/// The `skip`/`limit` paging of an AskUI list, with the document's defaults.
+fn skip_and_limit(parameters: &Parameters) -> (usize, usize) {
+    let number = |name: &str, default: u64| {
+        let value = parameters
+            .get(name)
+            .and_then(Value::as_u64)
+            .unwrap_or(default);
+        usize::try_from(value).unwrap_or(usize::MAX)
+    };
+    (number("skip", 0), number("limit", 100))
 }

@@ -193,7 +193,7 @@ impl ErrorShape for AskUiErrors {
         let undecodable = problems
             .iter()
             .any(|problem| problem.kind == "json_invalid");
-        if operation.validation_detail_is_a_string() && !undecodable {
+        if validation_detail_is_a_string(operation) && !undecodable {
             let text: Vec<String> = problems.iter().map(Problem::summary).collect();
             return Answer::json(422, json!({ "detail": text.join("; ") }));
         }
@@ -220,4 +220,13 @@ impl ErrorShape for AskUiErrors {
         }
         FastApi.refuse(operation, refusal)
     }
+}
+
+/// Whether `operation` documents its 422 as `{"detail": "<string>"}` rather than FastAPI's
+/// `HTTPValidationError` (`PUT /files/…` and `POST /tools/extract-data`).
+fn validation_detail_is_a_string(operation: &Operation) -> bool {
+    operation
+        .response(422)
+        .and_then(|response| response["content"]["application/json"]["schema"]["$ref"].as_str())
+        .is_some_and(|reference| reference.ends_with("/StringErrorResponse"))
 }

@@ -63,12 +63,8 @@ pub struct Operation {
     segments: Vec<Segment>,
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) body: Option<RequestBody>,
-    /// The first documented 2xx status, and its JSON schema if it has content.
-    success: (u16, Option<Value>),
     /// The operation object as the document writes it.
     object: Value,
-    /// The generated success answer, made on first use.
-    generated: OnceLock<Value>,
     /// The security requirements: the operation's own, else the document's.
     security: Vec<Value>,
 }
@@ -516,20 +512,6 @@ impl Operation {
                 required: operation["requestBody"]["required"] == true,
                 schema: Schema::new(media["schema"].clone(), components),
             });
-        let success = operation["responses"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .find(|(status, _)| status.starts_with('2'))
-            .map(|(status, response)| {
-                (
-                    status.parse().unwrap_or(200),
-                    response["content"]["application/json"]
-                        .get("schema")
-                        .cloned(),
-                )
-            })
-            .unwrap_or((200, None));
         let security = operation
             .get("security")
             .or_else(|| document.get("security"))
@@ -546,9 +528,7 @@ impl Operation {
             segments,
             parameters,
             body,
-            success,
             object: operation.clone(),
-            generated: OnceLock::new(),
             security,
         }
     }
@@ -651,24 +631,6 @@ impl Operation {
     /// The documented response for `status`, as the document writes it.
     pub fn response(&self, status: u16) -> Option<&Value> {
         self.object["responses"].get(status.to_string())
-    }
-
-    /// Whether this operation documents its 422 as `{"detail": "<string>"}` rather than
-    /// FastAPI's `HTTPValidationError` (`PUT /files/…` and `POST /tools/extract-data`).
-    pub fn validation_detail_is_a_string(&self) -> bool {
-        self.response(422)
-            .and_then(|response| response["content"]["application/json"]["schema"]["$ref"].as_str())
-            .is_some_and(|reference| reference.ends_with("/StringErrorResponse"))
-    }
-
-    /// The first documented 2xx status, and a valid instance of its JSON schema if it
-    /// documents one (generated once per operation: generation is deterministic).
-    pub fn success(&self, spec: &Spec) -> (u16, Option<&Value>) {
-        let (status, schema) = &self.success;
-        let body = schema
-            .as_ref()
-            .map(|schema| self.generated.get_or_init(|| spec.instance(schema)));
-        (*status, body)
     }
 
     /// The documented JSON example answer for `status`, if the document gives one.

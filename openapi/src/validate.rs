@@ -75,11 +75,18 @@ impl Problem {
 /// (FastAPI's coercion: `"5"` is `5` for an integer, a repeated key is a list).
 #[derive(Debug, Default)]
 pub struct Parameters {
-    /// Each parameter's value, by name.
-    pub values: BTreeMap<String, Value>,
+    values: BTreeMap<String, Value>,
 }
 
 impl Parameters {
+    /// Each parameter sent or defaulted, by name, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.values
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, value)| (name.as_str(), value))
+    }
+
     /// The value of the parameter `name`, unless it was not sent and has no default.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.values.get(name).filter(|value| !value.is_null())
@@ -88,15 +95,6 @@ impl Parameters {
     /// The value of the parameter `name`, if it is a string.
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Value::as_str)
-    }
-
-    /// The `skip`/`limit` paging of a list, with the document's defaults.
-    pub fn skip_and_limit(&self) -> (usize, usize) {
-        let number = |name: &str, default: u64| {
-            let value = self.get(name).and_then(Value::as_u64).unwrap_or(default);
-            usize::try_from(value).unwrap_or(usize::MAX)
-        };
-        (number("skip", 0), number("limit", 100))
     }
 
     /// The strings of the array parameter `name`.
