@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::document::Operation;
 use crate::fake::answer::Answer;
+use crate::fake::plan::name_of;
 use crate::validate::Problem;
 
 /// Why the fake refuses a request before (or instead of) validating it.
@@ -177,11 +178,7 @@ impl ErrorShape for ProblemJson {
             .map(|problem| json!({ "type": problem.kind, "loc": problem.loc, "detail": problem.msg }))
             .collect();
         let lines: Vec<String> = problems.iter().map(Problem::summary).collect();
-        let name = if operation.id().is_empty() {
-            format!("{} {}", operation.method(), operation.template())
-        } else {
-            operation.id().to_owned()
-        };
+        let name = name_of(operation);
         ProblemJson::answer(
             400,
             "Bad Request",
