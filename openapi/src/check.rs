@@ -280,6 +280,7 @@ fn same_route(written: &str, route: &str) -> bool {
 
 /// A conformance check of declarations against a document, configured then run by
 /// [`Conformance::check`]. See [the module](self) for what is compared.
+#[derive(Debug)]
 pub struct Conformance<'a> {
     spec: &'a Spec,
     endpoints: Vec<Endpoint>,

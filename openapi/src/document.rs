@@ -40,6 +40,7 @@
 //! the path, a query value is converted to the type its schema names as pydantic's lax mode
 //! does, and the formats `uuid4` and `uri` are checked as pydantic checks them.
 
+use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use axum::http::Method;
@@ -98,6 +99,7 @@ impl Location {
 }
 
 /// A path, query or header parameter of an operation.
+#[derive(Debug)]
 pub struct Parameter {
     pub(crate) name: String,
     pub(crate) location: Location,
@@ -106,6 +108,7 @@ pub struct Parameter {
 }
 
 /// The request body an operation declares (its first media type).
+#[derive(Debug)]
 pub struct RequestBody {
     pub(crate) media_type: String,
     pub(crate) required: bool,
@@ -119,6 +122,32 @@ pub struct Schema {
     pub value: Value,
     components: Arc<Value>,
     validator: OnceLock<Option<jsonschema::Validator>>,
+}
+
+impl fmt::Debug for Spec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Spec")
+            .field("operations", &self.operations)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Operation")
+            .field("id", &self.id)
+            .field("method", &self.method)
+            .field("template", &self.template)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schema")
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Schema {
@@ -204,6 +233,7 @@ fn not_a_schema(schema: &Value) -> String {
 }
 
 /// What routing a request found.
+#[derive(Debug)]
 pub enum Route<'a> {
     /// The operation, and its path parameters' values.
     Found(&'a Operation, Vec<(String, String)>),

@@ -4,7 +4,7 @@
 //! against it ([`validate`]), valid instances generated from its schemas
 //! ([`Spec::instance`]), and a fake server of any document ([`fake`]).
 
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 
 pub mod check;
 mod document;

@@ -1,5 +1,6 @@
 //! What a handler receives ([`Call`], its [`Body`]) and what it gives back ([`Answer`]).
 
+use std::fmt;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -183,6 +184,17 @@ pub struct Call {
     pub(crate) parameters: Parameters,
     pub(crate) body: Body,
     pub(crate) request: Recorded,
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", self.operation())
+            .field("parameters", &self.parameters)
+            .field("body", &self.body)
+            .field("request", &self.request)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Call {
