@@ -70,9 +70,10 @@
 //! - timeouts and idempotence: OpenAPI has no field for either (vendors' `x-` extensions
 //!   differ), so a declaration's `timeout` and `idempotent` are its own;
 //! - `Bytes` and `ByteStream` responses, which read any body, and a method generic over
-//!   its `Ok` type; a JSON response kind is a mismatch only if every success answer has
-//!   content and none of it is JSON (an empty answer reads as `null`, which `()` and
-//!   `Option<T>` accept).
+//!   its `Ok` type; a JSON, `Sse` or `JsonLines` response kind is a mismatch only if every
+//!   success answer has content and none of it is of a type the kind reads (JSON;
+//!   `text/event-stream`; `application/x-ndjson` and its other spellings). An empty answer
+//!   reads as `null` (which `()` and `Option<T>` accept) or as a stream of no items.
 
 use std::fmt;
 
@@ -620,42 +621,46 @@ impl<'a> Conformance<'a> {
         }
 
         // The success answer.
-        if endpoint.response() == ResponseKind::Json {
-            let responses = operation.object()["responses"].as_object();
-            let mut success: Vec<&Value> = responses
+        let (reads, what): (fn(&str) -> bool, &str) = match endpoint.response() {
+            ResponseKind::Json => (is_json, "JSON (`Bytes` or `ByteStream` read other content)"),
+            ResponseKind::EventStream => (is_event_stream, "server-sent events (`Sse`)"),
+            ResponseKind::JsonLines => (is_json_lines, "JSON lines (`JsonLines`)"),
+            _ => return,
+        };
+        let responses = operation.object()["responses"].as_object();
+        let mut success: Vec<&Value> = responses
+            .into_iter()
+            .flatten()
+            .filter(|(status, _)| status.starts_with('2'))
+            .map(|(_, response)| response)
+            .collect();
+        if success.is_empty() {
+            // Operations documented with a `default` answer only.
+            success.extend(responses.and_then(|responses| responses.get("default")));
+        }
+        let content = |response: &&Value| -> Vec<String> {
+            response["content"]
+                .as_object()
                 .into_iter()
-                .flatten()
-                .filter(|(status, _)| status.starts_with('2'))
-                .map(|(_, response)| response)
+                .flat_map(|content| content.keys().cloned())
+                .collect()
+        };
+        let readable = success.iter().any(|response| {
+            let types = content(response);
+            types.is_empty() || types.iter().any(|media| reads(media))
+        });
+        if !success.is_empty() && !readable {
+            let types: Vec<String> = success
+                .iter()
+                .flat_map(content)
+                .map(|media| format!("`{media}`"))
                 .collect();
-            if success.is_empty() {
-                // Operations documented with a `default` answer only.
-                success.extend(responses.and_then(|responses| responses.get("default")));
-            }
-            let content = |response: &&Value| -> Vec<String> {
-                response["content"]
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|content| content.keys().cloned())
-                    .collect()
-            };
-            let reads_json = success.iter().any(|response| {
-                let types = content(response);
-                types.is_empty() || types.iter().any(|media| is_json(media))
-            });
-            if !success.is_empty() && !reads_json {
-                let types: Vec<String> = success
-                    .iter()
-                    .flat_map(content)
-                    .map(|media| format!("`{media}`"))
-                    .collect();
-                push(
-                    MismatchKind::ResponseKind,
-                    None,
-                    types.join(", "),
-                    "JSON (`Bytes` or `ByteStream` read other content)".into(),
-                );
-            }
+            push(
+                MismatchKind::ResponseKind,
+                None,
+                types.join(", "),
+                what.to_owned(),
+            );
         }
     }
 
@@ -771,6 +776,28 @@ fn is_json(media: &str) -> bool {
         || media.ends_with("+json")
         || media == "*/*"
         || media == "application/*"
+}
+
+/// Whether an [`Sse`](askui_runtime::Sse) reads content of this media type (or range).
+fn is_event_stream(media: &str) -> bool {
+    matches!(
+        essence(media).as_str(),
+        "text/event-stream" | "text/*" | "*/*"
+    )
+}
+
+/// Whether a [`JsonLines`](askui_runtime::JsonLines) reads content of this media type (or
+/// range): the types its `Accept` names, and the other spellings of newline-delimited JSON.
+fn is_json_lines(media: &str) -> bool {
+    matches!(
+        essence(media).as_str(),
+        "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/*"
+            | "*/*"
+    )
 }
 
 /// The outcome of [`Conformance::check`]: the mismatches, those the allow-list allows (with

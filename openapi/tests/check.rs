@@ -3,7 +3,9 @@
 //! unreasoned entries reported) and the undeclared operations (listed, failing on opt-in).
 
 use askui_openapi::{Conformance, Mismatch, MismatchKind, Report, Spec};
-use askui_runtime::{ByteStream, Bytes, Client, Error, Multipart, askui_endpoint, askui_endpoints};
+use askui_runtime::{
+    ByteStream, Bytes, Client, Error, JsonLines, Multipart, Sse, askui_endpoint, askui_endpoints,
+};
 use serde_json::{Value, json};
 
 fn spec() -> Spec {
@@ -363,4 +365,42 @@ fn petstore_operations_are_read() {
     assert_eq!(report.coverage(), (0, 19));
     assert_eq!(report.undeclared().len(), 19);
     assert!(!report.is_ok());
+}
+
+#[askui_endpoints]
+trait Streams {
+    #[askui_endpoint(get, "/events")]
+    async fn events(&self) -> Result<Sse<Value>, Error>;
+
+    #[askui_endpoint(get, "/pets/<pet_id>")]
+    async fn pet_events(&self, pet_id: u64) -> Result<Sse<Value>, Error>;
+
+    #[askui_endpoint(get, "/pets/<pet_id>/photo")]
+    async fn photo_lines(&self, pet_id: u64) -> Result<JsonLines<Value>, Error>;
+}
+impl Streams for Client {}
+
+#[test]
+fn stream_responses_are_checked_against_the_success_content() {
+    let mut document = spec().document().clone();
+    document["paths"]["/events"] = json!({"get": {"operationId": "events", "responses": {
+        "200": {"description": "events", "content": {"text/event-stream": {}}}}}});
+    let spec = Spec::from_value(document).unwrap();
+    let report = Conformance::new(&spec)
+        .endpoints(<Client as Streams>::ENDPOINTS)
+        .check();
+    use MismatchKind::*;
+    assert_eq!(
+        found(&report),
+        [
+            ("pet_events", ResponseKind, None),
+            ("photo_lines", ResponseKind, None),
+        ],
+        "{report}"
+    );
+    assert_eq!(
+        report.mismatches()[0].declared,
+        "server-sent events (`Sse`)"
+    );
+    assert_eq!(report.mismatches()[1].expected, "`image/png`");
 }
