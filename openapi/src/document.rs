@@ -76,8 +76,9 @@ enum Segment {
     Rest(String),
 }
 
-/// Where a parameter is sent.
+/// Where a parameter is sent (cookie parameters are not read: see the fake's limits).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum Location {
     /// A `{name}` segment of the path.
     Path,
@@ -234,6 +235,7 @@ fn not_a_schema(schema: &Value) -> String {
 
 /// What routing a request found.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Route<'a> {
     /// The operation, and its path parameters' values.
     Found(&'a Operation, Vec<(String, String)>),

@@ -160,6 +160,8 @@ pub enum StartError {
         /// The name given.
         scheme: String,
     },
+    /// More than one of the mistakes above, all of them, in the order they were made.
+    Several(Vec<StartError>),
 }
 
 impl fmt::Display for StartError {
@@ -174,6 +176,13 @@ impl fmt::Display for StartError {
                 f,
                 "a credential is given for `{scheme}`, which is not in the document's `components.securitySchemes`"
             ),
+            StartError::Several(mistakes) => {
+                write!(f, "{} mistakes", mistakes.len())?;
+                for (index, mistake) in mistakes.iter().enumerate() {
+                    write!(f, "{} {mistake}", if index == 0 { ":" } else { ";" })?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -313,7 +322,8 @@ impl FakeApi {
         self
     }
 
-    /// Answers every request whose (decoded) path starts with `prefix` with `route`,
+    /// Answers every request whose (decoded) path is `prefix` or lies under it (`/files`
+    /// takes `/files` and `/files/a`, not `/filesystem`) with `route`,
     /// before routing, security and validation: for URLs the fake hands out that the
     /// document does not describe (signed download links, say).
     pub fn extra_route(
@@ -407,8 +417,12 @@ impl FakeApi {
         self,
         stopped: oneshot::Receiver<()>,
     ) -> Result<(Arc<Shared>, impl Future<Output = ()> + Send + 'static), StartError> {
-        if let Some(mistake) = self.mistakes.into_iter().next() {
-            return Err(mistake);
+        // Every mistake at once: a second typo should not need a second run.
+        let mut mistakes = self.mistakes;
+        match mistakes.len() {
+            0 => {}
+            1 => return Err(mistakes.remove(0)),
+            _ => return Err(StartError::Several(mistakes)),
         }
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .await

@@ -15,6 +15,7 @@ use crate::document::{Location, Operation, Schema};
 
 /// One entry of `HTTPValidationError.detail`.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// pydantic's error type (`missing`, `int_parsing`, `string_too_short`, …).
     #[serde(rename = "type")]

@@ -647,6 +647,30 @@ async fn mistakes_in_the_configuration_are_start_errors() {
         .await
         .expect_err("no such scheme");
     assert!(matches!(error, StartError::UnknownScheme { .. }));
+    // Every mistake at once, in order.
+    let error = FakeApi::new(petstore())
+        .handler("getPetByID", |call| call.generated())
+        .accept_credential("apiKey", "x")
+        .start()
+        .await
+        .expect_err("two mistakes");
+    let StartError::Several(mistakes) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(matches!(
+        mistakes[..],
+        [
+            StartError::UnknownOperation { .. },
+            StartError::UnknownScheme { .. }
+        ]
+    ));
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with("2 mistakes:")
+            && shown.contains("`getPetByID`")
+            && shown.contains("`apiKey`"),
+        "{shown}"
+    );
     // `METHOD /template` names an operation too.
     FakeApi::new(petstore())
         .handler("GET /pet/{petId}", |call| call.generated())
@@ -837,4 +861,21 @@ async fn intercepts_and_extra_routes() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-extra"], "yes");
     assert_eq!(response.text().await.expect("text"), "/_links/a b");
+    // A prefix is matched at a segment boundary: `/_links` is not `/_linksmore`.
+    let fake = FakeApi::new(yaml(PARAMETERS))
+        .extra_route("/_links", |_| Answer::text(200, "extra"))
+        .start()
+        .await
+        .expect("starts");
+    for (path, extra) in [
+        ("/_links", true),
+        ("/_links/a", true),
+        ("/_linksmore", false),
+    ] {
+        let response = client
+            .get(format!("{}{path}", fake.base_url()))
+            .sent()
+            .await;
+        assert_eq!(response.status() == StatusCode::OK, extra, "{path}");
+    }
 }

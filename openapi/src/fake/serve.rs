@@ -49,7 +49,7 @@ async fn answer(
     if let Some((_, route)) = shared
         .extra_routes
         .iter()
-        .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+        .find(|(prefix, _)| is_under(&path, prefix))
     {
         recorded.body = read(&parts.headers, body, limit).await.unwrap_or_default();
         return route(recorded);
@@ -388,4 +388,10 @@ async fn multipart(parts: &Parts, bytes: Bytes, limit: usize) -> Result<Vec<Part
             Err(error) => return Err(unreadable(error.body_text())),
         }
     }
+}
+
+/// Whether `path` is `prefix` or a path below it, at a segment boundary.
+fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || prefix.ends_with('/') || rest.starts_with('/'))
 }
