@@ -355,16 +355,9 @@ impl Spec {
         self.document["components"]["schemas"].get(name)
     }
 
-    /// `schema` with its `$ref`s to component schemas followed, as often as they chain.
+    /// `schema` with its local `$ref`s followed, as often as they chain.
     pub fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
-        match schema["$ref"]
-            .as_str()
-            .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
-            .and_then(|name| self.schema(name))
-        {
-            Some(target) => self.resolve(target),
-            None => schema,
-        }
+        follow_refs(&self.document, schema)
     }
 
     /// A validator for `schema`, its `$ref`s resolved against the document's components;
@@ -748,4 +741,21 @@ pub fn coerce(schema: &Value, text: &str) -> Value {
         }
     }
     json!(text)
+}
+
+/// `value` with its local `$ref`s followed as the loader checked them (the fragment,
+/// percent-decoded, as a JSON pointer into `document`), as often as they chain; at most 32
+/// steps, so that a cycle of bare `$ref`s (which the loader refuses) cannot loop.
+pub(crate) fn follow_refs<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(target) = value["$ref"]
+            .as_str()
+            .and_then(crate::load::target_of)
+            .and_then(|pointer| document.pointer(&pointer))
+        else {
+            break;
+        };
+        value = target;
+    }
+    value
 }

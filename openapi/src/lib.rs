@@ -18,3 +18,9 @@ pub use document::{
     Location, Operation, Parameter, RequestBody, Route, Schema, Spec, branches, coerce,
 };
 pub use load::{SpecError, SpecErrorKind};
+
+/// The `http` types of the fake's recorded requests and handlers' calls (`HeaderMap`,
+/// `Method`), the version this crate was built with.
+pub use axum::http;
+/// The JSON Schema validator [`Spec::validator`] and [`Schema::validator`] return.
+pub use jsonschema;

@@ -732,7 +732,8 @@ fn cycles(document: &Value, targets: &BTreeSet<String>) -> Result<(), SpecError>
     ))
 }
 
-fn target_of(reference: &str) -> Option<String> {
+/// The JSON pointer a local `$ref` names (its fragment, percent-decoded).
+pub(crate) fn target_of(reference: &str) -> Option<String> {
     reference.strip_prefix('#').and_then(percent_decode)
 }
 

@@ -91,20 +91,8 @@ pub(crate) struct Plan {
     pub(crate) limits: Vec<Limit>,
 }
 
-/// `value` with `$ref`s into the document followed, as often as they chain.
-pub(crate) fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = value["$ref"]
-            .as_str()
-            .and_then(|reference| reference.strip_prefix('#'))
-            .and_then(|pointer| document.pointer(pointer))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
-}
+// One reading of a `$ref` for the loader, the document and the fake.
+pub(crate) use crate::document::follow_refs as resolve;
 
 /// `application/json`, `application/*+json`, `text/json`: the media types read as JSON.
 pub(crate) fn is_json(media_type: &str) -> bool {
