@@ -37,7 +37,7 @@ use futures_util::StreamExt as _;
 use serde::Deserialize;
 use support::CountingAlloc;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -185,24 +185,7 @@ impl Answers {
 
 /// Starts the server on its own thread and runtime; returns its address.
 fn start_server(answers: Answers) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        runtime.block_on(async {
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            tx.send(listener.local_addr().expect("address"))
-                .expect("main thread waits");
-            loop {
-                let (stream, _) = listener.accept().await.expect("accept");
-                stream.set_nodelay(true).expect("nodelay");
-                tokio::spawn(connection(stream, answers.clone()));
-            }
-        });
-    });
-    rx.recv().expect("the server started")
+    support::serve_on_own_thread(move |stream| connection(stream, answers.clone()))
 }
 
 /// Answers each request of a keep-alive connection with the answer of its path.

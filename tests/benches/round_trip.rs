@@ -42,7 +42,7 @@ use futures_util::StreamExt as _;
 use plotters::prelude::*;
 use support::CountingAlloc;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -66,31 +66,14 @@ fn since_epoch() -> u64 {
 
 /// Starts the server on its own thread and runtime; returns its address.
 fn start_server() -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        runtime.block_on(async {
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            tx.send(listener.local_addr().expect("address"))
-                .expect("main thread waits");
-            let mut head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                support::ANSWER.len()
-            )
-            .into_bytes();
-            head.extend_from_slice(support::ANSWER);
-            let reply: &'static [u8] = head.leak();
-            loop {
-                let (stream, _) = listener.accept().await.expect("accept");
-                stream.set_nodelay(true).expect("nodelay");
-                tokio::spawn(connection(stream, reply));
-            }
-        });
-    });
-    rx.recv().expect("the server started")
+    let mut head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        support::ANSWER.len()
+    )
+    .into_bytes();
+    head.extend_from_slice(support::ANSWER);
+    let reply: &'static [u8] = head.leak();
+    support::serve_on_own_thread(move |stream| connection(stream, reply))
 }
 
 /// Answers each request of a keep-alive connection with `reply`.

@@ -168,13 +168,16 @@ async fn download_url_streams_the_body_without_the_clients_credentials() {
     );
 }
 
-#[tokio::test]
-async fn a_stalled_download_fails_after_the_idle_timeout_without_the_signature() {
+/// A download from a [`Cdn`] by a client whose timeout (and so idle bound) is `timeout`, its
+/// first chunk (`first`) read; the sender feeds the rest, and dropping it ends the body.
+async fn first_chunk_read(
+    timeout: Duration,
+) -> (Cdn, mpsc::Sender<bytes::Bytes>, askui_runtime::ByteStream) {
     let (cdn, chunks) = Cdn::start().await;
     let client = Client::builder()
         .base_url("https://api.example")
         .auth(Auth::bearer(TOKEN))
-        .timeout(Duration::from_millis(300))
+        .timeout(timeout)
         .build()
         .unwrap();
     chunks
@@ -183,6 +186,12 @@ async fn a_stalled_download_fails_after_the_idle_timeout_without_the_signature()
         .unwrap();
     let mut stream = client.download_url(&cdn.signed_url()).await.unwrap();
     assert_eq!(&stream.chunk().await.unwrap().unwrap()[..], b"first");
+    (cdn, chunks, stream)
+}
+
+#[tokio::test]
+async fn a_stalled_download_fails_after_the_idle_timeout_without_the_signature() {
+    let (cdn, chunks, mut stream) = first_chunk_read(Duration::from_millis(300)).await;
     // The server keeps the body open (`chunks` lives on) and sends nothing more.
     let error = stream.chunk().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
@@ -205,19 +214,8 @@ async fn a_stalled_download_fails_after_the_idle_timeout_without_the_signature()
 /// although the server sent nothing for 600 ms.
 #[tokio::test]
 async fn the_idle_bound_counts_the_wait_not_the_readers_pace() {
-    let (cdn, chunks) = Cdn::start().await;
-    let client = Client::builder()
-        .base_url("https://api.example")
-        .timeout(Duration::from_millis(400))
-        .build()
-        .unwrap();
-    chunks
-        .send(bytes::Bytes::from_static(b"first"))
-        .await
-        .unwrap();
-    let mut stream = client.download_url(&cdn.signed_url()).await.unwrap();
     let started = tokio::time::Instant::now();
-    assert_eq!(&stream.chunk().await.unwrap().unwrap()[..], b"first");
+    let (_cdn, chunks, mut stream) = first_chunk_read(Duration::from_millis(400)).await;
     tokio::spawn(async move {
         tokio::time::sleep_until(started + Duration::from_millis(600)).await;
         let _ = chunks.send(bytes::Bytes::from_static(b"second")).await;

@@ -227,3 +227,33 @@ pub fn flag(name: &str, default: usize) -> usize {
         .map(|value| value.parse().expect("a number"))
         .unwrap_or(default)
 }
+
+/// Starts a loopback server on a thread and current-thread runtime of its own (so that its
+/// work is not counted as the client's), and hands each accepted connection, `TCP_NODELAY`
+/// set, to `connection` on a task. Returns the address once the server listens.
+pub fn serve_on_own_thread<F, Fut>(connection: F) -> std::net::SocketAddr
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("address"))
+                .expect("main thread waits");
+            loop {
+                let (stream, _) = listener.accept().await.expect("accept");
+                stream.set_nodelay(true).expect("nodelay");
+                tokio::spawn(connection(stream));
+            }
+        });
+    });
+    rx.recv().expect("the server started")
+}
