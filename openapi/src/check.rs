@@ -80,7 +80,7 @@ use std::fmt;
 use askui_runtime::{BodyKind, Endpoint, QueryParam, ResponseKind};
 use serde_json::Value;
 
-use crate::document::{Location, Operation, Spec};
+use crate::document::{Location, Operation, Spec, essence};
 
 /// What differs between a declaration and the document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -745,16 +745,6 @@ fn body_kind(kind: BodyKind, content_type: &str) -> String {
         _ => "a raw body",
     };
     format!("{attribute} (`{content_type}`)")
-}
-
-/// `application/json; charset=utf-8` → `application/json`.
-fn essence(media: &str) -> String {
-    media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// Whether a body sent as `sent` is one the document's media range `documented` accepts.

@@ -434,8 +434,8 @@ impl Spec {
                 vec!["a body where none is documented".into()]
             };
         };
-        let media_type = content_type.map(|ct| ct.split(';').next().unwrap_or("").trim());
-        let Some(media) = media_type.and_then(|media_type| content.get(media_type)) else {
+        let media_type = content_type.map(essence);
+        let Some(media) = media_type.and_then(|media_type| content.get(&media_type)) else {
             return vec![format!(
                 "content type {content_type:?} is not documented for {status}"
             )];
@@ -758,4 +758,15 @@ pub(crate) fn follow_refs<'a>(document: &'a Value, mut value: &'a Value) -> &'a 
         value = target;
     }
     value
+}
+
+/// A media type without its parameters, lower case: `Application/JSON; charset=utf-8` is
+/// `application/json`. The one reading of a `Content-Type` for the checker and the fake.
+pub(crate) fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }

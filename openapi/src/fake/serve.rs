@@ -202,14 +202,7 @@ async fn read(headers: &HeaderMap, body: RawBody, limit: usize) -> Result<Bytes,
 /// The media type of `Content-Type`, lower case, without parameters.
 fn media_type(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
-    Some(
-        value
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase(),
-    )
+    Some(crate::document::essence(value))
 }
 
 /// Reads the body as the operation's `requestBody` describes it and checks it against its
