@@ -728,6 +728,8 @@ info: {title: parameters, version: "1"}
 security: [{bearer: []}]
 paths:
   /items:
+    parameters:
+      - {name: tags, in: query, explode: false, schema: {type: array, items: {type: integer}}}
     get:
       operationId: listItems
       parameters:
@@ -783,6 +785,16 @@ async fn headers_and_comma_separated_queries_are_validated() {
         .sent()
         .await;
     assert_eq!(response.status(), StatusCode::OK);
+    // A path item's `explode: false` parameter is read comma-separated too.
+    let response = client
+        .get(format!("{items}?tags=3,y"))
+        .bearer_auth("t")
+        .header("x-request-id", "abc")
+        .sent()
+        .await;
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(crate::locs(&body), [&json!(["query", "tags", 1])], "{body}");
     // An optional parameter not sent is not checked, though its schema does not admit null.
     let response = client
         .get(&items)

@@ -175,8 +175,24 @@ impl Plan {
             .collect();
 
         let mut comma_separated = Vec::new();
-        for parameter in object["parameters"].as_array().into_iter().flatten() {
-            let parameter = resolve(document, parameter);
+        // The operation's parameters and its path item's, which apply unless the operation
+        // redefines them (same name and location), as `Operation::parse` merges them.
+        let own: Vec<&Value> = object["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|parameter| resolve(document, parameter))
+            .collect();
+        let inherited = document["paths"][operation.template()]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|parameter| resolve(document, parameter))
+            .filter(|parameter| {
+                !own.iter()
+                    .any(|o| o["name"] == parameter["name"] && o["in"] == parameter["in"])
+            });
+        for parameter in own.iter().copied().chain(inherited) {
             let parameter_name = parameter["name"].as_str().unwrap_or_default();
             match parameter["in"].as_str() {
                 Some("cookie") => limit(
